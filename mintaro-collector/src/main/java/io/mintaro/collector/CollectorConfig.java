@@ -1,0 +1,292 @@
+package io.mintaro.collector;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.Function;
+import java.util.regex.Pattern;
+
+/**
+ * Immutable settings of a {@link Collector}.
+ *
+ * <p>Build one with {@link #builder()}; {@link Builder#build()} rejects invalid values with an
+ * {@link IllegalArgumentException}, so a running collector never holds a bad setting.
+ * {@link #fromEnvironment()} reads the same settings from environment variables and system
+ * properties (a system property of the same name wins over the environment variable):
+ *
+ * <table>
+ *   <caption>Settings</caption>
+ *   <tr><th>name</th><th>default</th></tr>
+ *   <tr><td>{@code MINTARO_COLLECTOR_HOST}</td><td>all interfaces</td></tr>
+ *   <tr><td>{@code MINTARO_COLLECTOR_PORT}</td><td>7070 (0 = ephemeral)</td></tr>
+ *   <tr><td>{@code MINTARO_DB}</td><td>{@code mintaro-data/mintaro.db}</td></tr>
+ *   <tr><td>{@code MINTARO_API_KEYS}</td><td>none: a key is generated and stored on first start</td></tr>
+ *   <tr><td>{@code MINTARO_POLL_TIMEOUT_MS}</td><td>20000</td></tr>
+ *   <tr><td>{@code MINTARO_LATE_WINDOW_MS}</td><td>30000</td></tr>
+ *   <tr><td>{@code MINTARO_ANSWER_TIMEOUT_MS}</td><td>3000</td></tr>
+ *   <tr><td>{@code MINTARO_MAX_BODY_BYTES}</td><td>16 MiB</td></tr>
+ * </table>
+ */
+public final class CollectorConfig {
+
+    /** Default HTTP port. */
+    public static final int DEFAULT_PORT = 7070;
+    /** Default database file, relative to the working directory. */
+    public static final String DEFAULT_DB_PATH = "mintaro-data/mintaro.db";
+    /** Default long-poll duration. */
+    public static final long DEFAULT_POLL_TIMEOUT_MS = 20_000;
+    /** Default time an agent keeps sending late records after answering. */
+    public static final long DEFAULT_LATE_WINDOW_MS = 30_000;
+    /** Default time the collector waits for an asked agent. */
+    public static final long DEFAULT_ANSWER_TIMEOUT_MS = 3_000;
+    /** Default cap on a request body after decompression (16 MiB, as in protocol v1). */
+    public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
+
+    private static final Pattern API_KEY = Pattern.compile("[\\x21-\\x7e]{8,256}");
+
+    private final String host;
+    private final int port;
+    private final Path dbPath;
+    private final List<String> apiKeys;
+    private final long pollTimeoutMs;
+    private final long lateWindowMs;
+    private final long answerTimeoutMs;
+    private final long maxBodyBytes;
+
+    private CollectorConfig(Builder b) {
+        this.host = b.host;
+        this.port = b.port;
+        this.dbPath = b.dbPath;
+        this.apiKeys = List.copyOf(b.apiKeys);
+        this.pollTimeoutMs = b.pollTimeoutMs;
+        this.lateWindowMs = b.lateWindowMs;
+        this.answerTimeoutMs = b.answerTimeoutMs;
+        this.maxBodyBytes = b.maxBodyBytes;
+    }
+
+    /** Returns a builder holding the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Reads the settings from system properties and environment variables.
+     *
+     * @throws IllegalArgumentException if a value is malformed or out of range
+     */
+    public static CollectorConfig fromEnvironment() {
+        return fromSources(System.getenv(), System::getProperty);
+    }
+
+    // Package-private so tests can feed their own environment.
+    static CollectorConfig fromSources(Map<String, String> env, Function<String, String> sysProps) {
+        Function<String, String> lookup = name -> {
+            String v = sysProps.apply(name);
+            if (v == null || v.isBlank()) {
+                v = env.get(name);
+            }
+            return v == null || v.isBlank() ? null : v.trim();
+        };
+        Builder b = builder();
+        String v;
+        if ((v = lookup.apply("MINTARO_COLLECTOR_HOST")) != null) {
+            b.host(v);
+        }
+        if ((v = lookup.apply("MINTARO_COLLECTOR_PORT")) != null) {
+            b.port((int) parseLong("MINTARO_COLLECTOR_PORT", v));
+        }
+        if ((v = lookup.apply("MINTARO_DB")) != null) {
+            b.dbPath(Path.of(v));
+        }
+        if ((v = lookup.apply("MINTARO_API_KEYS")) != null) {
+            List<String> keys = new ArrayList<>();
+            for (String k : v.split(",")) {
+                if (!k.isBlank()) {
+                    keys.add(k.trim());
+                }
+            }
+            b.apiKeys(keys);
+        }
+        if ((v = lookup.apply("MINTARO_POLL_TIMEOUT_MS")) != null) {
+            b.pollTimeoutMs(parseLong("MINTARO_POLL_TIMEOUT_MS", v));
+        }
+        if ((v = lookup.apply("MINTARO_LATE_WINDOW_MS")) != null) {
+            b.lateWindowMs(parseLong("MINTARO_LATE_WINDOW_MS", v));
+        }
+        if ((v = lookup.apply("MINTARO_ANSWER_TIMEOUT_MS")) != null) {
+            b.answerTimeoutMs(parseLong("MINTARO_ANSWER_TIMEOUT_MS", v));
+        }
+        if ((v = lookup.apply("MINTARO_MAX_BODY_BYTES")) != null) {
+            b.maxBodyBytes(parseLong("MINTARO_MAX_BODY_BYTES", v));
+        }
+        return b.build();
+    }
+
+    private static long parseLong(String name, String value) {
+        try {
+            return Long.parseLong(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be an integer, got '" + value + "'");
+        }
+    }
+
+    /** Interface to bind to, or {@code null} for all interfaces. */
+    public String host() {
+        return host;
+    }
+
+    /** Configured port; 0 means an ephemeral port (see {@link Collector#port()}). */
+    public int port() {
+        return port;
+    }
+
+    /** SQLite database file; its directory is created if missing. */
+    public Path dbPath() {
+        return dbPath;
+    }
+
+    /** Accepted API keys; empty means "use the key generated and stored in the database". */
+    public List<String> apiKeys() {
+        return apiKeys;
+    }
+
+    /** How long a poll waits for a command before it is answered with none. */
+    public long pollTimeoutMs() {
+        return pollTimeoutMs;
+    }
+
+    /** How long agents keep sending records written after they answered; told to agents at registration. */
+    public long lateWindowMs() {
+        return lateWindowMs;
+    }
+
+    /** How long the collector waits for an asked agent before completing a trace without it. */
+    public long answerTimeoutMs() {
+        return answerTimeoutMs;
+    }
+
+    /** Largest accepted request body, counted after gzip decompression. */
+    public long maxBodyBytes() {
+        return maxBodyBytes;
+    }
+
+    @Override
+    public String toString() {
+        // Keys are secrets: only their number is shown.
+        return "CollectorConfig{host=" + (host == null ? "*" : host) + ", port=" + port + ", dbPath=" + dbPath
+                + ", apiKeys=" + apiKeys.size() + ", pollTimeoutMs=" + pollTimeoutMs + ", lateWindowMs=" + lateWindowMs
+                + ", answerTimeoutMs=" + answerTimeoutMs + ", maxBodyBytes=" + maxBodyBytes + "}";
+    }
+
+    /** Mutable builder; {@link #build()} validates every value. */
+    public static final class Builder {
+        private String host;
+        private int port = DEFAULT_PORT;
+        private Path dbPath = Path.of(DEFAULT_DB_PATH);
+        private final Set<String> apiKeys = new LinkedHashSet<>();
+        private long pollTimeoutMs = DEFAULT_POLL_TIMEOUT_MS;
+        private long lateWindowMs = DEFAULT_LATE_WINDOW_MS;
+        private long answerTimeoutMs = DEFAULT_ANSWER_TIMEOUT_MS;
+        private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+
+        private Builder() {
+        }
+
+        /** Interface to bind to ({@code "127.0.0.1"} for loopback only); {@code null} for all interfaces. */
+        public Builder host(String host) {
+            this.host = host == null || host.isBlank() ? null : host.trim();
+            return this;
+        }
+
+        /** TCP port, 0–65535; 0 picks a free port. */
+        public Builder port(int port) {
+            this.port = port;
+            return this;
+        }
+
+        /** SQLite database file. */
+        public Builder dbPath(Path dbPath) {
+            this.dbPath = dbPath;
+            return this;
+        }
+
+        /** Replaces the accepted API keys (8–256 printable ASCII characters each, no spaces). */
+        public Builder apiKeys(Collection<String> keys) {
+            this.apiKeys.clear();
+            if (keys != null) {
+                this.apiKeys.addAll(keys);
+            }
+            return this;
+        }
+
+        /** Adds one accepted API key. */
+        public Builder apiKey(String key) {
+            this.apiKeys.add(key);
+            return this;
+        }
+
+        /** Long-poll duration, 1 ms to 10 minutes. */
+        public Builder pollTimeoutMs(long ms) {
+            this.pollTimeoutMs = ms;
+            return this;
+        }
+
+        /** Late window, 0 ms to 1 hour. */
+        public Builder lateWindowMs(long ms) {
+            this.lateWindowMs = ms;
+            return this;
+        }
+
+        /** Answer timeout, 1 ms to 10 minutes. */
+        public Builder answerTimeoutMs(long ms) {
+            this.answerTimeoutMs = ms;
+            return this;
+        }
+
+        /** Body cap after decompression, 1 KiB to 1 GiB. */
+        public Builder maxBodyBytes(long bytes) {
+            this.maxBodyBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Validates and freezes the settings.
+         *
+         * @throws IllegalArgumentException naming the first invalid setting
+         */
+        public CollectorConfig build() {
+            if (port < 0 || port > 65_535) {
+                throw new IllegalArgumentException("port must be 0-65535, got " + port);
+            }
+            Objects.requireNonNull(dbPath, "dbPath");
+            if (dbPath.toString().isBlank()) {
+                throw new IllegalArgumentException("dbPath must not be empty");
+            }
+            for (String key : apiKeys) {
+                if (key == null || !API_KEY.matcher(key).matches()) {
+                    throw new IllegalArgumentException(
+                            "an API key must be 8-256 printable ASCII characters without spaces or commas");
+                }
+                if (key.indexOf(',') >= 0) {
+                    throw new IllegalArgumentException("an API key must not contain a comma");
+                }
+            }
+            requireRange("pollTimeoutMs", pollTimeoutMs, 1, 600_000);
+            requireRange("lateWindowMs", lateWindowMs, 0, 3_600_000);
+            requireRange("answerTimeoutMs", answerTimeoutMs, 1, 600_000);
+            requireRange("maxBodyBytes", maxBodyBytes, 1024, 1L << 30);
+            return new CollectorConfig(this);
+        }
+
+        private static void requireRange(String name, long value, long min, long max) {
+            if (value < min || value > max) {
+                throw new IllegalArgumentException(name + " must be " + min + "-" + max + ", got " + value);
+            }
+        }
+    }
+}

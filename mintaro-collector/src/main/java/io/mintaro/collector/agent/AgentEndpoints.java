@@ -1,0 +1,135 @@
+package io.mintaro.collector.agent;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.mintaro.collector.internal.ApiException;
+import io.mintaro.collector.internal.BodyReader;
+import io.mintaro.collector.internal.Json;
+import io.mintaro.collector.internal.Responses;
+import io.mintaro.collector.store.IngestResult;
+import io.mintaro.collector.store.Store;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** HTTP handlers of agent protocol v1 ({@code /agent/v1/...}); see {@code docs/protocol.md}. */
+public final class AgentEndpoints {
+    private static final Logger log = LoggerFactory.getLogger(AgentEndpoints.class);
+    /** The only protocol version this collector speaks. */
+    public static final String PROTOCOL_VERSION = "1";
+
+    private final Store store;
+    private final AgentRegistry registry;
+    private final Retrieval retrieval;
+    private final BodyReader bodyReader;
+    private final ScheduledExecutorService scheduler;
+    private final LongSupplier clock;
+    private final long pollTimeoutMs;
+    private final long lateWindowMs;
+
+    public AgentEndpoints(Store store, AgentRegistry registry, Retrieval retrieval, BodyReader bodyReader,
+                          ScheduledExecutorService scheduler, LongSupplier clock, long pollTimeoutMs,
+                          long lateWindowMs) {
+        this.store = store;
+        this.registry = registry;
+        this.retrieval = retrieval;
+        this.bodyReader = bodyReader;
+        this.scheduler = scheduler;
+        this.clock = clock;
+        this.pollTimeoutMs = pollTimeoutMs;
+        this.lateWindowMs = lateWindowMs;
+    }
+
+    /** Before-handler: every agent request must say {@code Mintaro-Protocol: 1}. */
+    public void checkProtocol(Context ctx) {
+        String version = ctx.header("Mintaro-Protocol");
+        if (version == null) {
+            throw ApiException.badRequest("missing Mintaro-Protocol header; this collector speaks version "
+                    + PROTOCOL_VERSION);
+        }
+        if (!PROTOCOL_VERSION.equals(version.trim())) {
+            throw ApiException.badRequest("unsupported Mintaro-Protocol version '" + truncate(version)
+                    + "'; this collector speaks version " + PROTOCOL_VERSION);
+        }
+    }
+
+    /** {@code POST /agent/v1/register}. */
+    public void register(Context ctx) throws IOException, SQLException {
+        Registration r = ProtocolParser.registration(body(ctx));
+        long now = clock.getAsLong();
+        store.upsertAgent(r, now);
+        Agent previous = registry.get(r.agentId());
+        registry.register(r, now);
+        if (previous == null) {
+            log.info("agent {} registered: service {}, host {}, pid {}, sdk {}, authorities {}", r.agentId(),
+                    r.service(), r.host(), r.pid(), r.sdk(), r.authorities());
+        }
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("agentId", r.agentId());
+        out.put("pollTimeoutMs", pollTimeoutMs);
+        out.put("lateWindowMs", lateWindowMs);
+        Responses.json(ctx, 200, out);
+    }
+
+    /**
+     * {@code POST /agent/v1/poll}: a long poll served asynchronously, so a waiting agent holds a
+     * connection but no server thread.
+     */
+    public void poll(Context ctx) throws IOException {
+        ObjectNode body = body(ctx);
+        String agentId = ProtocolParser.pollAgentId(body);
+        List<String> authorities = ProtocolParser.pollAuthorities(body);
+        Agent agent = registry.get(agentId);
+        if (agent == null) {
+            throw ApiException.notFound("unknown agent");
+        }
+        agent.seen(clock.getAsLong());
+        if (authorities != null) {
+            agent.replaceAuthorities(authorities);
+        }
+        ctx.future(() -> agent.poll(pollTimeoutMs, scheduler).thenAccept(traceIds -> {
+            agent.seen(clock.getAsLong());
+            ObjectNode out = Json.MAPPER.createObjectNode();
+            ArrayNode commands = out.putArray("commands");
+            for (String traceId : traceIds) {
+                commands.addObject().put("type", "collect").put("traceId", traceId);
+            }
+            Responses.json(ctx, 200, out);
+        }));
+    }
+
+    /** {@code POST /agent/v1/batches}: all or nothing, acknowledged after the commit. */
+    public void batches(Context ctx) throws IOException, SQLException {
+        Batch batch = ProtocolParser.batch(body(ctx));
+        Agent agent = registry.get(batch.agentId());
+        if (agent == null) {
+            throw ApiException.notFound("unknown agent");
+        }
+        long now = clock.getAsLong();
+        agent.seen(now);
+        IngestResult result = store.ingest(batch, agent.service(), now);
+        if (!result.droppedTraces().isEmpty()) {
+            log.debug("agent {} sent records of untriggered, unknown traces {}; dropped", batch.agentId(),
+                    result.droppedTraces());
+        }
+        retrieval.onBatch(batch, result);
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        out.put("accepted", result.accepted());
+        Responses.json(ctx, 200, out);
+    }
+
+    private ObjectNode body(Context ctx) throws IOException {
+        byte[] bytes = bodyReader.read(ctx.req().getInputStream(), ctx.header("Content-Encoding"),
+                ctx.req().getContentLengthLong());
+        return Json.parseObject(bytes);
+    }
+
+    private static String truncate(String s) {
+        return s.length() > 20 ? s.substring(0, 20) + "..." : s;
+    }
+}

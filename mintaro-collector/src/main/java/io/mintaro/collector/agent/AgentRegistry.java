@@ -1,0 +1,138 @@
+package io.mintaro.collector.agent;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+
+/**
+ * Registered agents, in memory only: after a collector restart every agent gets {@code 404} on its
+ * next request and registers again, as protocol v1 says.
+ */
+public final class AgentRegistry {
+    /** Registrations beyond this evict the least recently seen agent. */
+    static final int MAX_AGENTS = 50_000;
+
+    private final Map<String, Agent> agents = new ConcurrentHashMap<>();
+    private final long connectedWithinMs;
+    private final long forgetAfterMs;
+    private volatile Consumer<Agent> onRegister = a -> {
+    };
+
+    /**
+     * @param pollTimeoutMs the poll duration: an agent that has not polled for a few of these is
+     *     no longer counted as connected
+     */
+    public AgentRegistry(long pollTimeoutMs) {
+        this.connectedWithinMs = pollTimeoutMs * 2 + 5_000;
+        this.forgetAfterMs = Math.max(10 * 60_000L, pollTimeoutMs * 5);
+    }
+
+    /** Called after every registration (the retrieval hands it commands it missed). */
+    public void onRegister(Consumer<Agent> listener) {
+        this.onRegister = listener;
+    }
+
+    public Agent register(Registration r, long nowMs) {
+        Agent agent = agents.compute(r.agentId(), (id, existing) -> {
+            if (existing == null) {
+                return new Agent(r, nowMs);
+            }
+            existing.update(r, nowMs);
+            return existing;
+        });
+        if (agents.size() > MAX_AGENTS) {
+            evictOldest(agent);
+        }
+        onRegister.accept(agent);
+        return agent;
+    }
+
+    private void evictOldest(Agent keep) {
+        agents.values().stream()
+                .filter(a -> a != keep)
+                .min(Comparator.comparingLong(Agent::lastSeenAtMs))
+                .ifPresent(this::forget);
+    }
+
+    private void forget(Agent a) {
+        if (agents.remove(a.agentId(), a)) {
+            a.release();
+        }
+    }
+
+    /** The agent, or null when it is not registered. */
+    public Agent get(String agentId) {
+        return agents.get(agentId);
+    }
+
+    /** Agents that reported serving {@code authority} (already lower-case). */
+    public List<Agent> byAuthority(String authority) {
+        List<Agent> out = new ArrayList<>();
+        for (Agent a : agents.values()) {
+            if (a.authorities().contains(authority)) {
+                out.add(a);
+            }
+        }
+        return out;
+    }
+
+    /** An agent is connected while it polls or has polled recently. */
+    public boolean connected(Agent a, long nowMs) {
+        return a.polling() || nowMs - a.lastSeenAtMs() <= connectedWithinMs;
+    }
+
+    /** Connected agents per service. */
+    public Map<String, Integer> connectedByService(long nowMs) {
+        Map<String, Integer> out = new HashMap<>();
+        for (Agent a : agents.values()) {
+            if (connected(a, nowMs)) {
+                out.merge(a.service(), 1, Integer::sum);
+            }
+        }
+        return out;
+    }
+
+    /** Latest last-seen time per service among registered agents. */
+    public Map<String, Long> lastSeenByService() {
+        Map<String, Long> out = new HashMap<>();
+        for (Agent a : agents.values()) {
+            out.merge(a.service(), a.lastSeenAtMs(), Math::max);
+        }
+        return out;
+    }
+
+    /** Last-seen times not yet written to the store; marks them written. */
+    public Map<String, Long> drainUnflushedLastSeen() {
+        Map<String, Long> out = new HashMap<>();
+        for (Agent a : agents.values()) {
+            long seen = a.lastSeenAtMs();
+            if (seen > a.lastFlushedAtMs()) {
+                out.put(a.agentId(), seen);
+                a.flushed(seen);
+            }
+        }
+        return out;
+    }
+
+    /** Drops agents silent for a long time; their next request gets 404 and they register again. */
+    public void forgetSilent(long nowMs) {
+        for (Agent a : agents.values()) {
+            if (!a.polling() && nowMs - a.lastSeenAtMs() > forgetAfterMs) {
+                forget(a);
+            }
+        }
+    }
+
+    /** Answers every open poll with no commands. */
+    public void releaseAll() {
+        Collection<Agent> all = agents.values();
+        for (Agent a : all) {
+            a.release();
+        }
+    }
+}

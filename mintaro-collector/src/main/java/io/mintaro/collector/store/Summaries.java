@@ -1,0 +1,174 @@
+package io.mintaro.collector.store;
+
+import io.mintaro.collector.internal.Json;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Recomputes a trace's summary row from its records (inside the batch's transaction). */
+final class Summaries {
+    private Summaries() {
+    }
+
+    static void recompute(Connection c, String traceId, long nowMs) throws SQLException {
+        // Root: a span without a parent, or whose parent is not in the trace; the earliest wins,
+        // a true root before an orphan at the same instant.
+        String rootName = null;
+        Long rootStart = null;
+        Long rootEnd = null;
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT s.name, s.start_us, s.end_us FROM spans s
+                WHERE s.trace_id = ?1 AND (s.parent_span_id IS NULL OR NOT EXISTS (
+                  SELECT 1 FROM spans p WHERE p.trace_id = ?1 AND p.span_id = s.parent_span_id))
+                ORDER BY s.start_us, s.parent_span_id IS NOT NULL, s.span_id LIMIT 1""")) {
+            ps.setString(1, traceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    rootName = rs.getString(1);
+                    rootStart = rs.getLong(2);
+                    rootEnd = Store.nullableLong(rs, 3);
+                }
+            }
+        }
+        long spanCount;
+        Long spanMin;
+        Long spanMax;
+        long failedSpans;
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT count(*), min(start_us), max(coalesce(end_us, start_us)), total(status = 'failed')
+                FROM spans WHERE trace_id = ?""")) {
+            ps.setString(1, traceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                spanCount = rs.getLong(1);
+                spanMin = Store.nullableLong(rs, 2);
+                spanMax = Store.nullableLong(rs, 3);
+                failedSpans = rs.getLong(4);
+            }
+        }
+        long messageCount;
+        Long messageMin;
+        Long messageMax;
+        long inbound5xx;
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT count(*), min(start_us), max(start_us + coalesce(duration_us, 0)),
+                       total(direction = 'inbound' AND status >= 500)
+                FROM messages WHERE trace_id = ?""")) {
+            ps.setString(1, traceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                messageCount = rs.getLong(1);
+                messageMin = Store.nullableLong(rs, 2);
+                messageMax = Store.nullableLong(rs, 3);
+                inbound5xx = rs.getLong(4);
+            }
+        }
+        long logCount;
+        Long logMin;
+        Long logMax;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT count(*), min(time_us), max(time_us) FROM logs WHERE trace_id = ?")) {
+            ps.setString(1, traceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                logCount = rs.getLong(1);
+                logMin = Store.nullableLong(rs, 2);
+                logMax = Store.nullableLong(rs, 3);
+            }
+        }
+        String triggerKind = null;
+        String triggerReason = null;
+        String triggerService = null;
+        Long triggeredAt = null;
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT kind, reason, service, at_ms FROM triggers WHERE trace_id = ?
+                ORDER BY at_ms, received_at_ms, agent_id LIMIT 1""")) {
+            ps.setString(1, traceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    triggerKind = rs.getString(1);
+                    triggerReason = rs.getString(2).isEmpty() ? null : rs.getString(2);
+                    triggerService = rs.getString(3);
+                    triggeredAt = rs.getLong(4);
+                }
+            }
+        }
+        long errorTriggers;
+        long slowTriggers;
+        try (PreparedStatement ps = c.prepareStatement(
+                "SELECT total(kind = 'error'), total(kind = 'slow') FROM triggers WHERE trace_id = ?")) {
+            ps.setString(1, traceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                errorTriggers = rs.getLong(1);
+                slowTriggers = rs.getLong(2);
+            }
+        }
+        List<String> services = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT service FROM spans WHERE trace_id = ?1
+                UNION SELECT service FROM messages WHERE trace_id = ?1
+                UNION SELECT service FROM logs WHERE trace_id = ?1
+                UNION SELECT service FROM triggers WHERE trace_id = ?1
+                ORDER BY 1""")) {
+            ps.setString(1, traceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    services.add(rs.getString(1));
+                }
+            }
+        }
+
+        // Without spans, the trace's extent comes from whatever else was recorded.
+        Long startedAt = spanMin != null ? spanMin : min(messageMin, logMin);
+        Long endedAt = spanMin != null ? spanMax : max(messageMax, logMax);
+        if (startedAt == null && triggeredAt != null) {
+            startedAt = triggeredAt * 1000;
+            endedAt = startedAt;
+        }
+        Long duration;
+        if (rootStart != null && rootEnd != null) {
+            duration = rootEnd - rootStart;
+        } else if (startedAt != null && endedAt != null) {
+            duration = Math.max(0, endedAt - startedAt);
+        } else {
+            duration = null;
+        }
+        String status = errorTriggers > 0 || failedSpans > 0 || inbound5xx > 0 ? "error"
+                : slowTriggers > 0 ? "slow" : "ok";
+
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE traces SET name = ?, status = ?, services = ?, started_at_us = ?, duration_us = ?,
+                  trigger_kind = ?, trigger_reason = ?, trigger_service = ?, triggered_at_ms = ?, updated_at_ms = ?,
+                  span_count = ?, message_count = ?, log_count = ?
+                WHERE trace_id = ?""")) {
+            ps.setString(1, rootName);
+            ps.setString(2, status);
+            ps.setString(3, new String(Json.bytes(services), StandardCharsets.UTF_8));
+            ps.setObject(4, startedAt);
+            ps.setObject(5, duration);
+            ps.setString(6, triggerKind);
+            ps.setString(7, triggerReason);
+            ps.setString(8, triggerService);
+            ps.setObject(9, triggeredAt);
+            ps.setLong(10, nowMs);
+            ps.setLong(11, spanCount);
+            ps.setLong(12, messageCount);
+            ps.setLong(13, logCount);
+            ps.setString(14, traceId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static Long min(Long a, Long b) {
+        return a == null ? b : b == null ? a : Math.min(a, b);
+    }
+
+    private static Long max(Long a, Long b) {
+        return a == null ? b : b == null ? a : Math.max(a, b);
+    }
+}

@@ -1,0 +1,15 @@
+package io.mintaro.collector.store;
+
+/**
+ * Filters of a trace search; null fields do not filter.
+ *
+ * @param status {@code error}, {@code slow}, {@code ok}, or null for all
+ * @param service a service that took part
+ * @param text case-insensitive (ASCII) substring of trace name, trigger reasons, span names, log
+ *     messages, message URLs and text bodies
+ * @param fromUs inclusive lower bound on the trace start
+ * @param toUs exclusive upper bound on the trace start
+ * @param limit maximum number of traces, newest first
+ */
+public record TraceQuery(String status, String service, String text, Long fromUs, Long toUs, int limit) {
+}

@@ -1,0 +1,288 @@
+package io.mintaro;
+
+import io.mintaro.internal.Core;
+import io.mintaro.internal.Settings;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * One configured Mintaro: a flight recorder, the triggers, and the agent that links this process
+ * to the collector. Most applications use the global one through {@link Mintaro}; build your own
+ * when a process hosts several services, or in tests.
+ *
+ * <p>Builders validate at configuration time and throw {@link IllegalArgumentException} there;
+ * once built, nothing the SDK does throws into the application.
+ */
+public final class MintaroSdk implements AutoCloseable {
+  static {
+    Core.setAccess(sdk -> sdk.core);
+  }
+
+  /** The default memory budget of the flight recorder: 32 MiB. */
+  public static final int DEFAULT_BUFFER_SIZE = 32 * 1024 * 1024;
+  /** The default limit of each captured HTTP body: 64 KiB. */
+  public static final int DEFAULT_MAX_BODY_SIZE = 64 * 1024;
+
+  final Core core;
+
+  private MintaroSdk(Builder b) {
+    this.core = new Core(b.settings());
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** Builds from environment variables and system properties; see the README for the names. */
+  public static MintaroSdk fromEnvironment() {
+    return builder().fromEnvironment().build();
+  }
+
+  public String service() {
+    return core.settings().service;
+  }
+
+  /** The id by which this process is known to the collector and to its peers. */
+  public String agentId() {
+    return core.agentId();
+  }
+
+  /** Counters describing what the SDK did; cheap to call. */
+  public MintaroStats stats() {
+    return core.stats();
+  }
+
+  /** Stops the agent; recording continues locally. Never throws. */
+  @Override
+  public void close() {
+    core.close();
+  }
+
+  /** Configures a {@link MintaroSdk}. */
+  public static final class Builder {
+    private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+
+    private String service = "unknown-service";
+    private URI collector;
+    private String apiKey;
+    private int bufferSize = DEFAULT_BUFFER_SIZE;
+    private int maxBodySize = DEFAULT_MAX_BODY_SIZE;
+    private final Set<String> redactHeaders = new LinkedHashSet<>(
+        Arrays.asList("authorization", "cookie", "set-cookie", "proxy-authorization"));
+    private final Set<String> redactFields = new LinkedHashSet<>(Arrays.asList("password", "token", "secret"));
+    private boolean triggerOnServerError = true;
+    private boolean triggerOnException = true;
+    private boolean triggerOnErrorLog = true;
+    private Duration slowThreshold = Duration.ofSeconds(2);
+    private final List<String[]> slowRoutes = new ArrayList<>();
+    private double triggerRate = 10;
+    private int triggerBurst = 100;
+    private Duration reconnectMaxDelay = Duration.ofSeconds(30);
+
+    private Builder() {}
+
+    /** Service name, as shown in the collector: 1–100 of {@code [A-Za-z0-9._-]}. */
+    public Builder service(String service) {
+      if (service == null || !SERVICE.matcher(service).matches()) {
+        throw new IllegalArgumentException("service must be 1-100 of [A-Za-z0-9._-], got: " + service);
+      }
+      this.service = service;
+      return this;
+    }
+
+    /** The collector's base URL, for example {@code http://collector:7070}; null records locally only. */
+    public Builder collector(String url) {
+      if (url == null || url.isBlank()) {
+        this.collector = null;
+        return this;
+      }
+      URI uri;
+      try {
+        uri = URI.create(url.trim());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("collector is not a URL: " + url, e);
+      }
+      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+      if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
+        throw new IllegalArgumentException("collector must be an http(s) URL with a host, got: " + url);
+      }
+      this.collector = uri;
+      return this;
+    }
+
+    public Builder apiKey(String apiKey) {
+      if (apiKey != null && (apiKey.isBlank() || apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
+        throw new IllegalArgumentException("apiKey must be printable ASCII without spaces");
+      }
+      this.apiKey = apiKey;
+      return this;
+    }
+
+    /** Memory budget of the flight recorder in bytes, 64 KiB to 1 GiB; rounded down to a power of two. */
+    public Builder bufferSize(int bytes) {
+      if (bytes < 64 * 1024 || bytes > (1 << 30)) {
+        throw new IllegalArgumentException("bufferSize must be between 64 KiB and 1 GiB, got: " + bytes);
+      }
+      this.bufferSize = bytes;
+      return this;
+    }
+
+    /** The most of each HTTP body that is kept, 0 to 1 MiB. */
+    public Builder maxBodySize(int bytes) {
+      if (bytes < 0 || bytes > 1024 * 1024) {
+        throw new IllegalArgumentException("maxBodySize must be between 0 and 1 MiB, got: " + bytes);
+      }
+      this.maxBodySize = bytes;
+      return this;
+    }
+
+    /** Adds headers whose values are never recorded (Authorization, Cookie, Set-Cookie and Proxy-Authorization always are not). */
+    public Builder redactHeaders(String... names) {
+      for (String n : names) {
+        redactHeaders.add(requireToken(n, "header name").toLowerCase(Locale.ROOT));
+      }
+      return this;
+    }
+
+    /** Adds words that mark a JSON, form or query field as secret (password, token and secret always do). */
+    public Builder redactFields(String... names) {
+      for (String n : names) {
+        redactFields.add(requireToken(n, "field name").toLowerCase(Locale.ROOT));
+      }
+      return this;
+    }
+
+    /** Trigger when a server responds with 500 or more. Default on. */
+    public Builder triggerOnServerError(boolean on) {
+      this.triggerOnServerError = on;
+      return this;
+    }
+
+    /** Trigger when an exception escapes a request handler. Default on. */
+    public Builder triggerOnException(boolean on) {
+      this.triggerOnException = on;
+      return this;
+    }
+
+    /** Trigger on an ERROR log line inside a trace. Default on. */
+    public Builder triggerOnErrorLog(boolean on) {
+      this.triggerOnErrorLog = on;
+      return this;
+    }
+
+    /** Requests slower than this trigger; zero disables. Default 2 s. */
+    public Builder slowThreshold(Duration threshold) {
+      this.slowThreshold = requireNonNegative(threshold);
+      return this;
+    }
+
+    /**
+     * Overrides the slow threshold for a route: {@code "/reports"} or {@code "GET /reports"},
+     * matched as a path prefix; the longest match wins. Zero disables the slow trigger there.
+     */
+    public Builder slowThreshold(String route, Duration threshold) {
+      requireNonNegative(threshold);
+      io.mintaro.internal.trigger.SlowPolicy.Route.parse(route, threshold.toNanos() / 1000);
+      slowRoutes.add(new String[] {route, Long.toString(threshold.toNanos() / 1000)});
+      return this;
+    }
+
+    /** At most {@code perSecond} triggers leave this process per second, after a burst of {@code burst}. */
+    public Builder triggerRateLimit(double perSecond, int burst) {
+      if (!(perSecond > 0) || burst < 1) {
+        throw new IllegalArgumentException("trigger rate must be > 0 and burst >= 1");
+      }
+      this.triggerRate = perSecond;
+      this.triggerBurst = burst;
+      return this;
+    }
+
+    /** The longest wait between attempts to reach a collector that is down. Default 30 s. */
+    public Builder reconnectMaxDelay(Duration delay) {
+      if (requireNonNegative(delay).toMillis() < 100) {
+        throw new IllegalArgumentException("reconnectMaxDelay must be at least 100 ms");
+      }
+      this.reconnectMaxDelay = delay;
+      return this;
+    }
+
+    /**
+     * Applies every setting given as an environment variable ({@code MINTARO_SERVICE}) or a
+     * system property ({@code mintaro.service}); the property wins. Invalid values throw here.
+     */
+    public Builder fromEnvironment() {
+      Settings.Environment env = Settings.Environment.system();
+      env.get("SERVICE").ifPresent(this::service);
+      env.get("COLLECTOR").ifPresent(this::collector);
+      env.get("API_KEY").ifPresent(this::apiKey);
+      env.get("BUFFER_SIZE").ifPresent(v -> bufferSize(Settings.parseSize("MINTARO_BUFFER_SIZE", v)));
+      env.get("MAX_BODY_SIZE").ifPresent(v -> maxBodySize(Settings.parseSize("MINTARO_MAX_BODY_SIZE", v)));
+      env.get("REDACT_HEADERS").ifPresent(v -> redactHeaders(Settings.list(v)));
+      env.get("REDACT_FIELDS").ifPresent(v -> redactFields(Settings.list(v)));
+      env.get("TRIGGER_ON").ifPresent(v -> {
+        Set<String> on = new LinkedHashSet<>(Arrays.asList(Settings.list(v.toLowerCase(Locale.ROOT))));
+        for (String t : on) {
+          if (!Set.of("server-error", "exception", "error-log", "none").contains(t)) {
+            throw new IllegalArgumentException("MINTARO_TRIGGER_ON: unknown trigger '" + t
+                + "' (expected server-error, exception, error-log or none)");
+          }
+        }
+        triggerOnServerError(on.contains("server-error"));
+        triggerOnException(on.contains("exception"));
+        triggerOnErrorLog(on.contains("error-log"));
+      });
+      env.get("SLOW_THRESHOLD").ifPresent(v -> slowThreshold(Settings.parseDuration("MINTARO_SLOW_THRESHOLD", v)));
+      env.get("SLOW_ROUTES").ifPresent(v -> {
+        for (String entry : v.split(";")) {
+          if (entry.isBlank()) {
+            continue;
+          }
+          int eq = entry.lastIndexOf('=');
+          if (eq < 0) {
+            throw new IllegalArgumentException("MINTARO_SLOW_ROUTES: expected '[METHOD ]/path=duration', got: " + entry);
+          }
+          slowThreshold(entry.substring(0, eq).trim(),
+              Settings.parseDuration("MINTARO_SLOW_ROUTES", entry.substring(eq + 1).trim()));
+        }
+      });
+      env.get("TRIGGER_RATE").ifPresent(v -> triggerRateLimit(Settings.parseDouble("MINTARO_TRIGGER_RATE", v), triggerBurst));
+      env.get("TRIGGER_BURST").ifPresent(v -> triggerRateLimit(triggerRate, (int) Settings.parseDouble("MINTARO_TRIGGER_BURST", v)));
+      return this;
+    }
+
+    public MintaroSdk build() {
+      if (maxBodySize > Integer.highestOneBit(bufferSize) / 32) {
+        throw new IllegalArgumentException("maxBodySize must be at most 1/32 of bufferSize");
+      }
+      return new MintaroSdk(this);
+    }
+
+    Settings settings() {
+      return new Settings(service, collector, apiKey, bufferSize, maxBodySize, List.copyOf(redactHeaders),
+          List.copyOf(redactFields), triggerOnServerError, triggerOnException, triggerOnErrorLog,
+          slowThreshold.toNanos() / 1000, List.copyOf(slowRoutes), triggerRate, triggerBurst,
+          reconnectMaxDelay.toMillis());
+    }
+
+    private static Duration requireNonNegative(Duration d) {
+      if (d == null || d.isNegative()) {
+        throw new IllegalArgumentException("duration must not be negative: " + d);
+      }
+      return d;
+    }
+
+    private static String requireToken(String s, String what) {
+      if (s == null || s.isBlank() || s.chars().anyMatch(c -> c <= 0x20 || c > 0x7e)) {
+        throw new IllegalArgumentException(what + " must be a non-blank token, got: " + s);
+      }
+      return s.trim();
+    }
+  }
+}

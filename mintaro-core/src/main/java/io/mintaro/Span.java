@@ -1,0 +1,45 @@
+package io.mintaro;
+
+/**
+ * One unit of work in a trace. A span is current on the thread that started it until it is
+ * closed, so logs and outgoing calls made meanwhile belong to it. Use it with
+ * try-with-resources:
+ *
+ * <pre>{@code
+ * try (Span span = Mintaro.startSpan("charge-card")) {
+ *   span.attribute("amount", amount);
+ *   try {
+ *     gateway.charge(card, amount);
+ *   } catch (RetryableException e) {
+ *     span.recordError(e); // handled: recorded, not rethrown
+ *     gateway.charge(card, amount);
+ *   }
+ * } // closed: succeeded, unless fail(...) was called
+ * }</pre>
+ *
+ * <p>Nothing here throws, and every method may be called after {@link #close()} without effect.
+ */
+public interface Span extends AutoCloseable {
+
+  /** The trace id: 32 lowercase hex digits. */
+  String traceId();
+
+  /** This span's id: 16 lowercase hex digits. */
+  String spanId();
+
+  Span attribute(String key, String value);
+
+  Span attribute(String key, long value);
+
+  Span attribute(String key, boolean value);
+
+  /** Records an error that was handled inside the span; the span's status does not change. */
+  Span recordError(Throwable error);
+
+  /** Marks the span failed with the exception that escaped it. */
+  Span fail(Throwable error);
+
+  /** Ends the span: succeeded unless {@link #fail} was called, and restores the previous span. */
+  @Override
+  void close();
+}

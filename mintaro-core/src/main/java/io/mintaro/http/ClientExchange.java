@@ -1,0 +1,126 @@
+package io.mintaro.http;
+
+import io.mintaro.MintaroSdk;
+import io.mintaro.internal.Core;
+import io.mintaro.internal.RecordingSpan;
+import io.mintaro.internal.context.Clock;
+import io.mintaro.internal.context.ContextStorage;
+import io.mintaro.internal.context.TraceContext;
+import io.mintaro.internal.propagation.TraceHeaders;
+import java.net.URI;
+import java.util.Locale;
+import java.util.function.BiConsumer;
+
+/**
+ * One outbound HTTP call as a client integration sees it: a client span in the current trace,
+ * the headers to send, and the exchange and callee breadcrumb written on {@link #close()}.
+ *
+ * <pre>{@code
+ * ClientExchange exchange = ClientExchange.start(sdk, "POST", uri);
+ * exchange.propagationHeaders(builder::setHeader);
+ * ...send, feeding requestHeader/requestBody, then responseHeader/responseBody/status or fail...
+ * exchange.close();
+ * }</pre>
+ *
+ * Not thread-safe; never throws.
+ */
+public final class ClientExchange implements AutoCloseable {
+  private final ExchangeData data;
+  private final String authority;
+  private String calleeAgentId;
+  private boolean closed;
+
+  private ClientExchange(ExchangeData data, String authority) {
+    this.data = data;
+    this.authority = authority;
+  }
+
+  /**
+   * Begins a call in the current trace; outside any trace it starts a new trace in {@code sdk}.
+   */
+  public static ClientExchange start(MintaroSdk sdk, String method, URI uri) {
+    TraceContext parent = ContextStorage.current();
+    Core core = parent != null ? Core.ownerOf(parent) : Core.of(sdk);
+    String m = method == null ? "GET" : method.toUpperCase(Locale.ROOT);
+    String authority = authorityOf(uri);
+    RecordingSpan span = core.startSpan(m + " " + (authority == null ? "" : authority), Core.KIND_CLIENT,
+        parent, 0, null, false);
+    return new ClientExchange(new ExchangeData(core, span, m, uri == null ? null : uri.toString()), authority);
+  }
+
+  /** {@code host:port}, lower-cased, with the scheme's default port filled in. */
+  public static String authorityOf(URI uri) {
+    if (uri == null || uri.getHost() == null) {
+      return null;
+    }
+    int port = uri.getPort();
+    if (port < 0) {
+      port = "https".equalsIgnoreCase(uri.getScheme()) ? 443 : 80;
+    }
+    return uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
+  }
+
+  /** Hands each header this call must carry to {@code setter}: trace context and breadcrumb. */
+  public void propagationHeaders(BiConsumer<String, String> setter) {
+    TraceContext ctx = data.span.context();
+    setter.accept(TraceHeaders.TRACEPARENT, TraceHeaders.formatTraceparent(ctx.traceHi, ctx.traceLo, ctx.spanId, ctx.flags));
+    if (ctx.traceState != null) {
+      setter.accept(TraceHeaders.TRACESTATE, ctx.traceState);
+    }
+    setter.accept(TraceHeaders.MINTARO_TRACE, ctx.traceIdHex());
+    setter.accept(TraceHeaders.CALLER, data.core.agentId());
+  }
+
+  public String traceId() {
+    return data.span.traceId();
+  }
+
+  public void requestHeader(String name, String value) {
+    data.requestHeader(name, value);
+  }
+
+  public void responseHeader(String name, String value) {
+    if (TraceHeaders.CALLEE.equalsIgnoreCase(name)) {
+      calleeAgentId = TraceHeaders.parseAgentId(value);
+    }
+    data.responseHeader(name, value);
+  }
+
+  public BodyCapture requestBody() {
+    return data.requestBody;
+  }
+
+  public BodyCapture responseBody() {
+    return data.responseBody;
+  }
+
+  public void status(int status) {
+    data.status = status;
+  }
+
+  /** Records why no response arrived: a timeout, a refused connection. */
+  public void fail(Throwable error) {
+    data.error = error;
+    data.span.fail(error);
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    RecordingSpan span = data.span;
+    try {
+      span.attribute("http.status_code", data.status);
+      data.write(Core.DIRECTION_OUTBOUND, Clock.nowMicros() - span.startMicros());
+      data.core.breadcrumb(span.context(), Core.ROLE_CALLEE, calleeAgentId, authority);
+      if (data.status >= 500 && data.error == null) {
+        span.failWith("HTTP " + data.status, data.method + " " + data.url);
+      }
+    } catch (RuntimeException e) {
+      // never into the application
+    }
+    span.close();
+  }
+}

@@ -1,0 +1,197 @@
+package io.mintaro.internal;
+
+import io.mintaro.MintaroSdk;
+import io.mintaro.MintaroStats;
+import io.mintaro.internal.agent.Agent;
+import io.mintaro.internal.context.Clock;
+import io.mintaro.internal.context.ContextStorage;
+import io.mintaro.internal.context.Ids;
+import io.mintaro.internal.context.TraceContext;
+import io.mintaro.internal.recorder.ErrorInfo;
+import io.mintaro.internal.recorder.FlightRecorder;
+import io.mintaro.internal.recorder.RecordWriter;
+import io.mintaro.internal.redaction.Redactor;
+import io.mintaro.internal.trigger.SlowPolicy;
+import io.mintaro.internal.trigger.TriggerGate;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * The implementation behind one {@link MintaroSdk}. Integrations reach it through
+ * {@link #of(MintaroSdk)}; applications never see it.
+ */
+public final class Core {
+  public static final byte KIND_INTERNAL = 0;
+  public static final byte KIND_SERVER = 1;
+  public static final byte KIND_CLIENT = 2;
+  public static final byte STATUS_STARTED = 0;
+  public static final byte STATUS_SUCCEEDED = 1;
+  public static final byte STATUS_FAILED = 2;
+  public static final byte DIRECTION_INBOUND = 1;
+  public static final byte DIRECTION_OUTBOUND = 2;
+  public static final byte ROLE_CALLER = 1;
+  public static final byte ROLE_CALLEE = 2;
+
+  private static volatile Function<MintaroSdk, Core> access;
+
+  private final Settings settings;
+  private final String agentId;
+  private final FlightRecorder recorder;
+  private final RecordWriter writer;
+  private final Redactor redactor;
+  private final TriggerGate gate;
+  private final SlowPolicy slowPolicy;
+  private final Agent agent;
+
+  public Core(Settings settings) {
+    this.settings = settings;
+    this.agentId = Ids.hex(new SecureRandom().nextLong() | 1L);
+    this.recorder = new FlightRecorder(settings.bufferSize);
+    this.writer = new RecordWriter(recorder);
+    this.redactor = new Redactor(settings.redactHeaders, settings.redactFields);
+    this.gate = new TriggerGate(settings.triggerRate, settings.triggerBurst);
+    List<SlowPolicy.Route> routes = new ArrayList<>();
+    for (String[] r : settings.slowRoutes) {
+      routes.add(SlowPolicy.Route.parse(r[0], Long.parseLong(r[1])));
+    }
+    this.slowPolicy = new SlowPolicy(settings.slowThresholdMicros, routes);
+    this.agent = settings.collector == null ? null : new Agent(settings, agentId, recorder);
+    if (agent != null) {
+      agent.start();
+    }
+  }
+
+  public static void setAccess(Function<MintaroSdk, Core> accessor) {
+    access = accessor;
+  }
+
+  public static Core of(MintaroSdk sdk) {
+    return access.apply(sdk);
+  }
+
+  public Settings settings() {
+    return settings;
+  }
+
+  public String agentId() {
+    return agentId;
+  }
+
+  public RecordWriter writer() {
+    return writer;
+  }
+
+  public Redactor redactor() {
+    return redactor;
+  }
+
+  public FlightRecorder recorder() {
+    return recorder;
+  }
+
+  /** Starts a span as a child of {@code parent}, or of a new trace when parent is null. */
+  public RecordingSpan startSpan(String name, byte kind, TraceContext parent, long remoteParentSpanId,
+      String traceState, boolean makeCurrent) {
+    long hi;
+    long lo;
+    long parentId;
+    byte flags;
+    if (parent != null) {
+      hi = parent.traceHi;
+      lo = parent.traceLo;
+      parentId = parent.spanId;
+      flags = parent.flags;
+      traceState = parent.traceState;
+    } else {
+      hi = Ids.randomNonZero();
+      lo = Ids.randomNonZero();
+      parentId = 0;
+      flags = 1;
+    }
+    if (remoteParentSpanId != 0) {
+      parentId = remoteParentSpanId;
+    }
+    return startSpan(name, kind, hi, lo, parentId, flags, traceState, makeCurrent);
+  }
+
+  /** Starts a span in a known trace (continuing a remote caller's trace, for example). */
+  public RecordingSpan startSpan(String name, byte kind, long hi, long lo, long parentId, byte flags,
+      String traceState, boolean makeCurrent) {
+    TraceContext context = new TraceContext(this, hi, lo, Ids.randomNonZero(), traceState, flags);
+    long start = Clock.nowMicros();
+    writer.spanStart(hi, lo, context.spanId, parentId, kind, start, name);
+    return new RecordingSpan(this, context, parentId, kind, name == null ? "" : name, start, makeCurrent);
+  }
+
+  public void log(TraceContext ctx, byte level, String logger, String thread, long timeUs,
+      String message, ErrorInfo error) {
+    writer.log(ctx.traceHi, ctx.traceLo, ctx.spanId, timeUs, level, logger, thread, message, error);
+    if (level == LogLevels.ERROR && settings.triggerOnErrorLog) {
+      trigger(ctx, "error", "ERROR log: " + abbreviate(message, 200));
+    }
+  }
+
+  public void breadcrumb(TraceContext ctx, byte role, String peerAgentId, String authority) {
+    writer.breadcrumb(ctx.traceHi, ctx.traceLo, ctx.spanId, Clock.nowMicros(), role, peerAgentId, authority);
+  }
+
+  /** Asks the collector to collect this trace, once per trace and within the rate limit. */
+  public void trigger(TraceContext ctx, String kind, String reason) {
+    if (ctx == null || !gate.admit(ctx.traceHi, ctx.traceLo)) {
+      return;
+    }
+    if (agent != null) {
+      agent.trigger(ctx.traceHi, ctx.traceLo, kind, reason);
+    }
+  }
+
+  public long slowThresholdMicros(String method, String path) {
+    return slowPolicy.thresholdMicros(method, path);
+  }
+
+  public boolean triggerOnServerError() {
+    return settings.triggerOnServerError;
+  }
+
+  public boolean triggerOnException() {
+    return settings.triggerOnException;
+  }
+
+  /** Remembers a host:port by which this process was called, so timed-out callers can find it. */
+  public void observeAuthority(String authority) {
+    if (agent != null && authority != null) {
+      agent.observeAuthority(authority);
+    }
+  }
+
+  /** The current context if it belongs to this SDK instance's process, for integrations. */
+  public static TraceContext current() {
+    return ContextStorage.current();
+  }
+
+  public static Core ownerOf(TraceContext ctx) {
+    return (Core) ctx.owner;
+  }
+
+  public MintaroStats stats() {
+    if (agent == null) {
+      return new MintaroStats(recorder.written(), 0, gate.rateLimited(), 0, 0, 0, 0, false);
+    }
+    return agent.stats(recorder.written(), gate.rateLimited());
+  }
+
+  public void close() {
+    if (agent != null) {
+      agent.close();
+    }
+  }
+
+  static String abbreviate(String s, int max) {
+    if (s == null) {
+      return "";
+    }
+    return s.length() <= max ? s : s.substring(0, max) + "…";
+  }
+}

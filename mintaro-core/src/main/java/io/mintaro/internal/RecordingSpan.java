@@ -1,0 +1,158 @@
+package io.mintaro.internal;
+
+import io.mintaro.Span;
+import io.mintaro.internal.context.Clock;
+import io.mintaro.internal.context.ContextStorage;
+import io.mintaro.internal.context.Ids;
+import io.mintaro.internal.context.TraceContext;
+import io.mintaro.internal.recorder.ErrorInfo;
+import io.mintaro.internal.recorder.RecordWriter;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/** The span implementation: written to the ring when it starts and again when it ends. */
+public final class RecordingSpan implements Span {
+  private final Core core;
+  private final TraceContext context;
+  private final long parentId;
+  private final byte kind;
+  private final String name;
+  private final long startUs;
+  private final TraceContext previous;
+  private final boolean scoped;
+  private final AtomicBoolean ended = new AtomicBoolean();
+  private String[] attributes;
+  private int attributeCount;
+  private ErrorInfo error;
+  private ErrorInfo[] handled;
+  private int handledCount;
+  private long endUs;
+
+  RecordingSpan(Core core, TraceContext context, long parentId, byte kind, String name, long startUs,
+      boolean makeCurrent) {
+    this.core = core;
+    this.context = context;
+    this.parentId = parentId;
+    this.kind = kind;
+    this.name = name;
+    this.startUs = startUs;
+    this.scoped = makeCurrent;
+    this.previous = makeCurrent ? ContextStorage.swap(context) : null;
+  }
+
+  public TraceContext context() {
+    return context;
+  }
+
+  public Core core() {
+    return core;
+  }
+
+  public long startMicros() {
+    return startUs;
+  }
+
+  /** Duration once ended; 0 before. */
+  public long durationMicros() {
+    return endUs == 0 ? 0 : endUs - startUs;
+  }
+
+  public boolean failed() {
+    return error != null;
+  }
+
+  @Override
+  public String traceId() {
+    return context.traceIdHex();
+  }
+
+  @Override
+  public String spanId() {
+    return Ids.hex(context.spanId);
+  }
+
+  @Override
+  public Span attribute(String key, String value) {
+    if (key == null || ended.get()) {
+      return this;
+    }
+    if (attributes == null) {
+      attributes = new String[8];
+    }
+    for (int i = 0; i < attributeCount; i++) {
+      if (attributes[i * 2].equals(key)) {
+        attributes[i * 2 + 1] = value;
+        return this;
+      }
+    }
+    if (attributeCount >= RecordWriter.MAX_ATTRIBUTES) {
+      return this;
+    }
+    if (attributeCount * 2 + 2 > attributes.length) {
+      attributes = Arrays.copyOf(attributes, attributes.length * 2);
+    }
+    attributes[attributeCount * 2] = key;
+    attributes[attributeCount * 2 + 1] = value;
+    attributeCount++;
+    return this;
+  }
+
+  @Override
+  public Span attribute(String key, long value) {
+    return attribute(key, Long.toString(value));
+  }
+
+  @Override
+  public Span attribute(String key, boolean value) {
+    return attribute(key, Boolean.toString(value));
+  }
+
+  @Override
+  public Span recordError(Throwable e) {
+    if (e == null || ended.get()) {
+      return this;
+    }
+    if (handled == null) {
+      handled = new ErrorInfo[RecordWriter.MAX_HANDLED_ERRORS];
+    }
+    if (handledCount < handled.length) {
+      handled[handledCount++] = ErrorInfo.of(e);
+    }
+    return this;
+  }
+
+  @Override
+  public Span fail(Throwable e) {
+    if (ended.get()) {
+      return this;
+    }
+    error = e == null ? new ErrorInfo("failed", null, null) : ErrorInfo.of(e);
+    return this;
+  }
+
+  /** Marks the span failed without an exception, for example a response status of 500. */
+  public void failWith(String type, String message) {
+    if (error == null && !ended.get()) {
+      error = new ErrorInfo(type, message, null);
+    }
+  }
+
+  @Override
+  public void close() {
+    if (!ended.compareAndSet(false, true)) {
+      return;
+    }
+    try {
+      endUs = Math.max(Clock.nowMicros(), startUs);
+      core.writer().spanEnd(context.traceHi, context.traceLo, context.spanId, parentId, kind,
+          error == null ? Core.STATUS_SUCCEEDED : Core.STATUS_FAILED, startUs, endUs, name,
+          attributes, attributeCount, error, handled, handledCount);
+    } catch (RuntimeException e) {
+      // never into the application
+    } finally {
+      if (scoped && ContextStorage.current() == context) {
+        ContextStorage.swap(previous);
+      }
+    }
+  }
+}

@@ -1,0 +1,129 @@
+package io.mintaro.internal;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.function.Function;
+
+/** The validated configuration of one SDK instance, and parsers for its textual form. */
+public final class Settings {
+  public final String service;
+  public final URI collector;
+  public final String apiKey;
+  public final int bufferSize;
+  public final int maxBodySize;
+  public final List<String> redactHeaders;
+  public final List<String> redactFields;
+  public final boolean triggerOnServerError;
+  public final boolean triggerOnException;
+  public final boolean triggerOnErrorLog;
+  public final long slowThresholdMicros;
+  /** Pairs of route spec and threshold in microseconds. */
+  public final List<String[]> slowRoutes;
+  public final double triggerRate;
+  public final int triggerBurst;
+  public final long reconnectMaxDelayMillis;
+
+  public Settings(String service, URI collector, String apiKey, int bufferSize, int maxBodySize,
+      List<String> redactHeaders, List<String> redactFields, boolean triggerOnServerError,
+      boolean triggerOnException, boolean triggerOnErrorLog, long slowThresholdMicros,
+      List<String[]> slowRoutes, double triggerRate, int triggerBurst, long reconnectMaxDelayMillis) {
+    this.service = service;
+    this.collector = collector;
+    this.apiKey = apiKey;
+    this.bufferSize = bufferSize;
+    this.maxBodySize = maxBodySize;
+    this.redactHeaders = redactHeaders;
+    this.redactFields = redactFields;
+    this.triggerOnServerError = triggerOnServerError;
+    this.triggerOnException = triggerOnException;
+    this.triggerOnErrorLog = triggerOnErrorLog;
+    this.slowThresholdMicros = slowThresholdMicros;
+    this.slowRoutes = slowRoutes;
+    this.triggerRate = triggerRate;
+    this.triggerBurst = triggerBurst;
+    this.reconnectMaxDelayMillis = reconnectMaxDelayMillis;
+  }
+
+  public static String[] list(String value) {
+    return java.util.Arrays.stream(value.split(","))
+        .map(String::trim).filter(s -> !s.isEmpty()).toArray(String[]::new);
+  }
+
+  /** Parses {@code 65536}, {@code 64k}, {@code 32m} or {@code 1g} (binary units). */
+  public static int parseSize(String name, String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    long unit = 1;
+    if (v.endsWith("kib") || v.endsWith("k")) {
+      unit = 1024;
+    } else if (v.endsWith("mib") || v.endsWith("m")) {
+      unit = 1024 * 1024;
+    } else if (v.endsWith("gib") || v.endsWith("g")) {
+      unit = 1024 * 1024 * 1024;
+    }
+    String digits = v.replaceAll("[a-z]+$", "");
+    try {
+      long n = Long.parseLong(digits) * unit;
+      if (n > Integer.MAX_VALUE || n < 0) {
+        throw new IllegalArgumentException(name + " is out of range: " + value);
+      }
+      return (int) n;
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a size like 65536, 64k or 32m, got: " + value);
+    }
+  }
+
+  /** Parses {@code 1500} (milliseconds), {@code 1500ms}, {@code 2s} or {@code 1m}. */
+  public static Duration parseDuration(String name, String value) {
+    String v = value.trim().toLowerCase(Locale.ROOT);
+    try {
+      if (v.endsWith("ms")) {
+        return Duration.ofMillis(Long.parseLong(v.substring(0, v.length() - 2).trim()));
+      }
+      if (v.endsWith("s")) {
+        return Duration.ofMillis((long) (Double.parseDouble(v.substring(0, v.length() - 1).trim()) * 1000));
+      }
+      if (v.endsWith("m")) {
+        return Duration.ofSeconds(Long.parseLong(v.substring(0, v.length() - 1).trim()) * 60);
+      }
+      return Duration.ofMillis(Long.parseLong(v));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a duration like 1500ms or 2s, got: " + value);
+    }
+  }
+
+  public static double parseDouble(String name, String value) {
+    try {
+      return Double.parseDouble(value.trim().replace("/s", ""));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a number, got: " + value);
+    }
+  }
+
+  /** Reads {@code mintaro.x.y} system properties, then {@code MINTARO_X_Y} environment variables. */
+  public static final class Environment {
+    private final Function<String, String> properties;
+    private final Function<String, String> variables;
+
+    public Environment(Function<String, String> properties, Function<String, String> variables) {
+      this.properties = properties;
+      this.variables = variables;
+    }
+
+    public static Environment system() {
+      return new Environment(System::getProperty, System::getenv);
+    }
+
+    /** @param key the part after {@code MINTARO_}, for example {@code API_KEY} */
+    public Optional<String> get(String key) {
+      String property = properties.apply("mintaro." + key.toLowerCase(Locale.ROOT).replace('_', '.'));
+      if (property != null && !property.isBlank()) {
+        return Optional.of(property);
+      }
+      String variable = variables.apply("MINTARO_" + key);
+      return variable == null || variable.isBlank() ? Optional.empty() : Optional.of(variable);
+    }
+  }
+}

@@ -1,0 +1,483 @@
+package io.mintaro.internal.agent;
+
+import io.mintaro.MintaroStats;
+import io.mintaro.internal.Settings;
+import io.mintaro.internal.context.Ids;
+import io.mintaro.internal.json.JsonReader;
+import io.mintaro.internal.json.JsonWriter;
+import io.mintaro.internal.recorder.FlightRecorder;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.zip.GZIPOutputStream;
+
+/**
+ * The link from this process to the collector (protocol v1, docs/protocol.md). Two daemon
+ * threads: the poller keeps registration and the long poll, the sender ships triggered traces,
+ * answers collect commands and pushes late records. Application threads only ever touch
+ * lock-free queues here.
+ */
+public final class Agent {
+  static final int MAX_QUEUED_TRIGGERS = 1000;
+  static final int MAX_TRACES_PER_BATCH = 50;
+  static final int MAX_BATCH_BYTES = 4 * 1024 * 1024;
+  private static final System.Logger LOG = System.getLogger("io.mintaro.agent");
+
+  private final Settings settings;
+  private final String agentId;
+  private final FlightRecorder recorder;
+  private final URI base;
+  private final HttpClient http;
+  private final ExecutorService httpExecutor;
+  private final ConcurrentLinkedQueue<Trigger> triggers = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queuedTriggers = new AtomicInteger();
+  private final ConcurrentLinkedQueue<String> commands = new ConcurrentLinkedQueue<>();
+  private final Set<String> authorities = ConcurrentHashMap.newKeySet();
+  private volatile boolean authoritiesChanged;
+  private final Map<String, Watch> watches = new HashMap<>(); // sender thread only
+  private volatile boolean running = true;
+  private volatile boolean registered;
+  private volatile long pollTimeoutMs = 20_000;
+  private volatile long lateWindowMs = 30_000;
+  private final Thread poller;
+  private final Thread sender;
+  private final AtomicLong triggersReported = new AtomicLong();
+  private final AtomicLong triggersDropped = new AtomicLong();
+  private final AtomicLong batchesSent = new AtomicLong();
+  private final AtomicLong batchesFailed = new AtomicLong();
+  private final AtomicLong bytesSent = new AtomicLong();
+  private final Backoff pollBackoff;
+  private final Backoff sendBackoff;
+
+  public Agent(Settings settings, String agentId, FlightRecorder recorder) {
+    this.settings = settings;
+    this.agentId = agentId;
+    this.recorder = recorder;
+    String url = settings.collector.toString();
+    this.base = URI.create(url.endsWith("/") ? url : url + "/");
+    this.httpExecutor = Executors.newCachedThreadPool(r -> daemon(r, "mintaro-agent-http"));
+    this.http = HttpClient.newBuilder()
+        .connectTimeout(Duration.ofSeconds(2))
+        .version(HttpClient.Version.HTTP_1_1)
+        .executor(httpExecutor)
+        .build();
+    this.pollBackoff = new Backoff(settings.reconnectMaxDelayMillis);
+    this.sendBackoff = new Backoff(settings.reconnectMaxDelayMillis);
+    this.poller = daemon(this::pollLoop, "mintaro-agent-poll");
+    this.sender = daemon(this::sendLoop, "mintaro-agent-send");
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  public void start() {
+    poller.start();
+    sender.start();
+  }
+
+  public void close() {
+    running = false;
+    poller.interrupt();
+    LockSupport.unpark(sender);
+    httpExecutor.shutdownNow();
+  }
+
+  /** Called on application threads: never blocks, never throws, drops when the queue is full. */
+  public void trigger(long hi, long lo, String kind, String reason) {
+    if (queuedTriggers.incrementAndGet() > MAX_QUEUED_TRIGGERS) {
+      queuedTriggers.decrementAndGet();
+      triggersDropped.incrementAndGet();
+      return;
+    }
+    triggers.add(new Trigger(hi, lo, kind, reason, System.currentTimeMillis()));
+    LockSupport.unpark(sender);
+  }
+
+  public void observeAuthority(String authority) {
+    if (authorities.size() < 32 && authority.length() <= 255 && authorities.add(authority)) {
+      authoritiesChanged = true;
+      LockSupport.unpark(sender);
+    }
+  }
+
+  public MintaroStats stats(long bytesRecorded, long rateLimited) {
+    return new MintaroStats(bytesRecorded, triggersReported.get(), rateLimited, triggersDropped.get(),
+        batchesSent.get(), batchesFailed.get(), bytesSent.get(), registered);
+  }
+
+  // --- poller ---------------------------------------------------------------------------
+
+  private void pollLoop() {
+    while (running) {
+      try {
+        if (!registered) {
+          register();
+          pollBackoff.reset();
+          continue;
+        }
+        StringBuilder body = new StringBuilder(64);
+        JsonWriter w = new JsonWriter(body).beginObject().name("agentId").value(agentId);
+        authoritiesJson(w);
+        w.endObject();
+        HttpResponse<String> response = post("agent/v1/poll", body.toString(),
+            Duration.ofMillis(pollTimeoutMs + 10_000));
+        if (response.statusCode() == 404) {
+          registered = false;
+          continue;
+        }
+        if (response.statusCode() != 200) {
+          throw new IOException("poll answered " + response.statusCode() + ": " + response.body());
+        }
+        pollBackoff.reset();
+        Object parsed = JsonReader.parse(response.body());
+        if (parsed instanceof Map) {
+          Object list = ((Map<?, ?>) parsed).get("commands");
+          if (list instanceof List) {
+            for (Object c : (List<?>) list) {
+              if (c instanceof Map && "collect".equals(((Map<?, ?>) c).get("type"))) {
+                Object traceId = ((Map<?, ?>) c).get("traceId");
+                if (traceId instanceof String && Ids.isHex((String) traceId, 32)) {
+                  commands.add((String) traceId);
+                }
+              }
+            }
+            LockSupport.unpark(sender);
+          }
+        }
+      } catch (InterruptedException e) {
+        return;
+      } catch (Exception e) {
+        registered = false;
+        if (!pollBackoff.sleep()) {
+          return;
+        }
+      }
+    }
+  }
+
+  private void register() throws IOException, InterruptedException {
+    StringBuilder body = new StringBuilder(256);
+    JsonWriter w = new JsonWriter(body).beginObject().name("agentId").value(agentId)
+        .name("service").value(settings.service).name("host").value(hostName())
+        .name("pid").value(ProcessHandle.current().pid()).name("sdk").value("0.1.0");
+    authoritiesJson(w);
+    w.endObject();
+    HttpResponse<String> response = post("agent/v1/register", body.toString(), Duration.ofSeconds(10));
+    if (response.statusCode() != 200) {
+      throw new IOException("register answered " + response.statusCode() + ": " + response.body());
+    }
+    Object parsed = JsonReader.parse(response.body());
+    if (parsed instanceof Map) {
+      Object poll = ((Map<?, ?>) parsed).get("pollTimeoutMs");
+      Object late = ((Map<?, ?>) parsed).get("lateWindowMs");
+      if (poll instanceof Long && (Long) poll > 0 && (Long) poll <= 120_000) {
+        pollTimeoutMs = (Long) poll;
+      }
+      if (late instanceof Long && (Long) late >= 0 && (Long) late <= 600_000) {
+        lateWindowMs = (Long) late;
+      }
+    }
+    registered = true;
+    LockSupport.unpark(sender);
+  }
+
+  private void authoritiesJson(JsonWriter w) {
+    authoritiesChanged = false;
+    w.name("authorities").beginArray();
+    for (String a : authorities) {
+      w.value(a);
+    }
+    w.endArray();
+  }
+
+  private static String hostName() {
+    try {
+      return InetAddress.getLocalHost().getHostName();
+    } catch (IOException | RuntimeException e) {
+      return "unknown";
+    }
+  }
+
+  // --- sender ---------------------------------------------------------------------------
+
+  private void sendLoop() {
+    while (running) {
+      try {
+        if (triggers.isEmpty() && commands.isEmpty() && !authoritiesChanged) {
+          LockSupport.parkNanos(watches.isEmpty() ? 1_000_000_000L : 50_000_000L);
+        }
+        if (!running) {
+          return;
+        }
+        if (!registered || !sendBackoff.due()) {
+          LockSupport.parkNanos(20_000_000L);
+          continue;
+        }
+        if (authoritiesChanged) {
+          register();
+        }
+        sendOnce();
+      } catch (InterruptedException e) {
+        return;
+      } catch (Throwable e) {
+        LOG.log(System.Logger.Level.DEBUG, "mintaro agent: send failed", e);
+        sendBackoff.failed();
+      }
+    }
+  }
+
+  private void sendOnce() throws Exception {
+    Map<String, Entry> entries = new LinkedHashMap<>();
+    List<Trigger> sentTriggers = new ArrayList<>();
+    long now = System.nanoTime();
+    Trigger t;
+    while (entries.size() < MAX_TRACES_PER_BATCH && (t = triggers.poll()) != null) {
+      queuedTriggers.decrementAndGet();
+      sentTriggers.add(t);
+      entry(entries, Ids.traceHex(t.hi, t.lo), t.hi, t.lo, false, now);
+    }
+    String command;
+    while (entries.size() < MAX_TRACES_PER_BATCH && (command = commands.poll()) != null) {
+      long hi = Ids.parseHex16(command.toLowerCase(java.util.Locale.ROOT), 0);
+      long lo = Ids.parseHex16(command.toLowerCase(java.util.Locale.ROOT), 16);
+      entry(entries, command.toLowerCase(java.util.Locale.ROOT), hi, lo, true, now);
+    }
+    for (Iterator<Map.Entry<String, Watch>> it = watches.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<String, Watch> e = it.next();
+      Watch watch = e.getValue();
+      if (now - watch.expiresAtNanos > 0) {
+        it.remove();
+        continue;
+      }
+      if (entries.containsKey(e.getKey()) || entries.size() >= MAX_TRACES_PER_BATCH) {
+        continue;
+      }
+      long head = recorder.head(watch.lo);
+      if (head == watch.lastHead) {
+        continue;
+      }
+      List<byte[]> late = recorder.read(watch.hi, watch.lo, watch.lastHead);
+      Entry entry = new Entry(watch.hi, watch.lo, false, late, watch.lastHead);
+      watch.lastHead = head;
+      if (!late.isEmpty()) {
+        entries.put(e.getKey(), entry);
+      }
+    }
+    if (entries.isEmpty()) {
+      return;
+    }
+    StringBuilder json = new StringBuilder(4096);
+    JsonWriter w = new JsonWriter(json).beginObject().name("agentId").value(agentId);
+    w.name("triggers").beginArray();
+    for (Trigger s : sentTriggers) {
+      w.beginObject().name("traceId").value(Ids.traceHex(s.hi, s.lo)).name("kind").value(s.kind)
+          .name("reason").value(s.reason).name("atMs").value(s.atMs).endObject();
+    }
+    w.endArray().name("traces").beginArray();
+    for (Map.Entry<String, Entry> e : entries.entrySet()) {
+      BatchEncoder.writeTrace(w, e.getKey(), e.getValue().reply, e.getValue().records);
+    }
+    w.endArray().endObject();
+    HttpResponse<String> response;
+    try {
+      response = post("agent/v1/batches", json.toString(), Duration.ofSeconds(30));
+    } catch (IOException e) {
+      requeue(sentTriggers, entries);
+      throw e;
+    }
+    if (response.statusCode() == 404) {
+      registered = false;
+      requeue(sentTriggers, entries);
+      return;
+    }
+    if (response.statusCode() >= 500 || response.statusCode() == 401 || response.statusCode() == 429) {
+      requeue(sentTriggers, entries);
+      throw new IOException("batch answered " + response.statusCode() + ": " + response.body());
+    }
+    if (response.statusCode() != 200) {
+      // The collector refused the data itself; resending it would fail the same way.
+      LOG.log(System.Logger.Level.WARNING, "mintaro agent: collector refused a batch: "
+          + response.statusCode() + " " + response.body());
+      batchesFailed.incrementAndGet();
+      return;
+    }
+    batchesSent.incrementAndGet();
+    triggersReported.addAndGet(sentTriggers.size());
+    sendBackoff.reset();
+  }
+
+  private void entry(Map<String, Entry> entries, String traceId, long hi, long lo, boolean reply, long now) {
+    Entry existing = entries.get(traceId);
+    if (existing != null) {
+      existing.reply |= reply;
+      return;
+    }
+    long head = recorder.head(lo);
+    List<byte[]> records = recorder.read(hi, lo, 0);
+    Watch watch = watches.get(traceId);
+    if (watch == null) {
+      watch = new Watch(hi, lo);
+      watches.put(traceId, watch);
+    }
+    watch.lastHead = head;
+    watch.expiresAtNanos = now + lateWindowMs * 1_000_000L;
+    entries.put(traceId, new Entry(hi, lo, reply, records, -1));
+  }
+
+  /** Puts a failed batch's work back, so nothing is lost while the collector is away. */
+  private void requeue(List<Trigger> sentTriggers, Map<String, Entry> entries) {
+    batchesFailed.incrementAndGet();
+    for (Trigger t : sentTriggers) {
+      if (queuedTriggers.incrementAndGet() <= MAX_QUEUED_TRIGGERS) {
+        triggers.add(t);
+      } else {
+        queuedTriggers.decrementAndGet();
+        triggersDropped.incrementAndGet();
+      }
+    }
+    for (Map.Entry<String, Entry> e : entries.entrySet()) {
+      Entry entry = e.getValue();
+      if (entry.reply) {
+        commands.add(e.getKey());
+      }
+      Watch watch = watches.get(e.getKey());
+      if (watch != null && entry.previousHead >= 0) {
+        watch.lastHead = entry.previousHead;
+      }
+    }
+  }
+
+  private HttpResponse<String> post(String path, String json, Duration timeout)
+      throws IOException, InterruptedException {
+    byte[] raw = json.getBytes(StandardCharsets.UTF_8);
+    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
+        .timeout(timeout)
+        .header("Content-Type", "application/json")
+        .header("Mintaro-Protocol", "1");
+    if (settings.apiKey != null) {
+      request.header("Authorization", "Bearer " + settings.apiKey);
+    }
+    byte[] body = raw;
+    if (raw.length > 1024) {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 4 + 64);
+      try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
+        gzip.write(raw);
+      }
+      body = out.toByteArray();
+      request.header("Content-Encoding", "gzip");
+    }
+    bytesSent.addAndGet(body.length);
+    return http.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  private static final class Trigger {
+    final long hi;
+    final long lo;
+    final String kind;
+    final String reason;
+    final long atMs;
+
+    Trigger(long hi, long lo, String kind, String reason, long atMs) {
+      this.hi = hi;
+      this.lo = lo;
+      this.kind = kind;
+      this.reason = reason;
+      this.atMs = atMs;
+    }
+  }
+
+  private static final class Entry {
+    final long hi;
+    final long lo;
+    boolean reply;
+    final List<byte[]> records;
+    /** For late data: the watch position to go back to if sending fails; -1 otherwise. */
+    final long previousHead;
+
+    Entry(long hi, long lo, boolean reply, List<byte[]> records, long previousHead) {
+      this.hi = hi;
+      this.lo = lo;
+      this.reply = reply;
+      this.records = records;
+      this.previousHead = previousHead;
+    }
+  }
+
+  private static final class Watch {
+    final long hi;
+    final long lo;
+    long lastHead;
+    long expiresAtNanos;
+
+    Watch(long hi, long lo) {
+      this.hi = hi;
+      this.lo = lo;
+    }
+  }
+
+  /** Exponential backoff from 250 ms to a maximum, with jitter. */
+  private static final class Backoff {
+    private final long maxMillis;
+    private long delayMillis;
+    private long notBeforeNanos;
+
+    Backoff(long maxMillis) {
+      this.maxMillis = maxMillis;
+    }
+
+    void reset() {
+      delayMillis = 0;
+      notBeforeNanos = 0;
+    }
+
+    void failed() {
+      delayMillis = delayMillis == 0 ? 250 : Math.min(delayMillis * 2, maxMillis);
+      long jittered = (long) (delayMillis * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+      notBeforeNanos = System.nanoTime() + jittered * 1_000_000L;
+    }
+
+    boolean due() {
+      return notBeforeNanos == 0 || System.nanoTime() - notBeforeNanos >= 0;
+    }
+
+    /** Fails once more and sleeps for the delay; false when interrupted. */
+    boolean sleep() {
+      failed();
+      try {
+        long remaining = notBeforeNanos - System.nanoTime();
+        if (remaining > 0) {
+          Thread.sleep(remaining / 1_000_000L, (int) (remaining % 1_000_000L));
+        }
+        return true;
+      } catch (InterruptedException e) {
+        return false;
+      }
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package io.mintaro.internal.context;
+
+/**
+ * Where the current thread is in a trace: the trace, the current span, and the SDK instance
+ * that records it. Immutable; a new span makes a new context.
+ */
+public final class TraceContext {
+  public final Object owner;
+  public final long traceHi;
+  public final long traceLo;
+  public final long spanId;
+  /** W3C tracestate of the caller, passed on unchanged; null when absent. */
+  public final String traceState;
+  public final byte flags;
+
+  public TraceContext(Object owner, long traceHi, long traceLo, long spanId, String traceState, byte flags) {
+    this.owner = owner;
+    this.traceHi = traceHi;
+    this.traceLo = traceLo;
+    this.spanId = spanId;
+    this.traceState = traceState;
+    this.flags = flags;
+  }
+
+  public TraceContext withSpan(long newSpanId) {
+    return new TraceContext(owner, traceHi, traceLo, newSpanId, traceState, flags);
+  }
+
+  public String traceIdHex() {
+    return Ids.traceHex(traceHi, traceLo);
+  }
+
+  public boolean sameTrace(long hi, long lo) {
+    return traceHi == hi && traceLo == lo;
+  }
+}

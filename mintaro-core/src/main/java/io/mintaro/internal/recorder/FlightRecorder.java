@@ -1,0 +1,157 @@
+package io.mintaro.internal.recorder;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The in-process store of recent activity: one ring of bytes with a fixed size, and a
+ * fixed-size index from trace id to that trace's newest record.
+ *
+ * <p>Writers claim space with a CAS on a monotonically growing cursor, write the record in place
+ * and then publish it by swinging the index slot of its trace to it. Every record links to the
+ * record that was at the head of its slot before it, so each slot is a chain in publish order.
+ * Slots are shared by traces whose ids hash alike; readers skip foreign records. Nothing here
+ * locks, and the write path allocates nothing.
+ *
+ * <p>Old records are overwritten when the cursor laps the ring. A reader detects that by
+ * checking, after copying a record, that no writer has claimed the bytes it copied.
+ */
+public final class FlightRecorder {
+
+  /** Record header: size, type, own position, previous position in slot chain, ids, time. */
+  static final int HEADER_SIZE = 56;
+  static final int OFF_SIZE = 0;
+  static final int OFF_TYPE = 4;
+  static final int OFF_POS = 8;
+  static final int OFF_PREV = 16;
+  static final int OFF_TRACE_HI = 24;
+  static final int OFF_TRACE_LO = 32;
+  static final int OFF_SPAN = 40;
+  static final int OFF_TIME = 48;
+
+  private static final VarHandle CURSOR;
+  private static final VarHandle INDEX = MethodHandles.arrayElementVarHandle(long[].class);
+
+  static {
+    try {
+      CURSOR = MethodHandles.lookup().findVarHandle(FlightRecorder.class, "cursor", long.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  final byte[] ring;
+  private final int mask;
+  private final int capacity;
+  private final int maxRecordSize;
+  private final long[] index;
+  private final int indexMask;
+  @SuppressWarnings("unused") // accessed through CURSOR
+  private volatile long cursor;
+
+  /**
+   * @param capacityBytes the memory budget; rounded down to a power of two, at least 64 KiB.
+   */
+  public FlightRecorder(int capacityBytes) {
+    int cap = Integer.highestOneBit(Math.max(capacityBytes, 64 * 1024));
+    this.capacity = cap;
+    this.mask = cap - 1;
+    this.ring = new byte[cap];
+    this.maxRecordSize = cap / 8;
+    int slots = Integer.highestOneBit(Math.max(cap / 1024, 256));
+    this.index = new long[slots];
+    this.indexMask = slots - 1;
+  }
+
+  public int capacity() {
+    return capacity;
+  }
+
+  /** The largest record this ring accepts; writers trim variable parts to fit. */
+  public int maxRecordSize() {
+    return maxRecordSize;
+  }
+
+  /** Total bytes ever claimed; the ring holds the last {@link #capacity()} of them. */
+  public long written() {
+    return (long) CURSOR.getVolatile(this);
+  }
+
+  /**
+   * Claims {@code size} bytes (a multiple of 8, at most {@link #maxRecordSize()}) that do not wrap
+   * around the end of the ring. Returns the absolute position of the claimed space.
+   */
+  long claim(int size) {
+    for (;;) {
+      long current = (long) CURSOR.getVolatile(this);
+      int offset = (int) (current & mask);
+      long start = offset + size > capacity ? current + (capacity - offset) : current;
+      if (CURSOR.compareAndSet(this, current, start + size)) {
+        return start;
+      }
+    }
+  }
+
+  int offsetOf(long position) {
+    return (int) (position & mask);
+  }
+
+  /** Links a fully written record into its trace's slot chain, making it visible to readers. */
+  void publish(long position, long traceLo) {
+    int slot = slotOf(traceLo);
+    int offset = offsetOf(position);
+    long previous;
+    do {
+      previous = (long) INDEX.getVolatile(index, slot);
+      Bytes.putLong(ring, offset + OFF_PREV, previous);
+    } while (!INDEX.compareAndSet(index, slot, previous, position + 1));
+  }
+
+  private int slotOf(long traceLo) {
+    long h = traceLo * 0x9E3779B97F4A7C15L;
+    return (int) (h >>> 40) & indexMask;
+  }
+
+  /** The current head of the slot chain that holds this trace; pass it back as {@code stopAt}. */
+  public long head(long traceLo) {
+    return (long) INDEX.getVolatile(index, slotOf(traceLo));
+  }
+
+  /**
+   * Copies the records of one trace that were published after {@code stopAt} (a value previously
+   * returned by {@link #head}; 0 for all), newest first. Overwritten records are skipped.
+   */
+  public List<byte[]> read(long traceHi, long traceLo, long stopAt) {
+    List<byte[]> out = new ArrayList<>();
+    long link = (long) INDEX.getVolatile(index, slotOf(traceLo));
+    int guard = capacity / HEADER_SIZE + 1;
+    while (link != 0 && link != stopAt && guard-- > 0) {
+      long position = link - 1;
+      if (position < written() - capacity) {
+        break; // overwritten, and so is everything older in this chain
+      }
+      int offset = offsetOf(position);
+      int size = Bytes.getInt(ring, offset + OFF_SIZE);
+      long ownPosition = Bytes.getLong(ring, offset + OFF_POS);
+      long previous = Bytes.getLong(ring, offset + OFF_PREV);
+      boolean mine = Bytes.getLong(ring, offset + OFF_TRACE_HI) == traceHi
+          && Bytes.getLong(ring, offset + OFF_TRACE_LO) == traceLo;
+      byte[] copy = null;
+      if (ownPosition == position && mine && size >= HEADER_SIZE && size <= maxRecordSize) {
+        copy = new byte[size];
+        System.arraycopy(ring, offset, copy, 0, size);
+      }
+      VarHandle.acquireFence();
+      if (position + capacity < written() || ownPosition != position) {
+        break; // lapped while we were reading: the copy and the link may be torn
+      }
+      if (copy != null) {
+        out.add(copy);
+      }
+      link = previous;
+    }
+    return out;
+  }
+}

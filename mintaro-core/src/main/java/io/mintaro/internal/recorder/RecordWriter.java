@@ -1,0 +1,240 @@
+package io.mintaro.internal.recorder;
+
+import static io.mintaro.internal.recorder.FlightRecorder.HEADER_SIZE;
+import static io.mintaro.internal.recorder.FlightRecorder.OFF_POS;
+import static io.mintaro.internal.recorder.FlightRecorder.OFF_SIZE;
+import static io.mintaro.internal.recorder.FlightRecorder.OFF_SPAN;
+import static io.mintaro.internal.recorder.FlightRecorder.OFF_TIME;
+import static io.mintaro.internal.recorder.FlightRecorder.OFF_TRACE_HI;
+import static io.mintaro.internal.recorder.FlightRecorder.OFF_TRACE_LO;
+import static io.mintaro.internal.recorder.FlightRecorder.OFF_TYPE;
+
+/**
+ * Encodes records into a {@link FlightRecorder}. Every method computes the record's size, claims
+ * it, writes in place and publishes. Variable parts are cut to fixed limits so that one record
+ * can never take more than its share of the ring.
+ */
+public final class RecordWriter {
+  static final int MAX_NAME = 1024;
+  static final int MAX_HEADER = 8 * 1024;
+  static final int MAX_TEXT = 32 * 1024;
+  public static final int MAX_HEADERS = 64;
+  public static final int MAX_ATTRIBUTES = 64;
+  public static final int MAX_HANDLED_ERRORS = 8;
+
+  private final FlightRecorder recorder;
+  private final byte[] ring;
+
+  public RecordWriter(FlightRecorder recorder) {
+    this.recorder = recorder;
+    this.ring = recorder.ring;
+  }
+
+  public FlightRecorder recorder() {
+    return recorder;
+  }
+
+  public void spanStart(long hi, long lo, long spanId, long parentId, byte kind, long startUs, String name) {
+    int nameLen = Bytes.utf8Length(name, MAX_NAME);
+    int size = HEADER_SIZE + 8 + 1 + 4 + nameLen;
+    int off = begin(size, RecordType.SPAN_START, hi, lo, spanId, startUs);
+    if (off < 0) {
+      return;
+    }
+    Bytes.putLong(ring, off + HEADER_SIZE, parentId);
+    ring[off + HEADER_SIZE + 8] = kind;
+    putString(off + HEADER_SIZE + 9, name, nameLen);
+    end(off, lo);
+  }
+
+  public void spanEnd(long hi, long lo, long spanId, long parentId, byte kind, byte status, long startUs,
+      long endUs, String name, String[] attributes, int attributeCount, ErrorInfo error,
+      ErrorInfo[] handled, int handledCount) {
+    attributeCount = Math.min(attributeCount, MAX_ATTRIBUTES);
+    handledCount = Math.min(handledCount, MAX_HANDLED_ERRORS);
+    int size = HEADER_SIZE + 8 + 1 + 1 + 8 + strSize(name, MAX_NAME) + 4;
+    for (int i = 0; i < attributeCount * 2; i++) {
+      size += strSize(attributes[i], i % 2 == 0 ? MAX_NAME : MAX_HEADER);
+    }
+    size += errorSize(error) + 4;
+    for (int i = 0; i < handledCount; i++) {
+      size += errorSize(handled[i]);
+    }
+    int off = begin(size, RecordType.SPAN_END, hi, lo, spanId, endUs);
+    if (off < 0) {
+      return;
+    }
+    int p = off + HEADER_SIZE;
+    Bytes.putLong(ring, p, parentId);
+    ring[p + 8] = kind;
+    ring[p + 9] = status;
+    Bytes.putLong(ring, p + 10, startUs);
+    p = putString(p + 18, name, MAX_NAME);
+    Bytes.putInt(ring, p, attributeCount);
+    p += 4;
+    for (int i = 0; i < attributeCount * 2; i++) {
+      p = putString(p, attributes[i], i % 2 == 0 ? MAX_NAME : MAX_HEADER);
+    }
+    p = putError(p, error);
+    Bytes.putInt(ring, p, handledCount);
+    p += 4;
+    for (int i = 0; i < handledCount; i++) {
+      p = putError(p, handled[i]);
+    }
+    end(off, lo);
+  }
+
+  public void log(long hi, long lo, long spanId, long timeUs, byte level, String logger, String thread,
+      String message, ErrorInfo error) {
+    int size = HEADER_SIZE + 1 + strSize(logger, MAX_NAME) + strSize(thread, MAX_NAME)
+        + strSize(message, MAX_TEXT) + errorSize(error);
+    int off = begin(size, RecordType.LOG, hi, lo, spanId, timeUs);
+    if (off < 0) {
+      return;
+    }
+    int p = off + HEADER_SIZE;
+    ring[p++] = level;
+    p = putString(p, logger, MAX_NAME);
+    p = putString(p, thread, MAX_NAME);
+    p = putString(p, message, MAX_TEXT);
+    putError(p, error);
+    end(off, lo);
+  }
+
+  /**
+   * @param requestHeaders names and values alternating; {@code requestHeaderCount} pairs are used
+   */
+  public void exchange(long hi, long lo, long spanId, long startUs, long durationUs, byte direction,
+      int status, String method, String url, String error, String[] requestHeaders,
+      int requestHeaderCount, byte[] requestBody, int requestBodyLength, long requestBodyTotal,
+      String[] responseHeaders, int responseHeaderCount, byte[] responseBody, int responseBodyLength,
+      long responseBodyTotal) {
+    requestHeaderCount = Math.min(requestHeaderCount, MAX_HEADERS);
+    responseHeaderCount = Math.min(responseHeaderCount, MAX_HEADERS);
+    int fixed = HEADER_SIZE + 1 + 4 + 8 + strSize(method, MAX_NAME) + strSize(url, MAX_HEADER)
+        + strSize(error, MAX_TEXT) + 4 + headersSize(requestHeaders, requestHeaderCount) + 8 + 4
+        + 4 + headersSize(responseHeaders, responseHeaderCount) + 8 + 4;
+    int room = recorder.maxRecordSize() - fixed - 8;
+    if (requestBodyLength + responseBodyLength > room) {
+      int half = Math.max(room / 2, 0);
+      if (requestBodyLength > half && responseBodyLength > half) {
+        requestBodyLength = half;
+        responseBodyLength = half;
+      } else if (requestBodyLength > half) {
+        requestBodyLength = Math.max(room - responseBodyLength, 0);
+      } else {
+        responseBodyLength = Math.max(room - requestBodyLength, 0);
+      }
+    }
+    int size = fixed + requestBodyLength + responseBodyLength;
+    int off = begin(size, RecordType.EXCHANGE, hi, lo, spanId, startUs);
+    if (off < 0) {
+      return;
+    }
+    int p = off + HEADER_SIZE;
+    ring[p] = direction;
+    Bytes.putInt(ring, p + 1, status);
+    Bytes.putLong(ring, p + 5, durationUs);
+    p = putString(p + 13, method, MAX_NAME);
+    p = putString(p, url, MAX_HEADER);
+    p = putString(p, error, MAX_TEXT);
+    p = putHeaders(p, requestHeaders, requestHeaderCount);
+    p = putBody(p, requestBody, requestBodyLength, requestBodyTotal);
+    p = putHeaders(p, responseHeaders, responseHeaderCount);
+    putBody(p, responseBody, responseBodyLength, responseBodyTotal);
+    end(off, lo);
+  }
+
+  public void breadcrumb(long hi, long lo, long spanId, long timeUs, byte role, String agentId,
+      String authority) {
+    int size = HEADER_SIZE + 1 + strSize(agentId, MAX_NAME) + strSize(authority, MAX_NAME);
+    int off = begin(size, RecordType.BREADCRUMB, hi, lo, spanId, timeUs);
+    if (off < 0) {
+      return;
+    }
+    int p = off + HEADER_SIZE;
+    ring[p++] = role;
+    p = putString(p, agentId, MAX_NAME);
+    putString(p, authority, MAX_NAME);
+    end(off, lo);
+  }
+
+  // --- encoding helpers -------------------------------------------------------------------
+
+  /** Claims and fills the header; returns the ring offset or -1 when the record cannot fit. */
+  private int begin(int size, byte type, long hi, long lo, long spanId, long timeUs) {
+    int aligned = (size + 7) & ~7;
+    if (aligned > recorder.maxRecordSize()) {
+      return -1;
+    }
+    long position = recorder.claim(aligned);
+    int off = recorder.offsetOf(position);
+    Bytes.putInt(ring, off + OFF_SIZE, aligned);
+    ring[off + OFF_TYPE] = type;
+    Bytes.putLong(ring, off + OFF_POS, position);
+    Bytes.putLong(ring, off + OFF_TRACE_HI, hi);
+    Bytes.putLong(ring, off + OFF_TRACE_LO, lo);
+    Bytes.putLong(ring, off + OFF_SPAN, spanId);
+    Bytes.putLong(ring, off + OFF_TIME, timeUs);
+    return off;
+  }
+
+  private void end(int off, long lo) {
+    recorder.publish(Bytes.getLong(ring, off + OFF_POS), lo);
+  }
+
+  private static int strSize(String s, int max) {
+    return 4 + Bytes.utf8Length(s, max);
+  }
+
+  private static int errorSize(ErrorInfo e) {
+    return e == null ? 1 : 1 + strSize(e.type, MAX_NAME) + strSize(e.message, MAX_TEXT) + strSize(e.stack, MAX_TEXT);
+  }
+
+  private static int headersSize(String[] headers, int count) {
+    int size = 0;
+    for (int i = 0; i < count * 2; i++) {
+      size += strSize(headers[i], i % 2 == 0 ? MAX_NAME : MAX_HEADER);
+    }
+    return size;
+  }
+
+  private int putString(int p, String s, int max) {
+    if (s == null) {
+      Bytes.putInt(ring, p, -1);
+      return p + 4;
+    }
+    int len = Bytes.utf8Length(s, max);
+    Bytes.putInt(ring, p, len);
+    return Bytes.putUtf8(ring, p + 4, s, len);
+  }
+
+  private int putError(int p, ErrorInfo e) {
+    if (e == null) {
+      ring[p] = 0;
+      return p + 1;
+    }
+    ring[p] = 1;
+    p = putString(p + 1, e.type, MAX_NAME);
+    p = putString(p, e.message, MAX_TEXT);
+    return putString(p, e.stack, MAX_TEXT);
+  }
+
+  private int putHeaders(int p, String[] headers, int count) {
+    Bytes.putInt(ring, p, count);
+    p += 4;
+    for (int i = 0; i < count * 2; i++) {
+      p = putString(p, headers[i], i % 2 == 0 ? MAX_NAME : MAX_HEADER);
+    }
+    return p;
+  }
+
+  private int putBody(int p, byte[] body, int length, long total) {
+    Bytes.putLong(ring, p, Math.max(total, length));
+    Bytes.putInt(ring, p + 8, length);
+    if (length > 0) {
+      System.arraycopy(body, 0, ring, p + 12, length);
+    }
+    return p + 12 + length;
+  }
+}

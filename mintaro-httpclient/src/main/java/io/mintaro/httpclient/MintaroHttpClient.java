@@ -1,0 +1,274 @@
+package io.mintaro.httpclient;
+
+import io.mintaro.Mintaro;
+import io.mintaro.MintaroSdk;
+import io.mintaro.http.BodyCapture;
+import io.mintaro.http.ClientExchange;
+import java.io.IOException;
+import java.net.Authenticator;
+import java.net.CookieHandler;
+import java.net.ProxySelector;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.WebSocket;
+import java.nio.ByteBuffer;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * A JDK {@link HttpClient} that carries the current trace to the services it calls and records
+ * every exchange, bodies included. Use it wherever the plain client was used:
+ *
+ * <pre>{@code
+ * HttpClient http = MintaroHttpClient.wrap(HttpClient.newHttpClient());
+ * }</pre>
+ *
+ * Response bodies are captured as the body handler consumes them; the exchange is recorded when
+ * {@code send} returns (or the async future completes), so a streaming handler that is read later
+ * is recorded without the part read afterwards.
+ */
+public final class MintaroHttpClient extends HttpClient {
+  private final HttpClient delegate;
+  private final MintaroSdk sdk;
+
+  private MintaroHttpClient(HttpClient delegate, MintaroSdk sdk) {
+    this.delegate = delegate;
+    this.sdk = sdk;
+  }
+
+  /** Wraps {@code client}, recording into the global {@link Mintaro#sdk()}. */
+  public static HttpClient wrap(HttpClient client) {
+    return wrap(client, null);
+  }
+
+  /** Wraps {@code client}; calls made outside any trace start one in {@code sdk}. */
+  public static HttpClient wrap(HttpClient client, MintaroSdk sdk) {
+    if (client instanceof MintaroHttpClient) {
+      return client;
+    }
+    return new MintaroHttpClient(client, sdk);
+  }
+
+  @Override
+  public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
+      throws IOException, InterruptedException {
+    ClientExchange exchange = ClientExchange.start(sdk(), request.method(), request.uri());
+    try {
+      HttpResponse<T> response = delegate.send(traced(request, exchange), recording(handler, exchange));
+      exchange.status(response.statusCode());
+      return response;
+    } catch (IOException | InterruptedException | RuntimeException | Error e) {
+      exchange.fail(e);
+      throw e;
+    } finally {
+      exchange.close();
+    }
+  }
+
+  @Override
+  public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
+      HttpResponse.BodyHandler<T> handler) {
+    return sendAsync(request, handler, null);
+  }
+
+  @Override
+  public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
+      HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> pushPromiseHandler) {
+    ClientExchange exchange = ClientExchange.start(sdk(), request.method(), request.uri());
+    CompletableFuture<HttpResponse<T>> future;
+    try {
+      future = delegate.sendAsync(traced(request, exchange), recording(handler, exchange), pushPromiseHandler);
+    } catch (RuntimeException | Error e) {
+      exchange.fail(e);
+      exchange.close();
+      throw e;
+    }
+    return future.whenComplete((response, error) -> {
+      if (response != null) {
+        exchange.status(response.statusCode());
+      }
+      if (error != null) {
+        exchange.fail(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
+      }
+      exchange.close();
+    });
+  }
+
+  private MintaroSdk sdk() {
+    return sdk == null ? Mintaro.sdk() : sdk;
+  }
+
+  private static HttpRequest traced(HttpRequest request, ClientExchange exchange) {
+    HttpRequest.Builder builder = HttpRequest.newBuilder(request, (name, value) -> true);
+    exchange.propagationHeaders(builder::setHeader);
+    for (Map.Entry<String, List<String>> header : request.headers().map().entrySet()) {
+      for (String value : header.getValue()) {
+        exchange.requestHeader(header.getKey(), value);
+      }
+    }
+    exchange.propagationHeaders(exchange::requestHeader);
+    Optional<HttpRequest.BodyPublisher> body = request.bodyPublisher();
+    if (body.isPresent()) {
+      builder.method(request.method(), new TeePublisher(body.get(), exchange.requestBody()));
+    }
+    return builder.build();
+  }
+
+  private static <T> HttpResponse.BodyHandler<T> recording(HttpResponse.BodyHandler<T> handler,
+      ClientExchange exchange) {
+    return info -> {
+      HttpHeaders headers = info.headers();
+      for (Map.Entry<String, List<String>> header : headers.map().entrySet()) {
+        for (String value : header.getValue()) {
+          exchange.responseHeader(header.getKey(), value);
+        }
+      }
+      exchange.status(info.statusCode());
+      return new TeeSubscriber<>(handler.apply(info), exchange.responseBody());
+    };
+  }
+
+  /** Passes request body buffers on unchanged, keeping a copy of the first bytes. */
+  private static final class TeePublisher implements HttpRequest.BodyPublisher {
+    private final HttpRequest.BodyPublisher delegate;
+    private final BodyCapture capture;
+
+    TeePublisher(HttpRequest.BodyPublisher delegate, BodyCapture capture) {
+      this.delegate = delegate;
+      this.capture = capture;
+    }
+
+    @Override
+    public long contentLength() {
+      return delegate.contentLength();
+    }
+
+    @Override
+    public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+      delegate.subscribe(new Flow.Subscriber<ByteBuffer>() {
+        @Override
+        public void onSubscribe(Flow.Subscription subscription) {
+          subscriber.onSubscribe(subscription);
+        }
+
+        @Override
+        public void onNext(ByteBuffer item) {
+          capture.write(item);
+          subscriber.onNext(item);
+        }
+
+        @Override
+        public void onError(Throwable throwable) {
+          subscriber.onError(throwable);
+        }
+
+        @Override
+        public void onComplete() {
+          subscriber.onComplete();
+        }
+      });
+    }
+  }
+
+  /** Passes response body buffers on unchanged, keeping a copy of the first bytes. */
+  private static final class TeeSubscriber<T> implements HttpResponse.BodySubscriber<T> {
+    private final HttpResponse.BodySubscriber<T> delegate;
+    private final BodyCapture capture;
+
+    TeeSubscriber(HttpResponse.BodySubscriber<T> delegate, BodyCapture capture) {
+      this.delegate = delegate;
+      this.capture = capture;
+    }
+
+    @Override
+    public CompletionStage<T> getBody() {
+      return delegate.getBody();
+    }
+
+    @Override
+    public void onSubscribe(Flow.Subscription subscription) {
+      delegate.onSubscribe(subscription);
+    }
+
+    @Override
+    public void onNext(List<ByteBuffer> items) {
+      for (ByteBuffer item : items) {
+        capture.write(item);
+      }
+      delegate.onNext(items);
+    }
+
+    @Override
+    public void onError(Throwable throwable) {
+      delegate.onError(throwable);
+    }
+
+    @Override
+    public void onComplete() {
+      delegate.onComplete();
+    }
+  }
+
+  // --- plain delegation -----------------------------------------------------------------
+
+  @Override
+  public Optional<CookieHandler> cookieHandler() {
+    return delegate.cookieHandler();
+  }
+
+  @Override
+  public Optional<Duration> connectTimeout() {
+    return delegate.connectTimeout();
+  }
+
+  @Override
+  public Redirect followRedirects() {
+    return delegate.followRedirects();
+  }
+
+  @Override
+  public Optional<ProxySelector> proxy() {
+    return delegate.proxy();
+  }
+
+  @Override
+  public SSLContext sslContext() {
+    return delegate.sslContext();
+  }
+
+  @Override
+  public SSLParameters sslParameters() {
+    return delegate.sslParameters();
+  }
+
+  @Override
+  public Optional<Authenticator> authenticator() {
+    return delegate.authenticator();
+  }
+
+  @Override
+  public Version version() {
+    return delegate.version();
+  }
+
+  @Override
+  public Optional<Executor> executor() {
+    return delegate.executor();
+  }
+
+  @Override
+  public WebSocket.Builder newWebSocketBuilder() {
+    return delegate.newWebSocketBuilder();
+  }
+}
