@@ -12,8 +12,8 @@ public final class DemoOptions {
   double failureRate;
   double slowRate;
   Duration slowDelay = Duration.ofMillis(1500);
-  Duration hangDelay = Duration.ofSeconds(4);
-  Duration ordersTimeout = Duration.ofSeconds(1);
+  Duration hangDelay = Duration.ofSeconds(5);
+  Duration ordersTimeout = Duration.ofSeconds(3);
   Duration slowThreshold = Duration.ofSeconds(1);
   Duration reconnectMaxDelay = Duration.ofSeconds(30);
   int bufferSize = 16 * 1024 * 1024;

@@ -31,6 +31,7 @@ public final class AgentEndpoints {
     private final LongSupplier clock;
     private final long pollTimeoutMs;
     private final long lateWindowMs;
+    private volatile boolean shuttingDown;
 
     public AgentEndpoints(Store store, AgentRegistry registry, Retrieval retrieval, BodyReader bodyReader,
                           ScheduledExecutorService scheduler, LongSupplier clock, long pollTimeoutMs,
@@ -92,6 +93,10 @@ public final class AgentEndpoints {
         if (authorities != null) {
             agent.replaceAuthorities(authorities);
         }
+        if (shuttingDown) {
+            Responses.json(ctx, 200, Json.MAPPER.createObjectNode().set("commands", Json.MAPPER.createArrayNode()));
+            return;
+        }
         ctx.future(() -> agent.poll(pollTimeoutMs, scheduler).thenAccept(traceIds -> {
             agent.seen(clock.getAsLong());
             ObjectNode out = Json.MAPPER.createObjectNode();
@@ -121,6 +126,11 @@ public final class AgentEndpoints {
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("accepted", result.accepted());
         Responses.json(ctx, 200, out);
+    }
+
+    /** From now on polls are answered at once, so that the server can stop without waiting. */
+    public void shutdown() {
+        shuttingDown = true;
     }
 
     private ObjectNode body(Context ctx) throws IOException {

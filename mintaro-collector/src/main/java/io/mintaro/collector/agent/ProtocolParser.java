@@ -8,7 +8,6 @@ import io.mintaro.collector.internal.ApiException;
 import io.mintaro.collector.internal.Ids;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -449,9 +448,7 @@ public final class ProtocolParser {
             if (v.size() > MAX_ATTRIBUTES) {
                 throw bad(field, "has more than " + MAX_ATTRIBUTES + " entries");
             }
-            Iterator<Map.Entry<String, JsonNode>> it = v.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : v.properties()) {
                 String key = e.getKey();
                 if (key.isEmpty() || key.length() > 256) {
                     throw bad(field, "keys must be 1-256 characters");

@@ -1,6 +1,6 @@
 package io.mintaro.collector.internal;
 
-import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -27,7 +27,7 @@ public final class Json {
                         .maxNumberLength(40)
                         .build())
                 .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
         return new ObjectMapper(factory)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

@@ -521,7 +521,7 @@ public final class Store implements AutoCloseable {
         }
         if (q.text() != null) {
             String like = "%" + q.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-            sql.append("""
+            sql.append(" ").append("""
                      AND (t.name LIKE ? ESCAPE '\\'
                       OR EXISTS (SELECT 1 FROM triggers g WHERE g.trace_id = t.trace_id AND g.reason LIKE ? ESCAPE '\\')
                       OR EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = t.trace_id AND s.name LIKE ? ESCAPE '\\')

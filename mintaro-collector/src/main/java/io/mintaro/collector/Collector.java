@@ -1,0 +1,252 @@
+package io.mintaro.collector;
+
+import io.javalin.Javalin;
+import io.javalin.http.HttpResponseException;
+import io.mintaro.collector.agent.AgentEndpoints;
+import io.mintaro.collector.agent.AgentRegistry;
+import io.mintaro.collector.agent.Retrieval;
+import io.mintaro.collector.api.ApiEndpoints;
+import io.mintaro.collector.internal.ApiException;
+import io.mintaro.collector.internal.Auth;
+import io.mintaro.collector.internal.BodyReader;
+import io.mintaro.collector.internal.Responses;
+import io.mintaro.collector.store.Store;
+import java.security.SecureRandom;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.LongSupplier;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.ServerConnector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A running Mintaro collector: the agent protocol v1 endpoints, the REST API and the SQLite store.
+ *
+ * <p>Embeddable, for example in an end-to-end test:
+ * <pre>{@code
+ * try (Collector collector = Collector.start(CollectorConfig.builder()
+ *         .host("127.0.0.1").port(0).dbPath(tempDir.resolve("mintaro.db")).apiKey("test-key-123")
+ *         .build())) {
+ *     String url = collector.url(); // http://127.0.0.1:<port>
+ *     ...
+ * }
+ * }</pre>
+ * Several collectors may run in one JVM as long as they use different database files.
+ */
+public final class Collector implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Collector.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
+    private final CollectorConfig config;
+    private final Store store;
+    private final ScheduledThreadPoolExecutor scheduler;
+    private final AgentRegistry registry;
+    private final AgentEndpoints agentEndpoints;
+    private final List<String> apiKeys;
+    private final Javalin app;
+    private final int boundPort;
+    private final Object closeLock = new Object();
+    private boolean closed;
+
+    private Collector(CollectorConfig config) throws Exception {
+        this.config = config;
+        LongSupplier clock = System::currentTimeMillis;
+        this.store = Store.open(config.dbPath());
+        ScheduledThreadPoolExecutor sched = null;
+        Javalin started = null;
+        try {
+            if (config.apiKeys().isEmpty()) {
+                String key = store.generatedApiKey(Collector::newApiKey);
+                log.warn("No API key configured (MINTARO_API_KEYS); using the key generated on first start "
+                        + "and stored in {}: {}", config.dbPath(), key);
+                this.apiKeys = List.of(key);
+            } else {
+                this.apiKeys = config.apiKeys();
+            }
+            int interrupted = store.closeInterruptedCollections(clock.getAsLong());
+            if (interrupted > 0) {
+                log.info("{} trace(s) were still being collected when the collector last stopped; marked complete",
+                        interrupted);
+            }
+
+            int instance = INSTANCES.incrementAndGet();
+            sched = new ScheduledThreadPoolExecutor(2, r -> {
+                Thread t = new Thread(r, "mintaro-collector-" + instance + "-timer");
+                t.setDaemon(true);
+                return t;
+            });
+            // Cancelled poll timeouts would otherwise stay queued until they are due.
+            sched.setRemoveOnCancelPolicy(true);
+            this.scheduler = sched;
+
+            this.registry = new AgentRegistry(config.pollTimeoutMs());
+            Retrieval retrieval = new Retrieval(store, registry, scheduler, clock, config.answerTimeoutMs(),
+                    config.lateWindowMs());
+            this.agentEndpoints = new AgentEndpoints(store, registry, retrieval,
+                    new BodyReader(config.maxBodyBytes()), scheduler, clock, config.pollTimeoutMs(),
+                    config.lateWindowMs());
+            ApiEndpoints api = new ApiEndpoints(store, registry, clock);
+            Auth auth = new Auth(apiKeys);
+
+            scheduler.scheduleWithFixedDelay(guarded("retrieval sweep", retrieval::sweep), 250, 250,
+                    TimeUnit.MILLISECONDS);
+            scheduler.scheduleWithFixedDelay(guarded("agent bookkeeping", this::agentBookkeeping), 10, 10,
+                    TimeUnit.SECONDS);
+
+            started = Javalin.create(cfg -> {
+                cfg.startup.showJavalinBanner = false;
+                cfg.startup.showOldJavalinVersionWarning = false;
+                cfg.http.maxRequestSize = config.maxBodyBytes();
+                cfg.jetty.addConnector((server, httpConfig) -> {
+                    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                    connector.setHost(config.host());
+                    connector.setPort(config.port());
+                    // A long poll is idle for pollTimeoutMs; the connection must outlive it.
+                    connector.setIdleTimeout(Math.max(30_000, config.pollTimeoutMs() + 30_000));
+                    return connector;
+                });
+                cfg.routes.before("/agent/*", ctx -> {
+                    auth.check(ctx.header("Authorization"));
+                    agentEndpoints.checkProtocol(ctx);
+                });
+                cfg.routes.before("/api/*", ctx -> {
+                    if (!"/api/health".equals(ctx.path())) {
+                        auth.check(ctx.header("Authorization"));
+                    }
+                });
+                cfg.routes.post("/agent/v1/register", agentEndpoints::register);
+                cfg.routes.post("/agent/v1/poll", agentEndpoints::poll);
+                cfg.routes.post("/agent/v1/batches", agentEndpoints::batches);
+                cfg.routes.get("/api/health", api::health);
+                cfg.routes.get("/api/traces", api::traces);
+                cfg.routes.get("/api/traces/{traceId}", api::trace);
+                cfg.routes.get("/api/services", api::services);
+                cfg.routes.exception(ApiException.class, (e, ctx) -> Responses.error(ctx, e.status(), e.getMessage()));
+                cfg.routes.exception(HttpResponseException.class,
+                        (e, ctx) -> Responses.error(ctx, e.getStatus(), e.getMessage()));
+                cfg.routes.exception(Exception.class, (e, ctx) -> {
+                    log.error("{} {} failed", ctx.method(), ctx.path(), e);
+                    Responses.error(ctx, 500, "internal error");
+                });
+            });
+            started.start();
+            this.app = started;
+            this.boundPort = started.port();
+        } catch (Exception | Error e) {
+            if (started != null) {
+                try {
+                    started.stop();
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            if (sched != null) {
+                sched.shutdownNow();
+            }
+            store.close();
+            throw e;
+        }
+        log.info("Mintaro collector listening on port {} (database {})", port(), config.dbPath().toAbsolutePath());
+    }
+
+    /**
+     * Starts a collector: opens (or creates) the database, then binds the HTTP port.
+     *
+     * @throws IllegalStateException if the database cannot be opened or the port cannot be bound
+     */
+    public static Collector start(CollectorConfig config) {
+        try {
+            return new Collector(config);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException("cannot start the Mintaro collector: " + e.getMessage(), e);
+        } catch (Exception e) {
+            throw new IllegalStateException("cannot start the Mintaro collector: " + e.getMessage(), e);
+        }
+    }
+
+    /** The bound TCP port (the actual one when the configured port is 0). */
+    public int port() {
+        return boundPort;
+    }
+
+    /** Base URL for clients on this machine, e.g. {@code http://127.0.0.1:7070}. */
+    public String url() {
+        String host = config.host();
+        if (host == null || host.equals("0.0.0.0") || host.equals("::")) {
+            host = "127.0.0.1";
+        } else if (host.contains(":") && !host.startsWith("[")) {
+            host = "[" + host + "]";
+        }
+        return "http://" + host + ":" + port();
+    }
+
+    /** An API key this collector accepts: the first configured one, or the generated one. */
+    public String apiKey() {
+        return apiKeys.get(0);
+    }
+
+    /** The settings this collector runs with. */
+    public CollectorConfig config() {
+        return config;
+    }
+
+    /** Stops serving, answers open polls, flushes agent bookkeeping and closes the database. Idempotent. */
+    @Override
+    public void close() {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        agentEndpoints.shutdown();
+        registry.releaseAll();
+        try {
+            app.stop();
+        } catch (RuntimeException e) {
+            log.warn("stopping the HTTP server failed: {}", e.toString());
+        }
+        scheduler.shutdownNow();
+        try {
+            scheduler.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        agentBookkeeping();
+        store.close();
+        log.info("Mintaro collector on port {} stopped", boundPort);
+    }
+
+    private void agentBookkeeping() {
+        long now = System.currentTimeMillis();
+        Map<String, Long> lastSeen = registry.drainUnflushedLastSeen();
+        try {
+            store.touchAgents(lastSeen);
+        } catch (Exception e) {
+            log.warn("cannot store agents' last-seen times: {}", e.getMessage());
+        }
+        registry.forgetSilent(now);
+    }
+
+    private static Runnable guarded(String name, Runnable task) {
+        // An exception would silently cancel a periodic task.
+        return () -> {
+            try {
+                task.run();
+            } catch (RuntimeException e) {
+                log.error("{} failed", name, e);
+            }
+        };
+    }
+
+    private static String newApiKey() {
+        byte[] bytes = new byte[24];
+        new SecureRandom().nextBytes(bytes);
+        return "mk_" + Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+    }
+}

@@ -1,0 +1,59 @@
+package io.mintaro.collector;
+
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * Command-line entry point of {@code mintaro-collector.jar}: reads {@link CollectorConfig} from the
+ * environment and system properties, starts a {@link Collector} and runs until the JVM is stopped.
+ */
+public final class CollectorMain {
+    private CollectorMain() {
+    }
+
+    /** Runs the collector; exits with status 2 on bad configuration and 1 when it cannot start. */
+    public static void main(String[] args) throws InterruptedException {
+        if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
+            System.out.println("""
+                    Mintaro collector. Configure with environment variables or -D system properties:
+                      MINTARO_COLLECTOR_HOST      interface to bind (default: all)
+                      MINTARO_COLLECTOR_PORT      HTTP port (default 7070, 0 = any free port)
+                      MINTARO_DB                  SQLite file (default mintaro-data/mintaro.db)
+                      MINTARO_API_KEYS            comma-separated API keys (default: generated, stored in the DB)
+                      MINTARO_POLL_TIMEOUT_MS     long-poll duration (default 20000)
+                      MINTARO_LATE_WINDOW_MS      late-data window told to agents (default 30000)
+                      MINTARO_ANSWER_TIMEOUT_MS   wait for an asked agent (default 3000)
+                      MINTARO_MAX_BODY_BYTES      request body cap after decompression (default 16777216)""");
+            return;
+        }
+        // The collector's own logging setup, unless the operator chose one; embedded use is untouched.
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "io/mintaro/collector/logback.xml");
+        }
+        CollectorConfig config;
+        try {
+            config = CollectorConfig.fromEnvironment();
+        } catch (IllegalArgumentException e) {
+            System.err.println("mintaro-collector: bad configuration: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
+        Collector collector;
+        try {
+            collector = Collector.start(config);
+        } catch (RuntimeException e) {
+            System.err.println("mintaro-collector: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        System.out.println("Mintaro collector listening on " + collector.url());
+        if (config.apiKeys().isEmpty()) {
+            System.out.println("API key (generated, stored in " + config.dbPath() + "): " + collector.apiKey());
+        }
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            collector.close();
+            stopped.countDown();
+        }, "mintaro-collector-shutdown"));
+        stopped.await();
+    }
+}

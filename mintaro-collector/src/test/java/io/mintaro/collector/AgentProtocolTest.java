@@ -1,0 +1,266 @@
+package io.mintaro.collector;
+
+import static io.mintaro.collector.Records.T0_US;
+import static io.mintaro.collector.Records.batch;
+import static io.mintaro.collector.Records.entry;
+import static io.mintaro.collector.Records.log;
+import static io.mintaro.collector.Records.message;
+import static io.mintaro.collector.Records.span;
+import static io.mintaro.collector.Records.spanId;
+import static io.mintaro.collector.Records.traceId;
+import static io.mintaro.collector.Records.trigger;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.zip.GZIPOutputStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Protocol v1 as an agent sees it: registration, polls, batches, and every way to get them wrong. */
+class AgentProtocolTest {
+    static final String AGENT = "3f2a9c0d11b4e7a1";
+
+    @TempDir
+    static Path dir;
+    static TestCollector c;
+
+    @BeforeAll
+    static void start() {
+        c = TestCollector.start(dir);
+        c.register(AGENT, "orders", "127.0.0.1:8082");
+    }
+
+    @AfterAll
+    static void stop() {
+        c.close();
+    }
+
+    @Test
+    void registerAnswersTheAgentIdAndTheTimingsTheAgentMustUse() {
+        HttpResponse<String> r = c.agentPost("/agent/v1/register", """
+                {"agentId": "00000000000000aa", "service": "orders", "host": "box-1", "pid": 4242,
+                 "sdk": "0.1.0", "authorities": ["127.0.0.1:8082"]}""");
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Content-Type")).hasValueSatisfying(v -> assertThat(v).startsWith("application/json"));
+        JsonNode body = TestCollector.json(r);
+        assertThat(body.get("agentId").asText()).isEqualTo("00000000000000aa");
+        assertThat(body.get("pollTimeoutMs").asLong()).isEqualTo(1_000);
+        assertThat(body.get("lateWindowMs").asLong()).isEqualTo(2_000);
+    }
+
+    @Test
+    void aBatchWithATriggerIsStoredAndAcknowledgedWithTheNumberOfRecords() {
+        String t = traceId(0x101);
+        ObjectNode b = batch(AGENT);
+        trigger(b, t, "error", "HTTP 500 POST /payments", 1_763_700_000_123L);
+        ObjectNode e = entry(b, t, false);
+        span(e, spanId(1), null, "POST /orders", "failed", T0_US, T0_US + 23_000);
+        message(e, 1, spanId(1), "inbound", "POST", "http://127.0.0.1:8082/orders", 500, T0_US, "{}", "{\"error\":1}");
+        log(e, 2, spanId(1), T0_US + 1_000, "DEBUG", "charging card");
+
+        assertThat(c.postBatch(b)).isEqualTo(3);
+
+        JsonNode trace = c.trace(t);
+        assertThat(trace.get("name").asText()).isEqualTo("POST /orders");
+        assertThat(trace.get("status").asText()).isEqualTo("error");
+        assertThat(trace.get("spans")).hasSize(1);
+        assertThat(trace.get("messages")).hasSize(1);
+        assertThat(trace.get("logs")).hasSize(1);
+        assertThat(trace.get("logs").get(0).get("message").asText()).isEqualTo("charging card");
+        assertThat(trace.get("logs").get(0).get("service").asText()).isEqualTo("orders");
+        assertThat(trace.get("logs").get(0).get("agentId").asText()).isEqualTo(AGENT);
+    }
+
+    @Test
+    void gzipBodiesAreAccepted() throws IOException {
+        String t = traceId(0x102);
+        ObjectNode b = batch(AGENT);
+        trigger(b, t, "manual", "look", 1_763_700_000_000L);
+        ObjectNode e = entry(b, t, false);
+        log(e, 1, null, T0_US, "INFO", "x".repeat(5_000));
+        HttpResponse<String> r = c.send(c.agentRequest("/agent/v1/batches",
+                gzip(b.toString().getBytes(StandardCharsets.UTF_8)), Map.of("Content-Encoding", "gzip")));
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        assertThat(TestCollector.json(r).get("accepted").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aMissingOrUnknownApiKeyIs401() {
+        HttpRequest noKey = HttpRequest.newBuilder(URI.create(c.url("/agent/v1/register")))
+                .header("Mintaro-Protocol", "1")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+        assertThat(c.send(noKey).statusCode()).isEqualTo(401);
+
+        HttpResponse<String> wrongKey = c.send(c.agentRequest("/agent/v1/register", "{}".getBytes(StandardCharsets.UTF_8),
+                Map.of("Authorization", "Bearer not-the-key")));
+        assertThat(wrongKey.statusCode()).isEqualTo(401);
+        assertThat(TestCollector.json(wrongKey).get("error").asText()).contains("API key");
+    }
+
+    @Test
+    void aMissingOrUnsupportedProtocolHeaderIs400() {
+        HttpRequest missing = HttpRequest.newBuilder(URI.create(c.url("/agent/v1/register")))
+                .header("Authorization", "Bearer " + TestCollector.KEY)
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build();
+        HttpResponse<String> r = c.send(missing);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(TestCollector.json(r).get("error").asText()).contains("Mintaro-Protocol");
+
+        HttpResponse<String> v2 = c.send(c.agentRequest("/agent/v1/register", "{}".getBytes(StandardCharsets.UTF_8),
+                Map.of("Mintaro-Protocol", "2")));
+        assertThat(v2.statusCode()).isEqualTo(400);
+        assertThat(TestCollector.json(v2).get("error").asText()).contains("version");
+    }
+
+    @Test
+    void malformedJsonIs400() {
+        for (String body : new String[] {"{\"agentId\": ", "not json", "[1,2]", "", "{} {}", "{\"a\":1,\"a\":2}"}) {
+            HttpResponse<String> r = c.agentPost("/agent/v1/batches", body);
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            assertThat(TestCollector.json(r).has("error")).isTrue();
+        }
+    }
+
+    @Test
+    void binaryGarbageNeverBreaksTheCollector() {
+        byte[] garbage = new byte[4096];
+        new java.util.Random(7).nextBytes(garbage);
+        for (String path : new String[] {"/agent/v1/register", "/agent/v1/poll", "/agent/v1/batches"}) {
+            assertThat(c.send(c.agentRequest(path, garbage, Map.of())).statusCode()).isEqualTo(400);
+            assertThat(c.send(c.agentRequest(path, garbage, Map.of("Content-Encoding", "gzip"))).statusCode())
+                    .isEqualTo(400);
+        }
+        assertThat(c.get("/api/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anInvalidRecordRejectsTheWholeBatchAndNothingIsStored() {
+        String t = traceId(0x103);
+        ObjectNode b = batch(AGENT);
+        trigger(b, t, "error", "boom", 1_763_700_000_000L);
+        ObjectNode e = entry(b, t, false);
+        span(e, spanId(1), null, "GET /", "succeeded", T0_US, T0_US + 10);
+        log(e, 1, null, T0_US, "INFO", "fine");
+        span(e, "00F067AA0BA902B7", null, "GET /bad", "succeeded", T0_US, T0_US + 10); // uppercase hex
+
+        HttpResponse<String> r = c.agentPost("/agent/v1/batches", b);
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(TestCollector.json(r).get("error").asText())
+                .isEqualTo("traces[0].spans[1].spanId: expected 16 lowercase hex digits");
+        assertThat(c.get("/api/traces/" + t).statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void everyFieldIsValidatedAndTheErrorNamesIt() {
+        String t = traceId(0x104);
+        Map<String, String> cases = new java.util.LinkedHashMap<>();
+        cases.put("{\"agentId\":\"" + AGENT + "\",\"triggers\":[{\"traceId\":\"" + "0".repeat(32)
+                + "\",\"kind\":\"error\",\"atMs\":1}]}", "triggers[0].traceId");
+        cases.put("{\"agentId\":\"" + AGENT + "\",\"triggers\":[{\"traceId\":\"" + t
+                + "\",\"kind\":\"fatal\",\"atMs\":1}]}", "triggers[0].kind: must be one of error, manual, slow");
+        cases.put("{\"agentId\":\"" + AGENT + "\",\"triggers\":[{\"traceId\":\"" + t
+                + "\",\"kind\":\"error\",\"atMs\":1.5}]}", "triggers[0].atMs: must be an integer");
+        cases.put("{\"agentId\":\"" + AGENT + "\",\"traces\":[{\"traceId\":\"" + t
+                + "\",\"spans\":[{\"spanId\":\"" + spanId(1) + "\",\"name\":\"x\",\"kind\":\"server\","
+                + "\"status\":\"started\",\"startUs\":5,\"endUs\":6}]}]}", "traces[0].spans[0].endUs");
+        cases.put("{\"agentId\":\"" + AGENT + "\",\"traces\":[{\"traceId\":\"" + t
+                + "\",\"logs\":[{\"seq\":1,\"timeUs\":5,\"level\":\"debug\",\"message\":\"m\"}]}]}",
+                "traces[0].logs[0].level");
+        cases.put("{\"agentId\":\"" + AGENT + "\",\"traces\":[{\"traceId\":\"" + t
+                + "\",\"messages\":[{\"seq\":-1,\"direction\":\"inbound\",\"method\":\"GET\",\"url\":\"/\","
+                + "\"status\":200,\"startUs\":5}]}]}", "traces[0].messages[0].seq");
+        cases.put("{\"agentId\":\"" + AGENT + "\",\"traces\":[{\"traceId\":\"" + t
+                + "\",\"breadcrumbs\":[{\"role\":\"callee\",\"agentId\":null,\"authority\":null}]}]}",
+                "traces[0].breadcrumbs[0]");
+        cases.put("{\"agentId\":\"" + AGENT + "\",\"traces\":[{\"traceId\":\"" + t + "\",\"reply\":\"yes\"}]}",
+                "traces[0].reply: must be a boolean");
+        cases.put("{\"agentId\":\"" + AGENT + "\",\"traces\":{}}", "traces: must be an array");
+        cases.put("{\"agentId\":\"xyz\"}", "agentId: expected 16 lowercase hex digits");
+        cases.forEach((body, expected) -> {
+            HttpResponse<String> r = c.agentPost("/agent/v1/batches", body);
+            assertThat(r.statusCode()).as(body).isEqualTo(400);
+            assertThat(TestCollector.json(r).get("error").asText()).as(body).contains(expected);
+        });
+        HttpResponse<String> badService = c.agentPost("/agent/v1/register",
+                "{\"agentId\":\"" + AGENT + "\",\"service\":\"has space\"}");
+        assertThat(badService.statusCode()).isEqualTo(400);
+        assertThat(TestCollector.json(badService).get("error").asText()).startsWith("service:");
+    }
+
+    @Test
+    void anUnknownAgentGets404OnPollAndBatches() {
+        String stranger = "ffffffffffffff01";
+        HttpResponse<String> poll = c.agentPost("/agent/v1/poll", "{\"agentId\":\"" + stranger + "\"}");
+        assertThat(poll.statusCode()).isEqualTo(404);
+        assertThat(TestCollector.json(poll).get("error").asText()).isEqualTo("unknown agent");
+
+        HttpResponse<String> batch = c.agentPost("/agent/v1/batches", batch(stranger));
+        assertThat(batch.statusCode()).isEqualTo(404);
+        assertThat(TestCollector.json(batch).get("error").asText()).isEqualTo("unknown agent");
+    }
+
+    @Test
+    void aBodyOverTheCapIs413() {
+        ObjectNode b = batch(AGENT);
+        b.put("padding", "x".repeat(1024 * 1024 + 1));
+        HttpResponse<String> r = c.agentPost("/agent/v1/batches", b);
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(c.get("/api/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void aGzipBombIs413WithoutInflatingIt() throws IOException {
+        // 64 MiB of zeros compress to ~64 KiB; the cap is 1 MiB after decompression.
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+            gz.write("{\"agentId\":\"".getBytes(StandardCharsets.UTF_8));
+            byte[] zeros = new byte[1024 * 1024];
+            for (int i = 0; i < 64; i++) {
+                gz.write(zeros);
+            }
+        }
+        long start = System.nanoTime();
+        HttpResponse<String> r = c.send(c.agentRequest("/agent/v1/batches", bytes.toByteArray(),
+                Map.of("Content-Encoding", "gzip")));
+        assertThat(r.statusCode()).isEqualTo(413);
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        assertThat(c.get("/api/health").statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void anotherContentEncodingIsRefused() {
+        HttpResponse<String> r = c.send(c.agentRequest("/agent/v1/register", "{}".getBytes(StandardCharsets.UTF_8),
+                Map.of("Content-Encoding", "br")));
+        assertThat(r.statusCode()).isEqualTo(415);
+    }
+
+    @Test
+    void recordsOfAnUnknownTraceWithoutATriggerAreAcceptedButDropped() {
+        String t = traceId(0x105);
+        ObjectNode b = batch(AGENT);
+        ObjectNode e = entry(b, t, false);
+        log(e, 1, null, T0_US, "INFO", "orphan");
+        assertThat(c.postBatch(b)).isZero();
+        assertThat(c.get("/api/traces/" + t).statusCode()).isEqualTo(404);
+    }
+
+    static byte[] gzip(byte[] data) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        try (GZIPOutputStream gz = new GZIPOutputStream(bytes)) {
+            gz.write(data);
+        }
+        return bytes.toByteArray();
+    }
+}

@@ -1,0 +1,67 @@
+package io.mintaro.collector;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class CollectorConfigTest {
+
+    @Test
+    void defaultsFollowTheProtocol() {
+        CollectorConfig c = CollectorConfig.builder().build();
+        assertThat(c.port()).isEqualTo(7070);
+        assertThat(c.host()).isNull();
+        assertThat(c.dbPath()).isEqualTo(Path.of("mintaro-data/mintaro.db"));
+        assertThat(c.apiKeys()).isEmpty();
+        assertThat(c.pollTimeoutMs()).isEqualTo(20_000);
+        assertThat(c.lateWindowMs()).isEqualTo(30_000);
+        assertThat(c.answerTimeoutMs()).isEqualTo(3_000);
+        assertThat(c.maxBodyBytes()).isEqualTo(16L * 1024 * 1024);
+    }
+
+    @Test
+    void buildRejectsInvalidValuesNamingTheSetting() {
+        assertThatThrownBy(() -> CollectorConfig.builder().port(70_000).build()).hasMessageContaining("port");
+        assertThatThrownBy(() -> CollectorConfig.builder().port(-1).build()).hasMessageContaining("port");
+        assertThatThrownBy(() -> CollectorConfig.builder().pollTimeoutMs(0).build()).hasMessageContaining("pollTimeoutMs");
+        assertThatThrownBy(() -> CollectorConfig.builder().answerTimeoutMs(-5).build())
+                .hasMessageContaining("answerTimeoutMs");
+        assertThatThrownBy(() -> CollectorConfig.builder().lateWindowMs(-1).build()).hasMessageContaining("lateWindowMs");
+        assertThatThrownBy(() -> CollectorConfig.builder().maxBodyBytes(10).build()).hasMessageContaining("maxBodyBytes");
+        assertThatThrownBy(() -> CollectorConfig.builder().apiKey("short").build()).hasMessageContaining("API key");
+        assertThatThrownBy(() -> CollectorConfig.builder().apiKey("has a space in it").build())
+                .hasMessageContaining("API key");
+        assertThatThrownBy(() -> CollectorConfig.builder().dbPath(null).build()).isInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void readsEnvironmentVariablesAndSystemPropertiesWin() {
+        Map<String, String> env = Map.of(
+                "MINTARO_COLLECTOR_PORT", "8080",
+                "MINTARO_DB", "/var/lib/mintaro/m.db",
+                "MINTARO_API_KEYS", " key-one-123 , key-two-456 ,",
+                "MINTARO_POLL_TIMEOUT_MS", "15000");
+        Map<String, String> props = Map.of("MINTARO_COLLECTOR_PORT", "9090");
+        CollectorConfig c = CollectorConfig.fromSources(env, props::get);
+        assertThat(c.port()).isEqualTo(9090);
+        assertThat(c.dbPath()).isEqualTo(Path.of("/var/lib/mintaro/m.db"));
+        assertThat(c.apiKeys()).containsExactly("key-one-123", "key-two-456");
+        assertThat(c.pollTimeoutMs()).isEqualTo(15_000);
+        assertThat(c.answerTimeoutMs()).isEqualTo(3_000);
+    }
+
+    @Test
+    void aMalformedNumberInTheEnvironmentIsReported() {
+        assertThatThrownBy(() -> CollectorConfig.fromSources(Map.of("MINTARO_COLLECTOR_PORT", "http"), k -> null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MINTARO_COLLECTOR_PORT");
+    }
+
+    @Test
+    void toStringDoesNotRevealKeys() {
+        assertThat(CollectorConfig.builder().apiKey("secret-key-123").build().toString())
+                .doesNotContain("secret-key-123").contains("apiKeys=1");
+    }
+}
