@@ -75,7 +75,8 @@ public final class MintaroSdk implements AutoCloseable {
     private int bufferSize = DEFAULT_BUFFER_SIZE;
     private int maxBodySize = DEFAULT_MAX_BODY_SIZE;
     private final Set<String> redactHeaders = new LinkedHashSet<>(
-        Arrays.asList("authorization", "cookie", "set-cookie", "proxy-authorization"));
+        Arrays.asList("authorization", "cookie", "set-cookie", "proxy-authorization", "x-api-key",
+            "x-auth-token"));
     private final Set<String> redactFields = new LinkedHashSet<>(Arrays.asList("password", "token", "secret"));
     private boolean triggerOnServerError = true;
     private boolean triggerOnException = true;
@@ -143,7 +144,10 @@ public final class MintaroSdk implements AutoCloseable {
       return this;
     }
 
-    /** Adds headers whose values are never recorded (Authorization, Cookie, Set-Cookie and Proxy-Authorization always are not). */
+    /**
+     * Adds headers whose values are never recorded. Authorization, Cookie, Set-Cookie,
+     * Proxy-Authorization, X-Api-Key and X-Auth-Token never are.
+     */
     public Builder redactHeaders(String... names) {
       for (String n : names) {
         redactHeaders.add(requireToken(n, "header name").toLowerCase(Locale.ROOT));

@@ -126,7 +126,7 @@ class AgentProtocolTest {
 
     @Test
     void malformedJsonIs400() {
-        for (String body : new String[] {"{\"agentId\": ", "not json", "[1,2]", "", "{} {}", "{\"a\":1,\"a\":2}"}) {
+        for (String body : new String[] {"{\"agentId\": ", "not json", "[1,2]", "", "{} {}", "{\"a\":[1,}"}) {
             HttpResponse<String> r = c.agentPost("/agent/v1/batches", body);
             assertThat(r.statusCode()).as(body).isEqualTo(400);
             assertThat(TestCollector.json(r).has("error")).isTrue();
@@ -182,8 +182,11 @@ class AgentProtocolTest {
                 + "\",\"messages\":[{\"seq\":-1,\"direction\":\"inbound\",\"method\":\"GET\",\"url\":\"/\","
                 + "\"status\":200,\"startUs\":5}]}]}", "traces[0].messages[0].seq");
         cases.put("{\"agentId\":\"" + AGENT + "\",\"traces\":[{\"traceId\":\"" + t
-                + "\",\"breadcrumbs\":[{\"role\":\"callee\",\"agentId\":null,\"authority\":null}]}]}",
-                "traces[0].breadcrumbs[0]");
+                + "\",\"breadcrumbs\":[{\"role\":\"callee\",\"agentId\":\"xyz\",\"authority\":null}]}]}",
+                "traces[0].breadcrumbs[0].agentId");
+        cases.put("{\"agentId\":\"" + AGENT + "\",\"traces\":[{\"traceId\":\"" + t
+                + "\",\"breadcrumbs\":[{\"role\":\"parent\",\"agentId\":null,\"authority\":null}]}]}",
+                "traces[0].breadcrumbs[0].role");
         cases.put("{\"agentId\":\"" + AGENT + "\",\"traces\":[{\"traceId\":\"" + t + "\",\"reply\":\"yes\"}]}",
                 "traces[0].reply: must be a boolean");
         cases.put("{\"agentId\":\"" + AGENT + "\",\"traces\":{}}", "traces: must be an array");
@@ -197,6 +200,36 @@ class AgentProtocolTest {
                 "{\"agentId\":\"" + AGENT + "\",\"service\":\"has space\"}");
         assertThat(badService.statusCode()).isEqualTo(400);
         assertThat(TestCollector.json(badService).get("error").asText()).startsWith("service:");
+    }
+
+    /** Things the SDK can legitimately send that a too-strict reading of the protocol would refuse. */
+    @Test
+    void quirksOfRealAgentsAreAccepted() {
+        // Authorities come from Host headers of arbitrary clients: odd ones are ignored, not fatal.
+        HttpResponse<String> reg = c.agentPost("/agent/v1/register", "{\"agentId\":\"00000000000000ab\","
+                + "\"service\":\"orders\",\"host\":\"box\",\"pid\":1,\"sdk\":\"0.1.0\","
+                + "\"authorities\":[\"Orders.Local:8080\",\"bad host\",\"x/y\"]}");
+        assertThat(reg.statusCode()).as(reg.body()).isEqualTo(200);
+
+        String t = traceId(0x106);
+        ObjectNode b = batch(AGENT);
+        trigger(b, t, "error", null, 1_763_700_000_000L);
+        ObjectNode e = entry(b, t, false);
+        ObjectNode s = span(e, spanId(1), null, "GET /", "succeeded", T0_US, T0_US + 10);
+        s.putObject("attributes").put("", "empty key").put("k", "1").put("k", "2");
+        log(e, 1, spanId(1), T0_US, "INFO", null);
+        message(e, 2, spanId(1), "outbound", "GET", null, 0, T0_US, "", "").put("error", "connect timed out");
+        Records.breadcrumb(e, "callee", null, null); // a URL without a host: names nobody
+        Records.breadcrumb(e, "caller", "00000000000000ab", null);
+        assertThat(c.postBatch(b)).isEqualTo(3);
+        assertThat(c.trace(t).get("messages").get(0).get("error").asText()).isEqualTo("connect timed out");
+
+        // A trigger reason is an exception message of any length: it is shortened, not refused.
+        String t2 = traceId(0x107);
+        ObjectNode b2 = batch(AGENT);
+        trigger(b2, t2, "error", "x".repeat(100_000), 1_763_700_000_000L);
+        c.postBatch(b2);
+        assertThat(c.trace(t2).get("triggerReason").asText()).hasSize(2048).endsWith("...");
     }
 
     @Test

@@ -25,7 +25,7 @@ public final class BodyCapture {
   }
 
   public void write(byte[] b, int off, int len) {
-    if (b == null || len <= 0 || off < 0 || off + len > b.length) {
+    if (b == null || len <= 0 || off < 0 || len > b.length - off) { // off + len could overflow
       return;
     }
     total += len;

@@ -1,5 +1,6 @@
 package io.mintaro.http;
 
+import io.mintaro.Mintaro;
 import io.mintaro.MintaroSdk;
 import io.mintaro.internal.Core;
 import io.mintaro.internal.RecordingSpan;
@@ -24,14 +25,13 @@ import java.util.function.BiConsumer;
  *
  * Not thread-safe; never throws.
  */
-public final class ClientExchange implements AutoCloseable {
-  private final ExchangeData data;
+public final class ClientExchange extends HttpExchange {
   private final String authority;
   private String calleeAgentId;
   private boolean closed;
 
   private ClientExchange(ExchangeData data, String authority) {
-    this.data = data;
+    super(data);
     this.authority = authority;
   }
 
@@ -40,7 +40,7 @@ public final class ClientExchange implements AutoCloseable {
    */
   public static ClientExchange start(MintaroSdk sdk, String method, URI uri) {
     TraceContext parent = ContextStorage.current();
-    Core core = parent != null ? Core.ownerOf(parent) : Core.of(sdk);
+    Core core = parent != null ? Core.ownerOf(parent) : Core.of(sdk == null ? Mintaro.sdk() : sdk);
     String m = method == null ? "GET" : method.toUpperCase(Locale.ROOT);
     String authority = authorityOf(uri);
     RecordingSpan span = core.startSpan(m + " " + (authority == null ? "" : authority), Core.KIND_CLIENT,
@@ -62,6 +62,9 @@ public final class ClientExchange implements AutoCloseable {
 
   /** Hands each header this call must carry to {@code setter}: trace context and breadcrumb. */
   public void propagationHeaders(BiConsumer<String, String> setter) {
+    if (setter == null) {
+      return;
+    }
     TraceContext ctx = data.span.context();
     setter.accept(TraceHeaders.TRACEPARENT, TraceHeaders.formatTraceparent(ctx.traceHi, ctx.traceLo, ctx.spanId, ctx.flags));
     if (ctx.traceState != null) {
@@ -71,37 +74,12 @@ public final class ClientExchange implements AutoCloseable {
     setter.accept(TraceHeaders.CALLER, data.core.agentId());
   }
 
-  public String traceId() {
-    return data.span.traceId();
-  }
-
-  public void requestHeader(String name, String value) {
-    data.requestHeader(name, value);
-  }
-
+  @Override
   public void responseHeader(String name, String value) {
     if (TraceHeaders.CALLEE.equalsIgnoreCase(name)) {
       calleeAgentId = TraceHeaders.parseAgentId(value);
     }
-    data.responseHeader(name, value);
-  }
-
-  public BodyCapture requestBody() {
-    return data.requestBody;
-  }
-
-  public BodyCapture responseBody() {
-    return data.responseBody;
-  }
-
-  public void status(int status) {
-    data.status = status;
-  }
-
-  /** Records why no response arrived: a timeout, a refused connection. */
-  public void fail(Throwable error) {
-    data.error = error;
-    data.span.fail(error);
+    super.responseHeader(name, value);
   }
 
   @Override

@@ -1,5 +1,6 @@
 package io.mintaro.http;
 
+import io.mintaro.Mintaro;
 import io.mintaro.MintaroSdk;
 import io.mintaro.internal.Core;
 import io.mintaro.internal.RecordingSpan;
@@ -23,16 +24,15 @@ import java.util.function.UnaryOperator;
  *
  * Not thread-safe: one request, fed by one thread at a time. Never throws.
  */
-public final class ServerExchange implements AutoCloseable {
+public final class ServerExchange extends HttpExchange {
   /** The response header that names this process to its caller (a breadcrumb). */
   public static final String CALLEE_HEADER = TraceHeaders.CALLEE;
 
-  private final ExchangeData data;
   private final String path;
   private boolean closed;
 
   private ServerExchange(ExchangeData data, String path) {
-    this.data = data;
+    super(data);
     this.path = path;
   }
 
@@ -45,7 +45,7 @@ public final class ServerExchange implements AutoCloseable {
    */
   public static ServerExchange start(MintaroSdk sdk, String method, String url, String path,
       UnaryOperator<String> requestHeader) {
-    Core core = Core.of(sdk);
+    Core core = Core.of(sdk == null ? Mintaro.sdk() : sdk);
     TraceHeaders.Incoming incoming = TraceHeaders.parseTraceparent(safeHeader(requestHeader, TraceHeaders.TRACEPARENT));
     String traceState = null;
     if (incoming != null) {
@@ -82,41 +82,11 @@ public final class ServerExchange implements AutoCloseable {
     return data.core.agentId();
   }
 
-  public String traceId() {
-    return data.span.traceId();
-  }
-
-  public void requestHeader(String name, String value) {
-    data.requestHeader(name, value);
-  }
-
-  public void responseHeader(String name, String value) {
-    data.responseHeader(name, value);
-  }
-
-  public BodyCapture requestBody() {
-    return data.requestBody;
-  }
-
-  public BodyCapture responseBody() {
-    return data.responseBody;
-  }
-
-  public void status(int status) {
-    data.status = status;
-  }
-
   /** Names the route (a path template such as {@code /orders/{id}}) when the framework knows it. */
   public void route(String route) {
     if (route != null) {
       data.span.attribute("http.route", route);
     }
-  }
-
-  /** Records the exception that escaped the handler. */
-  public void fail(Throwable error) {
-    data.error = error;
-    data.span.fail(error);
   }
 
   /** Writes the exchange, ends the server span, fires triggers and restores the thread's context. */

@@ -63,7 +63,7 @@ public final class Settings {
     } else if (v.endsWith("gib") || v.endsWith("g")) {
       unit = 1024 * 1024 * 1024;
     }
-    String digits = v.replaceAll("[a-z]+$", "");
+    String digits = v.replaceAll("(kib|k|mib|m|gib|g)$", "");
     try {
       long n = Long.parseLong(digits) * unit;
       if (n > Integer.MAX_VALUE || n < 0) {

@@ -50,9 +50,8 @@ public final class CaptureMeasurement {
       List<Long> latencies = new ArrayList<>();
       int complete = 0;
       for (String id : traceIds) {
-        JsonNode t = stack.awaitTrace(id, x -> x.path("complete").asBoolean() && Stack.hasAllThree(x, "logs")
-            && WholeStoryTest.finishedSpans(x) >= 5, Duration.ofSeconds(20));
-        if (t != null && Stack.hasAllThree(t, "logs") && WholeStoryTest.finishedSpans(t) >= 5) {
+        JsonNode t = stack.awaitTrace(id, Stack::wholeStory, Duration.ofSeconds(20));
+        if (Stack.wholeStory(t)) {
           complete++;
         }
         if (t != null && t.hasNonNull("completedAtMs")) {

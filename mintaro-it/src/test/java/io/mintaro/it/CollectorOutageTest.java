@@ -4,29 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The collector goes away and comes back: the services never notice, and capture resumes. */
-class CollectorOutageTest {
-  @TempDir
-  static Path dir;
-  static Stack stack;
-
-  @BeforeAll
-  static void start() throws Exception {
-    stack = Stack.start(dir, Stack.defaults());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    stack.close();
-  }
-
+class CollectorOutageTest extends StackTest {
   @Test
   void services_keep_serving_while_the_collector_is_down_and_errors_are_captured_again_after() throws Exception {
     String before = Stack.newTraceId();

@@ -6,32 +6,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.mintaro.MintaroStats;
 import io.mintaro.demo.DemoService;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Successful, fast requests send nothing to the collector beyond registration and heartbeats. */
-class PayForErrorsOnlyTest {
+class PayForErrorsOnlyTest extends StackTest {
   /** One long poll: request line, headers and a small JSON body, with room to spare. */
   static final long POLL_BYTES_ALLOWANCE = 600;
-
-  @TempDir
-  static Path dir;
-  static Stack stack;
-
-  @BeforeAll
-  static void start() throws Exception {
-    stack = Stack.start(dir, Stack.defaults());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    stack.close();
-  }
 
   @Test
   void a_thousand_successful_requests_cost_only_heartbeats_on_the_wire() throws Exception {
@@ -74,7 +56,7 @@ class PayForErrorsOnlyTest {
 
     stack.checkout("item=measured&mode=fail", traceId);
     JsonNode trace = stack.awaitTrace(traceId,
-        t -> t.path("complete").asBoolean() && Stack.hasAllThree(t, "logs") && WholeStoryTest.finishedSpans(t) >= 5,
+        Stack::wholeStory,
         Duration.ofSeconds(15));
     Thread.sleep(300); // let late batches land
 

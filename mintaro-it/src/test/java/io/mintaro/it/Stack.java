@@ -129,6 +129,22 @@ final class Stack implements AutoCloseable {
     return names;
   }
 
+  /** Complete, with the five exchanges and finished spans of all hops and logs of all three services. */
+  static boolean wholeStory(JsonNode t) {
+    return t != null && t.path("complete").asBoolean() && t.path("messages").size() >= 5
+        && hasAllThree(t, "logs") && finishedSpans(t) >= 5;
+  }
+
+  static long finishedSpans(JsonNode trace) {
+    long n = 0;
+    for (JsonNode s : trace.path("spans")) {
+      if (!s.path("status").asText().equals("started")) {
+        n++;
+      }
+    }
+    return n;
+  }
+
   static boolean hasAllThree(JsonNode trace, String field) {
     return trace != null && services(trace.path(field)).containsAll(Set.of("frontend", "orders", "payments"));
   }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,29 +14,12 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** Under concurrent load, no record of one request ever appears in another request's trace. */
-class TraceIsolationTest {
+class TraceIsolationTest extends StackTest {
   static final int REQUESTS = 60;
   static final Pattern ORDER = Pattern.compile("order ([0-9a-f]{8})");
-
-  @TempDir
-  static Path dir;
-  static Stack stack;
-
-  @BeforeAll
-  static void start() throws Exception {
-    stack = Stack.start(dir, Stack.defaults());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    stack.close();
-  }
 
   @Test
   void concurrent_failing_requests_each_get_only_their_own_logs() throws Exception {
@@ -67,7 +49,7 @@ class TraceIsolationTest {
         continue;
       }
       JsonNode trace = stack.awaitTrace(e.getKey(),
-          t -> t.path("complete").asBoolean() && Stack.hasAllThree(t, "logs") && WholeStoryTest.finishedSpans(t) >= 5,
+          Stack::wholeStory,
           Duration.ofSeconds(20));
       assertThat(trace).as("trace %s", e.getKey()).isNotNull();
       String orderId = null;

@@ -6,34 +6,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * When a request fails or is slow anywhere, the collector holds that request's whole story:
  * every hop's HTTP exchange and every service's logs, DEBUG included.
  */
-class WholeStoryTest {
-  @TempDir
-  static Path dir;
-  static Stack stack;
-
-  @BeforeAll
-  static void start() throws Exception {
-    stack = Stack.start(dir, Stack.defaults());
-  }
-
-  @AfterAll
-  static void stop() throws Exception {
-    stack.close();
-  }
-
+class WholeStoryTest extends StackTest {
   @Test
   void an_error_in_the_third_service_yields_one_trace_with_every_hop_and_the_debug_logs_of_all_three() throws Exception {
     String traceId = Stack.newTraceId();
@@ -42,8 +24,7 @@ class WholeStoryTest {
 
     assertThat(response.statusCode()).isEqualTo(502);
     JsonNode trace = stack.awaitTrace(traceId,
-        t -> t.path("complete").asBoolean() && t.path("messages").size() >= 5 && hasAllThree(t, "logs")
-            && finishedSpans(t) >= 5,
+        Stack::wholeStory,
         Duration.ofSeconds(15));
     assertThat(trace).as("trace %s at the collector", traceId).isNotNull();
     assertThat(trace.path("status").asText()).isEqualTo("error");
@@ -87,8 +68,7 @@ class WholeStoryTest {
 
     assertThat(response.statusCode()).isEqualTo(200);
     JsonNode trace = stack.awaitTrace(traceId,
-        t -> t.path("complete").asBoolean() && t.path("messages").size() >= 5 && hasAllThree(t, "logs")
-            && finishedSpans(t) >= 5,
+        Stack::wholeStory,
         Duration.ofSeconds(15));
     assertThat(trace).isNotNull();
     assertThat(trace.path("status").asText()).isEqualTo("slow");
@@ -161,16 +141,6 @@ class WholeStoryTest {
       Thread.sleep(50);
     }
     return null;
-  }
-
-  static long finishedSpans(JsonNode trace) {
-    long n = 0;
-    for (JsonNode s : trace.path("spans")) {
-      if (!s.path("status").asText().equals("started")) {
-        n++;
-      }
-    }
-    return n;
   }
 
   static List<String> messages(JsonNode trace, String direction) {

@@ -25,9 +25,11 @@ import java.util.regex.Pattern;
  */
 public final class ProtocolParser {
     static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9._-]{1,100}");
-    // host:port, host or [v6]:port, lower-cased before it is compared.
-    private static final Pattern AUTHORITY = Pattern.compile("[a-z0-9._\\-:\\[\\]%]{1,262}");
-    private static final Pattern METHOD = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,31}");
+    // host:port as a Host header or URL gives it; lower-cased before it is compared. Deliberately
+    // loose: agents relay Host headers of arbitrary clients.
+    private static final Pattern AUTHORITY = Pattern.compile("[^\\s\\p{Cntrl}/\\\\]{1,262}");
+    // An HTTP method is a token (RFC 9110 5.6.2).
+    private static final Pattern METHOD = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");
 
     static final int MAX_AUTHORITIES = 32;
     static final int MAX_TRIGGERS = 1_000;
@@ -105,7 +107,12 @@ public final class ProtocolParser {
     private static Batch.Trigger trigger(In in) {
         String traceId = in.traceId("traceId");
         String kind = in.enumValue("kind", TRIGGER_KINDS, true);
-        String reason = in.string("reason", false, MAX_REASON);
+        // Cut, not refused: the SDK passes exception messages of any length, and losing the
+        // trigger (and its batch) would be far worse than a shortened reason.
+        String reason = in.string("reason", false, Integer.MAX_VALUE);
+        if (reason != null && reason.length() > MAX_REASON) {
+            reason = reason.substring(0, MAX_REASON - 3) + "...";
+        }
         long atMs = in.requiredLong("atMs", 0, MAX_TIME_MS);
         return new Batch.Trigger(traceId, kind, reason, atMs);
     }
@@ -136,7 +143,7 @@ public final class ProtocolParser {
         ObjectNode out = NODES.objectNode();
         String spanId = in.spanId("spanId", true);
         String parent = in.spanId("parentSpanId", false);
-        String name = in.string("name", true, MAX_NAME);
+        String name = in.presentString("name", MAX_NAME);
         String kind = in.enumValue("kind", SPAN_KINDS, true);
         String status = in.enumValue("status", SPAN_STATUSES, true);
         long startUs = in.requiredLong("startUs", 0, MAX_TIME_US);
@@ -171,11 +178,11 @@ public final class ProtocolParser {
         long seq = in.requiredLong("seq", 0, Long.MAX_VALUE);
         String spanId = in.spanId("spanId", false);
         String direction = in.enumValue("direction", DIRECTIONS, true);
-        String method = in.string("method", true, 32);
+        String method = in.string("method", true, 64);
         if (!METHOD.matcher(method).matches()) {
             throw in.bad("method", "is not an HTTP method token");
         }
-        String url = in.string("url", true, MAX_URL);
+        String url = in.presentString("url", MAX_URL);
         int status = (int) in.requiredLong("status", 0, 999);
         long startUs = in.requiredLong("startUs", 0, MAX_TIME_US);
         Long durationUs = in.optionalLong("durationUs", 0, MAX_TIME_US);
@@ -230,7 +237,7 @@ public final class ProtocolParser {
         String level = in.enumValue("level", LEVELS, true);
         String logger = in.string("logger", false, MAX_NAME);
         String thread = in.string("thread", false, MAX_NAME);
-        String message = in.string("message", true, MAX_LOG_MESSAGE);
+        String message = in.presentString("message", MAX_LOG_MESSAGE);
         out.put("seq", seq);
         out.put("spanId", spanId);
         out.put("timeUs", timeUs);
@@ -247,9 +254,7 @@ public final class ProtocolParser {
         String agentId = in.agentId("agentId", false);
         String authority = in.authority("authority");
         String spanId = in.spanId("spanId", false);
-        if (agentId == null && authority == null) {
-            throw in.bad("agentId", "and authority are both null: the breadcrumb names nobody");
-        }
+        // A breadcrumb naming nobody (a call to a URL without a host) is kept but leads nowhere.
         return new Batch.Breadcrumb(role, agentId, authority, spanId);
     }
 
@@ -299,6 +304,14 @@ public final class ProtocolParser {
             return s;
         }
 
+        /** A field that must be present; its value may be null or a string. */
+        String presentString(String field, int maxLength) {
+            if (!node.has(field)) {
+                throw bad(field, "is required");
+            }
+            return string(field, false, maxLength);
+        }
+
         String enumValue(String field, Set<String> allowed, boolean required) {
             String s = string(field, required, 64);
             if (s != null && !allowed.contains(s)) {
@@ -331,16 +344,14 @@ public final class ProtocolParser {
             return s;
         }
 
+        /** A breadcrumb's authority; one that cannot be an authority is treated as absent. */
         String authority(String field) {
-            String s = string(field, false, 262);
+            String s = string(field, false, MAX_NAME);
             if (s == null) {
                 return null;
             }
-            s = s.toLowerCase(Locale.ROOT);
-            if (!AUTHORITY.matcher(s).matches()) {
-                throw bad(field, "is not a host:port authority");
-            }
-            return s;
+            s = s.trim().toLowerCase(Locale.ROOT);
+            return AUTHORITY.matcher(s).matches() ? s : null;
         }
 
         /** A list of authorities, or null when the field is absent. */
@@ -362,11 +373,10 @@ public final class ProtocolParser {
                 if (!a.isTextual()) {
                     throw bad(name, "must be a string");
                 }
-                String s = a.textValue().toLowerCase(Locale.ROOT);
-                if (!AUTHORITY.matcher(s).matches()) {
-                    throw bad(name, "is not a host:port authority");
-                }
-                if (!out.contains(s)) {
+                String s = a.textValue().trim().toLowerCase(Locale.ROOT);
+                // Skipped, not refused: one odd Host header sent to the application must not
+                // stop its agent from registering.
+                if (AUTHORITY.matcher(s).matches() && !out.contains(s)) {
                     out.add(s);
                 }
             }
@@ -450,8 +460,8 @@ public final class ProtocolParser {
             }
             for (Map.Entry<String, JsonNode> e : v.properties()) {
                 String key = e.getKey();
-                if (key.isEmpty() || key.length() > 256) {
-                    throw bad(field, "keys must be 1-256 characters");
+                if (key.length() > MAX_NAME) {
+                    throw bad(field, "keys must be at most " + MAX_NAME + " characters");
                 }
                 JsonNode value = e.getValue();
                 if (value.isArray()) {

@@ -283,9 +283,4 @@ public final class Retrieval {
         }
         persistCompleted(completed, now);
     }
-
-    /** Number of traces currently tracked (for tests and logs). */
-    public synchronized int tracked() {
-        return collections.size();
-    }
 }

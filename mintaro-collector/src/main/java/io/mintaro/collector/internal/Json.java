@@ -1,6 +1,5 @@
 package io.mintaro.collector.internal;
 
-import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.JsonFactory;
@@ -14,7 +13,10 @@ import java.time.Instant;
 
 /** The collector's single Jackson configuration. */
 public final class Json {
-    /** Strict reader/writer: duplicate keys, trailing tokens and deep nesting are errors. */
+    /**
+     * Strict reader/writer: trailing tokens and deep nesting are errors. Duplicate keys are not
+     * (the last wins): the SDK truncates long attribute keys, which can make two keys equal.
+     */
     public static final ObjectMapper MAPPER = createMapper();
 
     private Json() {
@@ -27,7 +29,6 @@ public final class Json {
                         .maxNumberLength(40)
                         .build())
                 .disable(JsonReadFeature.ALLOW_NON_NUMERIC_NUMBERS)
-                .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
                 .build();
         return new ObjectMapper(factory)
                 .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)

@@ -12,6 +12,8 @@ public final class Responses {
     }
 
     public static void error(Context ctx, int status, String message) {
-        ctx.status(status).contentType("application/json").result(Json.error(message));
+        // Messages may quote client input; keep them short.
+        String m = message == null ? "error" : message.length() > 500 ? message.substring(0, 500) + "..." : message;
+        ctx.status(status).contentType("application/json").result(Json.error(m));
     }
 }

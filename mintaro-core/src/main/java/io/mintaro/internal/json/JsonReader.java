@@ -115,17 +115,22 @@ public final class JsonReader {
           case 'n': b.append('\n'); break;
           case 'r': b.append('\r'); break;
           case 't': b.append('\t'); break;
-          case 'u':
-            if (i + 4 > s.length()) {
-              throw error("bad escape");
+          case 'u': {
+            // exactly four ASCII hex digits: Integer.parseInt would also take a sign or other digits
+            int code = 0;
+            for (int k = 0; k < 4; k++) {
+              char h = next();
+              int d = h >= '0' && h <= '9' ? h - '0'
+                  : h >= 'a' && h <= 'f' ? h - 'a' + 10
+                  : h >= 'A' && h <= 'F' ? h - 'A' + 10 : -1;
+              if (d < 0) {
+                throw error("bad escape");
+              }
+              code = code * 16 + d;
             }
-            try {
-              b.append((char) Integer.parseInt(s, i, i + 4, 16));
-            } catch (NumberFormatException ex) {
-              throw error("bad escape");
-            }
-            i += 4;
+            b.append((char) code);
             break;
+          }
           default: throw error("bad escape");
         }
       } else if (c < 0x20) {

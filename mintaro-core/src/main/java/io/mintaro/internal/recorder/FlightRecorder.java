@@ -16,12 +16,15 @@ import java.util.List;
  * locks, and the write path allocates nothing.
  *
  * <p>Old records are overwritten when the cursor laps the ring. A reader detects that by
- * checking, after copying a record, that no writer has claimed the bytes it copied.
+ * checking, after copying a record, that no writer has claimed the bytes it copied. A writer that
+ * stalls for a whole lap between claiming its space and writing it scribbles over newer records
+ * without claiming anything; every record therefore carries a checksum of its bytes (its chain link
+ * included), and a reader drops a copy that does not match it.
  */
 public final class FlightRecorder {
 
-  /** Record header: size, type, own position, previous position in slot chain, ids, time. */
-  static final int HEADER_SIZE = 56;
+  /** Record header: size, type, own position, previous position in slot chain, ids, time, checksum. */
+  static final int HEADER_SIZE = 64;
   static final int OFF_SIZE = 0;
   static final int OFF_TYPE = 4;
   static final int OFF_POS = 8;
@@ -30,6 +33,7 @@ public final class FlightRecorder {
   static final int OFF_TRACE_LO = 32;
   static final int OFF_SPAN = 40;
   static final int OFF_TIME = 48;
+  static final int OFF_CHECK = 56;
 
   private static final VarHandle CURSOR;
   private static final VarHandle INDEX = MethodHandles.arrayElementVarHandle(long[].class);
@@ -99,14 +103,54 @@ public final class FlightRecorder {
   }
 
   /** Links a fully written record into its trace's slot chain, making it visible to readers. */
-  void publish(long position, long traceLo) {
+  void publish(long position, int size, long traceLo) {
+    if (position < written() - capacity) {
+      return; // lapped while writing: the record is gone, and linking it would hide older ones
+    }
     int slot = slotOf(traceLo);
     int offset = offsetOf(position);
+    long sum = checksum(ring, offset, size);
     long previous;
     do {
       previous = (long) INDEX.getVolatile(index, slot);
       Bytes.putLong(ring, offset + OFF_PREV, previous);
+      Bytes.putLong(ring, offset + OFF_CHECK, mix(sum, previous));
     } while (!INDEX.compareAndSet(index, slot, previous, position + 1));
+  }
+
+  /**
+   * Hashes the 8-byte words of a record but its chain link and its checksum, in four independent
+   * lanes so that long records hash at memory speed. Any change to a single word changes the sum.
+   */
+  private static long checksum(byte[] b, int offset, int size) {
+    long h0 = mix(size, Bytes.getLong(b, offset + OFF_SIZE));
+    long h1 = mix(0, Bytes.getLong(b, offset + OFF_POS));
+    long h2 = mix(0, Bytes.getLong(b, offset + OFF_TRACE_HI));
+    long h3 = mix(0, Bytes.getLong(b, offset + OFF_TRACE_LO));
+    h0 = mix(h0, Bytes.getLong(b, offset + OFF_SPAN));
+    h1 = mix(h1, Bytes.getLong(b, offset + OFF_TIME));
+    int i = offset + HEADER_SIZE;
+    int end = offset + size;
+    for (; i + 32 <= end; i += 32) {
+      h0 = mix(h0, Bytes.getLong(b, i));
+      h1 = mix(h1, Bytes.getLong(b, i + 8));
+      h2 = mix(h2, Bytes.getLong(b, i + 16));
+      h3 = mix(h3, Bytes.getLong(b, i + 24));
+    }
+    for (; i < end; i += 8) {
+      h0 = mix(h0, Bytes.getLong(b, i));
+    }
+    return h0 ^ Long.rotateLeft(h1, 16) ^ Long.rotateLeft(h2, 32) ^ Long.rotateLeft(h3, 48);
+  }
+
+  private static long mix(long h, long word) {
+    return Long.rotateLeft((h ^ word) * 0x9E3779B97F4A7C15L, 29);
+  }
+
+  /** True when a copied record is whole: its own position, and bytes that match its checksum. */
+  private static boolean intact(byte[] copy, long position) {
+    return Bytes.getLong(copy, OFF_POS) == position
+        && Bytes.getLong(copy, OFF_CHECK) == mix(checksum(copy, 0, copy.length), Bytes.getLong(copy, OFF_PREV));
   }
 
   private int slotOf(long traceLo) {
@@ -133,24 +177,24 @@ public final class FlightRecorder {
         break; // overwritten, and so is everything older in this chain
       }
       int offset = offsetOf(position);
+      if ((offset & 7) != 0 || offset + HEADER_SIZE > capacity) {
+        break; // not a link any writer made
+      }
       int size = Bytes.getInt(ring, offset + OFF_SIZE);
-      long ownPosition = Bytes.getLong(ring, offset + OFF_POS);
-      long previous = Bytes.getLong(ring, offset + OFF_PREV);
-      boolean mine = Bytes.getLong(ring, offset + OFF_TRACE_HI) == traceHi
-          && Bytes.getLong(ring, offset + OFF_TRACE_LO) == traceLo;
-      byte[] copy = null;
-      if (ownPosition == position && mine && size >= HEADER_SIZE && size <= maxRecordSize) {
-        copy = new byte[size];
-        System.arraycopy(ring, offset, copy, 0, size);
+      if (Bytes.getLong(ring, offset + OFF_POS) != position || size < HEADER_SIZE || size > maxRecordSize
+          || (size & 7) != 0 || offset + size > capacity) {
+        break; // overwritten by a writer that had fallen behind
       }
+      byte[] copy = new byte[size];
+      System.arraycopy(ring, offset, copy, 0, size);
       VarHandle.acquireFence();
-      if (position + capacity < written() || ownPosition != position) {
-        break; // lapped while we were reading: the copy and the link may be torn
+      if (position + capacity < written() || !intact(copy, position)) {
+        break; // lapped or scribbled over while we were reading: the copy and the link may be torn
       }
-      if (copy != null) {
+      if (Bytes.getLong(copy, OFF_TRACE_HI) == traceHi && Bytes.getLong(copy, OFF_TRACE_LO) == traceLo) {
         out.add(copy);
       }
-      link = previous;
+      link = Bytes.getLong(copy, OFF_PREV);
     }
     return out;
   }

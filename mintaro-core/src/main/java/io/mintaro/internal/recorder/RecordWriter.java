@@ -37,14 +37,15 @@ public final class RecordWriter {
   public void spanStart(long hi, long lo, long spanId, long parentId, byte kind, long startUs, String name) {
     int nameLen = Bytes.utf8Length(name, MAX_NAME);
     int size = HEADER_SIZE + 8 + 1 + 4 + nameLen;
-    int off = begin(size, RecordType.SPAN_START, hi, lo, spanId, startUs);
-    if (off < 0) {
+    long position = begin(size, RecordType.SPAN_START, hi, lo, spanId, startUs);
+    if (position < 0) {
       return;
     }
+    int off = recorder.offsetOf(position);
     Bytes.putLong(ring, off + HEADER_SIZE, parentId);
     ring[off + HEADER_SIZE + 8] = kind;
     putString(off + HEADER_SIZE + 9, name, nameLen);
-    end(off, lo);
+    end(position, size, lo);
   }
 
   public void spanEnd(long hi, long lo, long spanId, long parentId, byte kind, byte status, long startUs,
@@ -60,10 +61,11 @@ public final class RecordWriter {
     for (int i = 0; i < handledCount; i++) {
       size += errorSize(handled[i]);
     }
-    int off = begin(size, RecordType.SPAN_END, hi, lo, spanId, endUs);
-    if (off < 0) {
+    long position = begin(size, RecordType.SPAN_END, hi, lo, spanId, endUs);
+    if (position < 0) {
       return;
     }
+    int off = recorder.offsetOf(position);
     int p = off + HEADER_SIZE;
     Bytes.putLong(ring, p, parentId);
     ring[p + 8] = kind;
@@ -81,24 +83,25 @@ public final class RecordWriter {
     for (int i = 0; i < handledCount; i++) {
       p = putError(p, handled[i]);
     }
-    end(off, lo);
+    end(position, size, lo);
   }
 
   public void log(long hi, long lo, long spanId, long timeUs, byte level, String logger, String thread,
       String message, ErrorInfo error) {
     int size = HEADER_SIZE + 1 + strSize(logger, MAX_NAME) + strSize(thread, MAX_NAME)
         + strSize(message, MAX_TEXT) + errorSize(error);
-    int off = begin(size, RecordType.LOG, hi, lo, spanId, timeUs);
-    if (off < 0) {
+    long position = begin(size, RecordType.LOG, hi, lo, spanId, timeUs);
+    if (position < 0) {
       return;
     }
+    int off = recorder.offsetOf(position);
     int p = off + HEADER_SIZE;
     ring[p++] = level;
     p = putString(p, logger, MAX_NAME);
     p = putString(p, thread, MAX_NAME);
     p = putString(p, message, MAX_TEXT);
     putError(p, error);
-    end(off, lo);
+    end(position, size, lo);
   }
 
   /**
@@ -127,10 +130,11 @@ public final class RecordWriter {
       }
     }
     int size = fixed + requestBodyLength + responseBodyLength;
-    int off = begin(size, RecordType.EXCHANGE, hi, lo, spanId, startUs);
-    if (off < 0) {
+    long position = begin(size, RecordType.EXCHANGE, hi, lo, spanId, startUs);
+    if (position < 0) {
       return;
     }
+    int off = recorder.offsetOf(position);
     int p = off + HEADER_SIZE;
     ring[p] = direction;
     Bytes.putInt(ring, p + 1, status);
@@ -142,27 +146,28 @@ public final class RecordWriter {
     p = putBody(p, requestBody, requestBodyLength, requestBodyTotal);
     p = putHeaders(p, responseHeaders, responseHeaderCount);
     putBody(p, responseBody, responseBodyLength, responseBodyTotal);
-    end(off, lo);
+    end(position, size, lo);
   }
 
   public void breadcrumb(long hi, long lo, long spanId, long timeUs, byte role, String agentId,
       String authority) {
     int size = HEADER_SIZE + 1 + strSize(agentId, MAX_NAME) + strSize(authority, MAX_NAME);
-    int off = begin(size, RecordType.BREADCRUMB, hi, lo, spanId, timeUs);
-    if (off < 0) {
+    long position = begin(size, RecordType.BREADCRUMB, hi, lo, spanId, timeUs);
+    if (position < 0) {
       return;
     }
+    int off = recorder.offsetOf(position);
     int p = off + HEADER_SIZE;
     ring[p++] = role;
     p = putString(p, agentId, MAX_NAME);
     putString(p, authority, MAX_NAME);
-    end(off, lo);
+    end(position, size, lo);
   }
 
   // --- encoding helpers -------------------------------------------------------------------
 
-  /** Claims and fills the header; returns the ring offset or -1 when the record cannot fit. */
-  private int begin(int size, byte type, long hi, long lo, long spanId, long timeUs) {
+  /** Claims and fills the header; returns the record's position or -1 when the record cannot fit. */
+  private long begin(int size, byte type, long hi, long lo, long spanId, long timeUs) {
     int aligned = (size + 7) & ~7;
     if (aligned > recorder.maxRecordSize()) {
       return -1;
@@ -176,11 +181,15 @@ public final class RecordWriter {
     Bytes.putLong(ring, off + OFF_TRACE_LO, lo);
     Bytes.putLong(ring, off + OFF_SPAN, spanId);
     Bytes.putLong(ring, off + OFF_TIME, timeUs);
-    return off;
+    return position;
   }
 
-  private void end(int off, long lo) {
-    recorder.publish(Bytes.getLong(ring, off + OFF_POS), lo);
+  /**
+   * Publishes the record. Its position is passed on rather than read back from the ring: a writer
+   * that was lapped while writing would read another record's bytes there.
+   */
+  private void end(long position, int size, long lo) {
+    recorder.publish(position, (size + 7) & ~7, lo);
   }
 
   private static int strSize(String s, int max) {

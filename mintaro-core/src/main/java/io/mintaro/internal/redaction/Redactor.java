@@ -59,12 +59,35 @@ public final class Redactor {
     if (url == null) {
       return null;
     }
+    url = withoutUserInfo(url);
     int q = url.indexOf('?');
-    if (q < 0 || !mentionsField(url.substring(q + 1).getBytes(StandardCharsets.UTF_8), url.length() - q - 1)) {
+    if (q < 0) {
       return url;
     }
+    // scan all the bytes: a query with non-ASCII characters has more bytes than characters
     byte[] query = url.substring(q + 1).getBytes(StandardCharsets.UTF_8);
+    if (!mentionsField(query, query.length)) {
+      return url;
+    }
     return url.substring(0, q + 1) + new String(form(query, query.length), StandardCharsets.UTF_8);
+  }
+
+  /** Masks the credentials of {@code scheme://user:password@host/...}. */
+  private static String withoutUserInfo(String url) {
+    int scheme = url.indexOf("://");
+    if (scheme < 0) {
+      return url;
+    }
+    int start = scheme + 3;
+    int end = start;
+    while (end < url.length() && "/?#".indexOf(url.charAt(end)) < 0) {
+      end++;
+    }
+    int at = url.lastIndexOf('@', end - 1);
+    if (at < start) {
+      return url;
+    }
+    return url.substring(0, start) + MASK + url.substring(at);
   }
 
   /**
@@ -159,11 +182,11 @@ public final class Redactor {
       if (j < length && b[j] == ':') {
         String key = new String(b, i + 1, end - i - 2, StandardCharsets.UTF_8);
         if (isSensitiveField(key)) {
-          out.write(b, end, j + 1 - end);
           int v = j + 1;
           while (v < length && isSpace(b[v])) {
             v++;
           }
+          out.write(b, end, v - end); // the colon and the white space around it, as they were
           out.write(MASK_JSON, 0, MASK_JSON.length);
           i = skipValue(b, v, length);
           continue;

@@ -24,7 +24,7 @@ public final class SlowPolicy {
   /** Threshold in microseconds; 0 or less disables the slow trigger. */
   public long thresholdMicros(String method, String path) {
     for (Route r : routes) {
-      if ((r.method == null || r.method.equalsIgnoreCase(method)) && path != null && path.startsWith(r.pathPrefix)) {
+      if ((r.method == null || r.method.equalsIgnoreCase(method)) && r.matches(path)) {
         return r.micros;
       }
     }
@@ -47,6 +47,15 @@ public final class SlowPolicy {
       this.method = method == null ? null : method.toUpperCase(Locale.ROOT);
       this.pathPrefix = pathPrefix;
       this.micros = micros;
+    }
+
+    /** Prefix match on whole path segments: {@code /api} matches {@code /api/x}, not {@code /apiary}. */
+    boolean matches(String path) {
+      if (path == null || !path.startsWith(pathPrefix)) {
+        return false;
+      }
+      return path.length() == pathPrefix.length() || pathPrefix.endsWith("/")
+          || path.charAt(pathPrefix.length()) == '/';
     }
 
     /** Parses {@code "[METHOD ]/path"}. */

@@ -11,7 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.RepeatedTest;
 
 /**
  * Writers on many threads share one small ring without locks. Whatever a reader gets back, while
@@ -22,21 +22,26 @@ class ConcurrentWritersTest {
   private static final int RECORDS_PER_WRITER = 20_000;
   private static final int TRACES_PER_WRITER = 40;
 
-  @Test
+  @RepeatedTest(4) // a lapped writer is a matter of scheduling luck; give it several chances
   void concurrentWritersNeverMixTracesAndEverySurvivingRecordDecodes() throws Exception {
     FlightRecorder recorder = new FlightRecorder(64 * 1024);
     RecordWriter writer = new RecordWriter(recorder);
     CountDownLatch start = new CountDownLatch(1);
     AtomicBoolean writing = new AtomicBoolean(true);
     AtomicReference<Throwable> failure = new AtomicReference<>();
+    AtomicReference<Throwable> writerFailure = new AtomicReference<>();
     AtomicLong readsDuringWrites = new AtomicLong();
     List<Thread> threads = new ArrayList<>();
     for (int w = 0; w < WRITERS; w++) {
       int first = w * TRACES_PER_WRITER;
       threads.add(new Thread(() -> {
         await(start);
-        for (int seq = 0; seq < RECORDS_PER_WRITER; seq++) {
-          Workload.write(writer, first + seq % TRACES_PER_WRITER, seq);
+        try {
+          for (int seq = 0; seq < RECORDS_PER_WRITER; seq++) {
+            Workload.write(writer, first + seq % TRACES_PER_WRITER, seq);
+          }
+        } catch (Throwable e) {
+          writerFailure.compareAndSet(null, e);
         }
       }, "writer-" + w));
     }
@@ -64,6 +69,7 @@ class ConcurrentWritersTest {
       t.join();
     }
 
+    assertThat(writerFailure.get()).as("a writer failed").isNull();
     assertThat(failure.get()).as("a reader saw a bad record while writers were busy").isNull();
     assertThat(readsDuringWrites.get()).isPositive();
     int survivors = 0;

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.mintaro.internal.recorder.Decoded.Exchange;
 import io.mintaro.internal.recorder.Decoded.Log;
 import io.mintaro.internal.recorder.Decoded.SpanEnd;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
@@ -197,9 +196,5 @@ class RecordLimitsTest {
       b[i] = (byte) (i * 31 + i / 256);
     }
     return b;
-  }
-
-  static String utf8(byte[] b) {
-    return new String(b, StandardCharsets.UTF_8);
   }
 }
