@@ -73,7 +73,16 @@ final class ExchangeData {
     String errorText = error == null ? null : error.getClass().getName() + ": " + error.getMessage();
     core.writer().exchange(ctx.traceHi, ctx.traceLo, ctx.spanId, span.startMicros(), durationUs,
         direction, status, method, url, errorText, requestHeaders, requestHeaderCount, req, reqLen,
-        Math.max(requestBody.total(), reqLen), responseHeaders, responseHeaderCount, resp, respLen,
-        Math.max(responseBody.total(), respLen));
+        fullSize(requestBody, reqLen), responseHeaders, responseHeaderCount, resp, respLen,
+        fullSize(responseBody, respLen));
+  }
+
+  /**
+   * The full size of the body as recorded: redaction may have made the kept part longer or
+   * shorter, so the size moves with it. A body is then reported truncated (full size larger than
+   * what is kept) only when it was cut.
+   */
+  private static long fullSize(BodyCapture body, int recordedLength) {
+    return Math.max(body.total() + recordedLength - body.length(), recordedLength);
   }
 }

@@ -5,6 +5,7 @@ import io.mintaro.MintaroSdk;
 import io.mintaro.internal.Core;
 import io.mintaro.internal.RecordingSpan;
 import io.mintaro.internal.context.Clock;
+import io.mintaro.internal.context.ContextStorage;
 import io.mintaro.internal.context.TraceContext;
 import io.mintaro.internal.propagation.TraceHeaders;
 import java.util.Locale;
@@ -29,11 +30,16 @@ public final class ServerExchange extends HttpExchange {
   public static final String CALLEE_HEADER = TraceHeaders.CALLEE;
 
   private final String path;
+  /** The thread that started the exchange, and what was current on it before. */
+  private final Thread thread;
+  private final TraceContext previous;
   private boolean closed;
 
-  private ServerExchange(ExchangeData data, String path) {
+  private ServerExchange(ExchangeData data, String path, Thread thread, TraceContext previous) {
     super(data);
     this.path = path;
+    this.thread = thread;
+    this.previous = previous;
   }
 
   /**
@@ -46,6 +52,7 @@ public final class ServerExchange extends HttpExchange {
   public static ServerExchange start(MintaroSdk sdk, String method, String url, String path,
       UnaryOperator<String> requestHeader) {
     Core core = Core.of(sdk == null ? Mintaro.sdk() : sdk);
+    TraceContext previous = ContextStorage.current();
     TraceHeaders.Incoming incoming = TraceHeaders.parseTraceparent(safeHeader(requestHeader, TraceHeaders.TRACEPARENT));
     String traceState = null;
     if (incoming != null) {
@@ -66,7 +73,7 @@ public final class ServerExchange extends HttpExchange {
     if (host != null) {
       core.observeAuthority(host.trim().toLowerCase(Locale.ROOT));
     }
-    return new ServerExchange(new ExchangeData(core, span, method, url), path);
+    return new ServerExchange(new ExchangeData(core, span, method, url), path, Thread.currentThread(), previous);
   }
 
   private static String safeHeader(UnaryOperator<String> headers, String name) {
@@ -110,6 +117,10 @@ public final class ServerExchange extends HttpExchange {
       // the host application must never see our failures
     }
     span.close();
+    if (Thread.currentThread() == thread && ContextStorage.current() != previous) {
+      // A span the handler left open must not keep this request's trace current on the thread.
+      ContextStorage.swap(previous);
+    }
     try {
       String what = data.method + " " + path;
       if (data.error != null && core.triggerOnException()) {

@@ -23,6 +23,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 
@@ -143,6 +144,7 @@ public final class MintaroHttpClient extends HttpClient {
   private static final class TeePublisher implements HttpRequest.BodyPublisher {
     private final HttpRequest.BodyPublisher delegate;
     private final BodyCapture capture;
+    private final AtomicBoolean subscribed = new AtomicBoolean();
 
     TeePublisher(HttpRequest.BodyPublisher delegate, BodyCapture capture) {
       this.delegate = delegate;
@@ -156,6 +158,11 @@ public final class MintaroHttpClient extends HttpClient {
 
     @Override
     public void subscribe(Flow.Subscriber<? super ByteBuffer> subscriber) {
+      if (!subscribed.compareAndSet(false, true)) {
+        // The client sends the same body again (a 307/308 redirect, a retry): capture it once.
+        delegate.subscribe(subscriber);
+        return;
+      }
       delegate.subscribe(new Flow.Subscriber<ByteBuffer>() {
         @Override
         public void onSubscribe(Flow.Subscription subscription) {

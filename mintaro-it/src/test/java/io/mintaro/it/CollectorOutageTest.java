@@ -46,4 +46,18 @@ class CollectorOutageTest extends StackTest {
     // the trace stored before the outage survived the collector restart
     assertThat(stack.api("/api/traces/" + before)).isNotNull();
   }
+
+  @Test
+  void a_collector_that_accepts_but_never_answers_does_not_hold_up_the_services() throws Exception {
+    stack.proxy.stall(true);
+    try {
+      for (int i = 0; i < 50; i++) {
+        String mode = i % 5 == 0 ? "fail" : "";
+        HttpResponse<String> response = stack.checkout("item=hung" + i + "&mode=" + mode, Stack.newTraceId());
+        assertThat(response.statusCode()).isEqualTo(mode.isEmpty() ? 200 : 502);
+      }
+    } finally {
+      stack.proxy.stall(false);
+    }
+  }
 }

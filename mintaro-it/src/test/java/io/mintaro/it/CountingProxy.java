@@ -18,6 +18,7 @@ final class CountingProxy implements AutoCloseable {
   private final AtomicLong upstreamBytes = new AtomicLong();
   private final AtomicLong downstreamBytes = new AtomicLong();
   private volatile boolean open = true;
+  private volatile boolean stalled;
 
   CountingProxy(int targetPort) throws IOException {
     this.targetPort = targetPort;
@@ -39,6 +40,11 @@ final class CountingProxy implements AutoCloseable {
   /** Bytes the collector sent back. */
   long downstreamBytes() {
     return downstreamBytes.get();
+  }
+
+  /** While stalled, the relay accepts and reads but passes nothing on: a hung collector. */
+  void stall(boolean stalled) {
+    this.stalled = stalled;
   }
 
   void reset() {
@@ -67,18 +73,23 @@ final class CountingProxy implements AutoCloseable {
     }
   }
 
-  private static void pump(Socket from, Socket to, AtomicLong counter) {
+  private void pump(Socket from, Socket to, AtomicLong counter) {
     Thread t = new Thread(() -> {
       byte[] buffer = new byte[16 * 1024];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buffer)) >= 0) {
+          while (stalled) {
+            Thread.sleep(10);
+          }
           counter.addAndGet(n);
           out.write(buffer, 0, n);
           out.flush();
         }
       } catch (IOException e) {
         // connection closed
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
       } finally {
         try {
           from.close();

@@ -87,7 +87,8 @@ class WholeStoryTest extends StackTest {
     // orders gave up on payments after 2 s; payments is still working on it
     assertThat(response.statusCode()).isEqualTo(502);
     JsonNode trace = stack.awaitTrace(traceId,
-        t -> hasAllThree(t, "logs") && contains(t.path("logs"), "bank answered at last"),
+        t -> hasAllThree(t, "logs") && contains(t.path("logs"), "bank answered at last")
+            && messages(t, "inbound").contains("payments POST /payments 200"),
         Duration.ofSeconds(20));
     assertThat(trace).isNotNull();
     assertThat(services(trace.path("logs"))).containsExactlyInAnyOrder("frontend", "orders", "payments");

@@ -34,7 +34,8 @@ final class CapturingRequest extends HttpServletRequestWrapper {
   public BufferedReader getReader() throws IOException {
     if (reader == null) {
       String encoding = getCharacterEncoding();
-      Charset charset = encoding == null ? StandardCharsets.UTF_8 : Charset.forName(encoding);
+      // ISO-8859-1 is the servlet default, as the container's own reader would use
+      Charset charset = encoding == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encoding);
       reader = new BufferedReader(new InputStreamReader(getInputStream(), charset));
     }
     return reader;

@@ -6,8 +6,10 @@ import jakarta.servlet.WriteListener;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.servlet.http.HttpServletResponseWrapper;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 
@@ -16,6 +18,7 @@ final class CapturingResponse extends HttpServletResponseWrapper {
   private final BodyCapture capture;
   private ServletOutputStream stream;
   private PrintWriter writer;
+  private Writer captureWriter;
 
   CapturingResponse(HttpServletResponse response, BodyCapture capture) {
     super(response);
@@ -30,28 +33,116 @@ final class CapturingResponse extends HttpServletResponseWrapper {
     return stream;
   }
 
+  /**
+   * The container's own writer, so that it settles the charset (and names it in Content-Type),
+   * buffers and completes the response as it would without us; the characters are also encoded
+   * into the capture with that charset.
+   */
   @Override
   public PrintWriter getWriter() throws IOException {
     if (writer == null) {
-      String encoding = getCharacterEncoding();
-      Charset charset = encoding == null ? StandardCharsets.ISO_8859_1 : Charset.forName(encoding);
-      writer = new PrintWriter(new OutputStreamWriter(getOutputStream(), charset), false);
+      PrintWriter real = super.getWriter();
+      Charset charset = StandardCharsets.ISO_8859_1;
+      try {
+        String encoding = getCharacterEncoding();
+        if (encoding != null) {
+          charset = Charset.forName(encoding);
+        }
+      } catch (RuntimeException e) {
+        // the container writes with it anyway; we capture as Latin-1
+      }
+      captureWriter = new OutputStreamWriter(new CaptureStream(capture), charset);
+      writer = new PrintWriter(new TeeWriter(real, captureWriter), false) {
+        @Override
+        public boolean checkError() {
+          return super.checkError() || real.checkError();
+        }
+      };
     }
     return writer;
   }
 
-  @Override
-  public void flushBuffer() throws IOException {
-    if (writer != null) {
-      writer.flush();
+  /**
+   * Moves what our encoder still holds into the capture. Nothing is flushed to the client: the
+   * container completes the response as it would without us.
+   */
+  void flushCapture() {
+    if (captureWriter != null) {
+      try {
+        captureWriter.flush();
+      } catch (IOException | RuntimeException e) {
+        // the capture never fails the application
+      }
     }
-    super.flushBuffer();
   }
 
-  /** Pushes what the application left in our writer's buffer, so it is captured and sent. */
-  void flushCapture() {
-    if (writer != null) {
-      writer.flush();
+  /** Writes to the container's writer, and a copy to the capture. */
+  private static final class TeeWriter extends Writer {
+    private final PrintWriter out;
+    private final Writer capture;
+
+    TeeWriter(PrintWriter out, Writer capture) {
+      this.out = out;
+      this.capture = capture;
+    }
+
+    @Override
+    public void write(int c) {
+      out.write(c);
+      try {
+        capture.write(c);
+      } catch (IOException | RuntimeException e) {
+        // ignore
+      }
+    }
+
+    @Override
+    public void write(char[] cbuf, int off, int len) {
+      out.write(cbuf, off, len);
+      try {
+        capture.write(cbuf, off, len);
+      } catch (IOException | RuntimeException e) {
+        // ignore
+      }
+    }
+
+    @Override
+    public void write(String str, int off, int len) {
+      out.write(str, off, len);
+      try {
+        capture.write(str, off, len);
+      } catch (IOException | RuntimeException e) {
+        // ignore
+      }
+    }
+
+    @Override
+    public void flush() {
+      out.flush();
+    }
+
+    @Override
+    public void close() {
+      out.close();
+    }
+  }
+
+  /** The bytes our writer's encoder produces, into the capture only. */
+  private static final class CaptureStream extends OutputStream {
+    private final BodyCapture capture;
+
+    CaptureStream(BodyCapture capture) {
+      this.capture = capture;
+    }
+
+    @Override
+    public void write(int b) {
+      capture.write(b);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) {
+      capture.write(b, off, len);
     }
   }
 
