@@ -117,6 +117,14 @@ class TriggersTest {
           LOG.error("inventory is negative", new IllegalStateException("stock=-1"));
           resp.getWriter().write("ok");
           return;
+        case "/flood":
+          String filler = "x".repeat(1000);
+          for (int i = 0; i < 6000; i++) {
+            LOG.debug("line {} {}", i, filler);
+          }
+          LOG.error("flood ended badly");
+          resp.getWriter().write("ok");
+          return;
         case "/manual":
           Mintaro.trigger("refund issued twice");
           resp.getWriter().write("ok");
@@ -182,6 +190,16 @@ class TriggersTest {
     JsonNode trace = await(call(port, "/error-log", 200));
     assertThat(trace.path("triggerReason").asText()).contains("inventory is negative");
     assertThat(trace.path("logs").toString()).contains("handling /error-log", "stock=-1");
+  }
+
+  @Test
+  void a_trace_larger_than_a_batch_arrives_with_its_newest_records() throws Exception {
+    JsonNode trace = await(call(port, "/flood", 200));
+    JsonNode logs = trace.path("logs");
+    // 6 MB of lines; a batch carries at most 4 MiB of records, the newest first
+    assertThat(logs.size()).isBetween(2000, 5999);
+    assertThat(logs.get(logs.size() - 1).path("message").asText()).isEqualTo("flood ended badly");
+    assertThat(logs.get(logs.size() - 2).path("message").asText()).startsWith("line 5999 ");
   }
 
   @Test

@@ -42,6 +42,7 @@ import java.util.zip.GZIPOutputStream;
 public final class Agent {
   static final int MAX_QUEUED_TRIGGERS = 1000;
   static final int MAX_TRACES_PER_BATCH = 50;
+  /** Record bytes per batch; JSON roughly doubles them, well inside the collector's 16 MiB cap. */
   static final int MAX_BATCH_BYTES = 4 * 1024 * 1024;
   private static final System.Logger LOG = System.getLogger("io.mintaro.agent");
 
@@ -256,13 +257,13 @@ public final class Agent {
     List<Trigger> sentTriggers = new ArrayList<>();
     long now = System.nanoTime();
     Trigger t;
-    while (entries.size() < MAX_TRACES_PER_BATCH && (t = triggers.poll()) != null) {
+    while (roomFor(entries) && (t = triggers.poll()) != null) {
       queuedTriggers.decrementAndGet();
       sentTriggers.add(t);
       entry(entries, Ids.traceHex(t.hi, t.lo), t.hi, t.lo, false, now);
     }
     String command;
-    while (entries.size() < MAX_TRACES_PER_BATCH && (command = commands.poll()) != null) {
+    while (roomFor(entries) && (command = commands.poll()) != null) {
       long hi = Ids.parseHex16(command.toLowerCase(java.util.Locale.ROOT), 0);
       long lo = Ids.parseHex16(command.toLowerCase(java.util.Locale.ROOT), 16);
       entry(entries, command.toLowerCase(java.util.Locale.ROOT), hi, lo, true, now);
@@ -274,14 +275,14 @@ public final class Agent {
         it.remove();
         continue;
       }
-      if (entries.containsKey(e.getKey()) || entries.size() >= MAX_TRACES_PER_BATCH) {
+      if (entries.containsKey(e.getKey()) || !roomFor(entries)) {
         continue;
       }
       long head = recorder.head(watch.lo);
       if (head == watch.lastHead) {
         continue;
       }
-      List<byte[]> late = recorder.read(watch.hi, watch.lo, watch.lastHead);
+      List<byte[]> late = capped(recorder.read(watch.hi, watch.lo, watch.lastHead));
       Entry entry = new Entry(watch.hi, watch.lo, false, late, watch.lastHead);
       watch.lastHead = head;
       if (!late.isEmpty()) {
@@ -338,7 +339,7 @@ public final class Agent {
       return;
     }
     long head = recorder.head(lo);
-    List<byte[]> records = recorder.read(hi, lo, 0);
+    List<byte[]> records = capped(recorder.read(hi, lo, 0));
     Watch watch = watches.get(traceId);
     if (watch == null) {
       watch = new Watch(hi, lo);
@@ -347,6 +348,32 @@ public final class Agent {
     watch.lastHead = head;
     watch.expiresAtNanos = now + lateWindowMs * 1_000_000L;
     entries.put(traceId, new Entry(hi, lo, reply, records, -1));
+  }
+
+  private static boolean roomFor(Map<String, Entry> entries) {
+    if (entries.size() >= MAX_TRACES_PER_BATCH) {
+      return false;
+    }
+    long bytes = 0;
+    for (Entry e : entries.values()) {
+      bytes += e.bytes;
+    }
+    return bytes < MAX_BATCH_BYTES;
+  }
+
+  /**
+   * Keeps the newest records of one trace up to the batch budget. A trace larger than that
+   * (thousands of lines) loses its oldest records rather than the whole batch being refused.
+   */
+  private static List<byte[]> capped(List<byte[]> newestFirst) {
+    long bytes = 0;
+    for (int i = 0; i < newestFirst.size(); i++) {
+      bytes += newestFirst.get(i).length;
+      if (bytes > MAX_BATCH_BYTES) {
+        return newestFirst.subList(0, i);
+      }
+    }
+    return newestFirst;
   }
 
   /** Puts a failed batch's work back, so nothing is lost while the collector is away. */
@@ -419,6 +446,7 @@ public final class Agent {
     final List<byte[]> records;
     /** For late data: the watch position to go back to if sending fails; -1 otherwise. */
     final long previousHead;
+    final long bytes;
 
     Entry(long hi, long lo, boolean reply, List<byte[]> records, long previousHead) {
       this.hi = hi;
@@ -426,6 +454,11 @@ public final class Agent {
       this.reply = reply;
       this.records = records;
       this.previousHead = previousHead;
+      long sum = 0;
+      for (byte[] r : records) {
+        sum += r.length;
+      }
+      this.bytes = sum;
     }
   }
 
