@@ -6,11 +6,14 @@ import io.mintaro.collector.agent.AgentEndpoints;
 import io.mintaro.collector.agent.AgentRegistry;
 import io.mintaro.collector.agent.Retrieval;
 import io.mintaro.collector.api.ApiEndpoints;
+import io.mintaro.collector.api.GroupEndpoints;
+import io.mintaro.collector.api.SessionEndpoints;
 import io.mintaro.collector.internal.ApiException;
 import io.mintaro.collector.internal.Auth;
 import io.mintaro.collector.internal.BodyReader;
 import io.mintaro.collector.internal.Responses;
 import io.mintaro.collector.store.Store;
+import io.mintaro.collector.web.UiEndpoints;
 import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.List;
@@ -25,7 +28,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A running Mintaro collector: the agent protocol v1 endpoints, the REST API and the SQLite store.
+ * A running Mintaro collector: the agent protocol v1 endpoints, the REST API, the browser UI and the
+ * SQLite store.
  *
  * <p>Embeddable, for example in an end-to-end test:
  * <pre>{@code
@@ -41,6 +45,8 @@ import org.slf4j.LoggerFactory;
 public final class Collector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Collector.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
+    /** REST API bodies (triage, sign-in) are small; agent batches get the configured cap. */
+    private static final long API_MAX_BODY_BYTES = 64 * 1024;
 
     private final CollectorConfig config;
     private final Store store;
@@ -92,6 +98,10 @@ public final class Collector implements AutoCloseable {
                     config.lateWindowMs());
             ApiEndpoints api = new ApiEndpoints(store, registry, clock);
             Auth auth = new Auth(apiKeys);
+            BodyReader apiBodies = new BodyReader(Math.min(config.maxBodyBytes(), API_MAX_BODY_BYTES));
+            GroupEndpoints groups = new GroupEndpoints(store, apiBodies, clock);
+            SessionEndpoints sessions = new SessionEndpoints(store, auth, apiBodies, clock);
+            UiEndpoints ui = new UiEndpoints();
 
             scheduler.scheduleWithFixedDelay(guarded("retrieval sweep", retrieval::sweep), 250, 250,
                     TimeUnit.MILLISECONDS);
@@ -114,11 +124,7 @@ public final class Collector implements AutoCloseable {
                     auth.check(ctx.header("Authorization"));
                     agentEndpoints.checkProtocol(ctx);
                 });
-                cfg.routes.before("/api/*", ctx -> {
-                    if (!"/api/health".equals(ctx.path())) {
-                        auth.check(ctx.header("Authorization"));
-                    }
-                });
+                cfg.routes.before("/api/*", sessions::authenticate);
                 cfg.routes.post("/agent/v1/register", agentEndpoints::register);
                 cfg.routes.post("/agent/v1/poll", agentEndpoints::poll);
                 cfg.routes.post("/agent/v1/batches", agentEndpoints::batches);
@@ -126,6 +132,17 @@ public final class Collector implements AutoCloseable {
                 cfg.routes.get("/api/traces", api::traces);
                 cfg.routes.get("/api/traces/{traceId}", api::trace);
                 cfg.routes.get("/api/services", api::services);
+                cfg.routes.get("/api/slow", api::slow);
+                cfg.routes.get("/api/groups", groups::groups);
+                cfg.routes.get("/api/groups/{fingerprint}", groups::group);
+                cfg.routes.get("/api/groups/{fingerprint}/traces", groups::traces);
+                cfg.routes.put("/api/groups/{fingerprint}/triage", groups::triage);
+                cfg.routes.post("/api/session", sessions::create);
+                cfg.routes.delete("/api/session", sessions::delete);
+                for (String page : UiEndpoints.PAGES) {
+                    cfg.routes.get(page, ui::page);
+                }
+                cfg.routes.get("/ui/<path>", ui::file);
                 cfg.routes.exception(ApiException.class, (e, ctx) -> Responses.error(ctx, e.status(), e.getMessage()));
                 cfg.routes.exception(HttpResponseException.class,
                         (e, ctx) -> Responses.error(ctx, e.getStatus(), e.getMessage()));

@@ -166,6 +166,23 @@ class RestApiTest {
     }
 
     @Test
+    void pagesOfTracesComeWithTheirPageSizeAndTotal() {
+        JsonNode first = c.getJson("/api/traces?limit=2");
+        assertThat(first.get("page").asInt()).isEqualTo(1);
+        assertThat(first.get("pageSize").asInt()).isEqualTo(2);
+        assertThat(first.get("total").asLong()).isEqualTo(5);
+        assertThat(ids("?limit=2&page=2")).containsExactly(T3, T2);
+        assertThat(ids("?limit=2&page=3")).containsExactly(T1);
+        JsonNode beyond = c.getJson("/api/traces?limit=2&page=4");
+        assertThat(beyond.get("traces")).isEmpty();
+        assertThat(beyond.get("total").asLong()).isEqualTo(5);
+        // The total counts what the filters select; pageSize is another name of limit.
+        assertThat(c.getJson("/api/traces?status=error&pageSize=2&page=2").get("total").asLong()).isEqualTo(3);
+        assertThat(ids("?status=error&pageSize=2&page=2")).containsExactly(T1);
+        assertThat(c.getJson("/api/traces").get("pageSize").asInt()).isEqualTo(50);
+    }
+
+    @Test
     void filtersByStartTimeAsIsoInstantOrEpochMillis() {
         long t0Ms = T0_US / 1000;
         assertThat(ids("?from=2025-11-21T04:41:00Z&to=2025-11-21T04:43:00Z")).containsExactly(T3, T2);
@@ -178,7 +195,8 @@ class RestApiTest {
     void badParametersAre400() {
         for (String q : new String[] {"?status=broken", "?limit=0", "?limit=1001", "?limit=ten", "?from=yesterday",
                 "?to=2025-13-01T00:00:00Z", "?service=" + enc("no spaces"), "?q=" + "x".repeat(201),
-                "?status=ok&status=error"}) {
+                "?status=ok&status=error", "?page=0", "?page=-2", "?page=first", "?limit=2&pageSize=2",
+                "?pageSize=1001"}) {
             HttpResponse<String> r = c.get("/api/traces" + q);
             assertThat(r.statusCode()).as(q).isEqualTo(400);
             assertThat(TestCollector.json(r).get("error").asText()).isNotBlank();

@@ -112,6 +112,28 @@ final class TestCollector implements AutoCloseable {
                 .GET().build());
     }
 
+    /** An API request with the key; a non-null {@code json} body is sent as {@code application/json}. */
+    HttpResponse<String> api(String method, String path, String json) {
+        return raw(method, path, json, json == null ? Map.of("Authorization", "Bearer " + KEY)
+                : Map.of("Authorization", "Bearer " + KEY, "Content-Type", "application/json"));
+    }
+
+    /** A request with exactly the given headers (no key unless given); {@code body} null for none. */
+    HttpResponse<String> raw(String method, String path, String body, Map<String, String> headers) {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url(path))).timeout(Duration.ofSeconds(30));
+        headers.forEach(b::header);
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                : HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
+        return send(b.build());
+    }
+
+    /** {@code GET path}, expecting 200; the parsed body. */
+    JsonNode getJson(String path) {
+        HttpResponse<String> r = get(path);
+        assertThat(r.statusCode()).as(path + ": " + r.body()).isEqualTo(200);
+        return json(r);
+    }
+
     static JsonNode json(HttpResponse<String> response) {
         try {
             return JSON.readTree(response.body());

@@ -48,7 +48,8 @@ public final class DemoMain {
     String base = "http://localhost:" + collector.port();
     System.out.println();
     System.out.println("Mintaro demo is running.");
-    System.out.println("  Collector:  " + base + "   (API key: " + key + ", data in " + db + ")");
+    System.out.println("  Open:       " + base + "   and sign in with the API key: " + key);
+    System.out.println("  Data:       " + db);
     System.out.println("  Frontend:   http://localhost:" + services.frontend().port() + "/checkout?item=book"
         + "   (add &mode=fail, &mode=slow or &mode=hang)");
     System.out.println("  Services:   frontend -> orders -> payments; payments fails 5% and is slow 5% of the time");

@@ -10,31 +10,29 @@ import io.mintaro.collector.internal.Ids;
 import io.mintaro.collector.internal.Json;
 import io.mintaro.collector.internal.Responses;
 import io.mintaro.collector.store.ServiceRow;
+import io.mintaro.collector.store.SpanStats;
 import io.mintaro.collector.store.Store;
 import io.mintaro.collector.store.TraceDetail;
+import io.mintaro.collector.store.TracePage;
 import io.mintaro.collector.store.TraceQuery;
 import io.mintaro.collector.store.TraceSummary;
 import java.sql.SQLException;
-import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
-import java.util.regex.Pattern;
 
-/** The read-only REST API ({@code /api/...}); see {@code docs/api.md}. */
+/** The REST API over traces, services and span statistics ({@code /api/...}); see {@code docs/api.md}. */
 public final class ApiEndpoints {
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 1000;
-    static final int MAX_QUERY_TEXT = 200;
-    private static final Set<String> STATUSES = Set.of("error", "slow", "ok", "all");
-    private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9._-]{1,100}");
-    private static final Pattern DIGITS = Pattern.compile("-?\\d{1,16}");
+    static final int DEFAULT_SLOW_LIMIT = 20;
+    static final int MAX_SLOW_LIMIT = 200;
+    static final long DEFAULT_SLOW_RANGE_US = 24L * 3600 * 1_000_000;
 
     private final Store store;
     private final AgentRegistry registry;
@@ -55,45 +53,35 @@ public final class ApiEndpoints {
 
     /** {@code GET /api/traces}. */
     public void traces(Context ctx) throws SQLException {
-        String status = param(ctx, "status");
-        if (status != null) {
-            status = status.toLowerCase(Locale.ROOT);
-            if (!STATUSES.contains(status)) {
-                throw ApiException.badRequest("status must be one of error, slow, ok, all");
+        String status = Params.choice(ctx, "status", List.of("error", "slow", "ok", "all"), "all");
+        String service = Params.service(ctx);
+        String q = Params.text(ctx);
+        Long fromUs = Params.instant(ctx, "from");
+        Long toUs = Params.instant(ctx, "to");
+        int limit = Params.integer(ctx, "limit", 1, MAX_LIMIT, DEFAULT_LIMIT);
+        if (Params.param(ctx, "pageSize") != null) {
+            if (Params.param(ctx, "limit") != null) {
+                throw ApiException.badRequest("pageSize is another name of limit: give one of them");
             }
-            if (status.equals("all")) {
-                status = null;
-            }
+            limit = Params.integer(ctx, "pageSize", 1, MAX_LIMIT, DEFAULT_LIMIT);
         }
-        String service = param(ctx, "service");
-        if (service != null && !SERVICE.matcher(service).matches()) {
-            throw ApiException.badRequest("service must be 1-100 characters of [A-Za-z0-9._-]");
-        }
-        String q = param(ctx, "q");
-        if (q != null && q.length() > MAX_QUERY_TEXT) {
-            throw ApiException.badRequest("q is longer than " + MAX_QUERY_TEXT + " characters");
-        }
-        Long fromUs = instantParam(ctx, "from");
-        Long toUs = instantParam(ctx, "to");
-        int limit = DEFAULT_LIMIT;
-        String limitText = param(ctx, "limit");
-        if (limitText != null) {
-            try {
-                limit = Integer.parseInt(limitText);
-            } catch (NumberFormatException e) {
-                throw ApiException.badRequest("limit must be an integer from 1 to " + MAX_LIMIT);
-            }
-            if (limit < 1 || limit > MAX_LIMIT) {
-                throw ApiException.badRequest("limit must be an integer from 1 to " + MAX_LIMIT);
-            }
-        }
-        List<TraceSummary> found = store.findTraces(new TraceQuery(status, service, q, fromUs, toUs, limit));
+        int page = Params.page(ctx);
+        TracePage found = store.findTraces(new TraceQuery(status.equals("all") ? null : status, service, q, fromUs,
+                toUs, null, limit, (long) (page - 1) * limit));
+        Responses.json(ctx, 200, tracePage(found, page, limit));
+    }
+
+    /** {@code {"traces": [...], "page", "pageSize", "total"}}. */
+    static ObjectNode tracePage(TracePage found, int page, int pageSize) {
         ObjectNode out = Json.MAPPER.createObjectNode();
         ArrayNode traces = out.putArray("traces");
-        for (TraceSummary s : found) {
+        for (TraceSummary s : found.traces()) {
             traces.add(summary(s));
         }
-        Responses.json(ctx, 200, out);
+        out.put("page", page);
+        out.put("pageSize", pageSize);
+        out.put("total", found.total());
+        return out;
     }
 
     /** {@code GET /api/traces/{traceId}}. */
@@ -155,7 +143,49 @@ public final class ApiEndpoints {
         Responses.json(ctx, 200, out);
     }
 
-    private static ObjectNode summary(TraceSummary s) {
+    /** {@code GET /api/slow}: duration statistics of endpoints (server spans) and of all spans. */
+    public void slow(Context ctx) throws SQLException {
+        Long toUs = Params.instant(ctx, "to");
+        Long fromUs = Params.instant(ctx, "from");
+        if (fromUs == null) {
+            fromUs = (toUs != null ? toUs : clock.getAsLong() * 1000L) - DEFAULT_SLOW_RANGE_US;
+        }
+        String service = Params.service(ctx);
+        int limit = Params.integer(ctx, "limit", 1, MAX_SLOW_LIMIT, DEFAULT_SLOW_LIMIT);
+        List<SpanStats> stats = new ArrayList<>(store.spanStats(fromUs, toUs, service));
+        stats.sort(Comparator.comparingLong(SpanStats::p95Us).reversed()
+                .thenComparing(Comparator.comparingLong(SpanStats::maxUs).reversed())
+                .thenComparing(Comparator.comparingLong(SpanStats::count).reversed())
+                .thenComparing(SpanStats::service)
+                .thenComparing(st -> st.name() == null ? "" : st.name())
+                .thenComparing(SpanStats::kind));
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        ArrayNode endpoints = out.putArray("endpoints");
+        ArrayNode spans = out.putArray("spans");
+        for (SpanStats st : stats) {
+            if (st.kind().equals("server") && endpoints.size() < limit) {
+                stats(endpoints.addObject(), st, false);
+            }
+            if (spans.size() < limit) {
+                stats(spans.addObject(), st, true);
+            }
+        }
+        Responses.json(ctx, 200, out);
+    }
+
+    private static void stats(ObjectNode n, SpanStats st, boolean withKind) {
+        n.put("service", st.service());
+        n.put("name", st.name());
+        if (withKind) {
+            n.put("kind", st.kind());
+        }
+        n.put("count", st.count());
+        n.put("p50Ms", st.p50Us() / 1000.0);
+        n.put("p95Ms", st.p95Us() / 1000.0);
+        n.put("maxMs", st.maxUs() / 1000.0);
+    }
+
+    static ObjectNode summary(TraceSummary s) {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("traceId", s.traceId());
         n.put("name", s.name());
@@ -183,39 +213,6 @@ public final class ApiEndpoints {
     private static void rawArray(ArrayNode target, List<String> jsonObjects) {
         for (String json : jsonObjects) {
             target.addRawValue(new RawValue(json));
-        }
-    }
-
-    private static String param(Context ctx, String name) {
-        List<String> values = ctx.queryParams(name);
-        if (values.size() > 1) {
-            throw ApiException.badRequest(name + " is given more than once");
-        }
-        if (values.isEmpty() || values.get(0).isBlank()) {
-            return null;
-        }
-        return values.get(0).trim();
-    }
-
-    /** ISO-8601 instant (with Z or an offset) or epoch milliseconds, as microseconds. */
-    private static Long instantParam(Context ctx, String name) {
-        String v = param(ctx, name);
-        if (v == null) {
-            return null;
-        }
-        try {
-            if (DIGITS.matcher(v).matches()) {
-                return Math.multiplyExact(Long.parseLong(v), 1000L);
-            }
-            Instant i;
-            try {
-                i = Instant.parse(v);
-            } catch (DateTimeParseException e) {
-                i = OffsetDateTime.parse(v).toInstant();
-            }
-            return Math.addExact(Math.multiplyExact(i.getEpochSecond(), 1_000_000L), i.getNano() / 1000L);
-        } catch (DateTimeParseException | ArithmeticException e) {
-            throw ApiException.badRequest(name + " must be an ISO-8601 instant (2025-11-21T10:00:00Z) or epoch milliseconds");
         }
     }
 }

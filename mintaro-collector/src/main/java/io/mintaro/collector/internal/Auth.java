@@ -26,15 +26,20 @@ public final class Auth {
         if (h.length() < 7 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new ApiException(401, "Authorization must be 'Bearer <api key>'");
         }
-        byte[] given = digest(h.substring(7).trim());
+        if (!accepts(h.substring(7).trim())) {
+            throw new ApiException(401, "unknown API key");
+        }
+    }
+
+    /** Whether {@code key} is one of the configured keys. */
+    public boolean accepts(String key) {
+        byte[] given = digest(key);
         boolean ok = false;
         for (byte[] k : keyDigests) {
             // No early exit, so timing does not reveal which key (if any) matched.
             ok |= MessageDigest.isEqual(k, given);
         }
-        if (!ok) {
-            throw new ApiException(401, "unknown API key");
-        }
+        return ok;
     }
 
     private static byte[] digest(String s) {

@@ -2,11 +2,15 @@ package io.mintaro.collector.store;
 
 import java.util.List;
 
-/** DDL of schema version 1; documented in {@code docs/storage.md}. */
+/**
+ * DDL of the store; documented in {@code docs/storage.md}. A new database runs {@link #V1} and then
+ * every migration in order, so new and migrated databases always have the same schema.
+ */
 final class Schema {
     private Schema() {
     }
 
+    /** Schema version 1, as released. Never edit: databases of that version exist. */
     static final List<String> V1 = List.of(
             """
             CREATE TABLE IF NOT EXISTS meta (
@@ -114,4 +118,42 @@ final class Schema {
               span_id       TEXT NOT NULL DEFAULT '',
               PRIMARY KEY (trace_id, agent_id, role, peer_agent_id, authority, span_id)
             )""");
+
+    /**
+     * Version 1 to 2: error groups (fingerprint and group columns on {@code traces}, filled by
+     * {@code Store} for existing traces), triage, browser sessions, and indexes for pages and
+     * statistics.
+     */
+    static final List<String> V1_TO_V2 = List.of(
+            "ALTER TABLE traces ADD COLUMN created_at_ms INTEGER",
+            "ALTER TABLE traces ADD COLUMN fingerprint TEXT",
+            "ALTER TABLE traces ADD COLUMN group_service TEXT",
+            "ALTER TABLE traces ADD COLUMN group_endpoint TEXT",
+            "ALTER TABLE traces ADD COLUMN group_problem TEXT",
+            "ALTER TABLE traces ADD COLUMN group_kind TEXT",
+            // Pages are ordered by (started_at_us DESC, trace_id DESC): the index holds both.
+            "DROP INDEX IF EXISTS traces_by_start",
+            "DROP INDEX IF EXISTS traces_by_status_start",
+            "CREATE INDEX traces_by_start ON traces(started_at_us, trace_id)",
+            "CREATE INDEX traces_by_status_start ON traces(status, started_at_us, trace_id)",
+            "CREATE INDEX traces_by_fingerprint ON traces(fingerprint, started_at_us, trace_id)",
+            // Covers /api/slow: read in group order, so it needs no sort and never reads the spans' JSON.
+            // It starts with the name so that queries of one trace ("its server spans of service S")
+            // keep using the primary key instead of scanning every server span of S.
+            "CREATE INDEX spans_for_stats ON spans(name, service, kind, start_us, end_us)",
+            """
+            CREATE TABLE triage (
+              fingerprint   TEXT PRIMARY KEY,
+              mark          TEXT NOT NULL DEFAULT 'none',
+              level         TEXT NOT NULL DEFAULT 'none',
+              note          TEXT,
+              updated_at_ms INTEGER NOT NULL
+            )""",
+            """
+            CREATE TABLE sessions (
+              id_sha256     TEXT PRIMARY KEY,
+              created_at_ms INTEGER NOT NULL,
+              expires_at_ms INTEGER NOT NULL
+            )""",
+            "CREATE INDEX sessions_by_expiry ON sessions(expires_at_ms)");
 }

@@ -16,6 +16,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.sql.Types;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -43,7 +44,7 @@ import org.sqlite.SQLiteConfig;
  */
 public final class Store implements AutoCloseable {
     /** Version stored in {@code meta.schema_version}. */
-    public static final int SCHEMA_VERSION = 1;
+    public static final int SCHEMA_VERSION = 2;
     private static final Logger log = LoggerFactory.getLogger(Store.class);
     private static final int READERS = 4;
     private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {
@@ -122,13 +123,23 @@ public final class Store implements AutoCloseable {
                 throw new SQLException("database schema version " + version
                         + " is newer than this collector supports (" + SCHEMA_VERSION + ")");
             }
-            if (version != null) {
+            if (version != null && version == SCHEMA_VERSION) {
                 return;
             }
+            // Creation and every migration step commit together: a failed migration leaves the
+            // database as it was.
             writer.setAutoCommit(false);
             try {
-                for (String ddl : Schema.V1) {
-                    st.execute(ddl);
+                if (version == null) {
+                    for (String ddl : Schema.V1) {
+                        st.execute(ddl);
+                    }
+                    version = 1;
+                } else {
+                    log.info("migrating the database from schema version {} to {}", version, SCHEMA_VERSION);
+                }
+                if (version == 1) {
+                    migrateV1ToV2(st);
                 }
                 st.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
                 writer.commit();
@@ -138,6 +149,31 @@ public final class Store implements AutoCloseable {
             } finally {
                 writer.setAutoCommit(true);
             }
+        }
+    }
+
+    private void migrateV1ToV2(Statement st) throws SQLException {
+        long started = System.nanoTime();
+        for (String ddl : Schema.V1_TO_V2) {
+            st.execute(ddl);
+        }
+        // A trace's creation time was not kept in version 1; its first trigger's arrival is the same moment.
+        st.execute("""
+                UPDATE traces SET created_at_ms = coalesce(
+                  (SELECT min(g.received_at_ms) FROM triggers g WHERE g.trace_id = traces.trace_id), updated_at_ms)""");
+        record Row(String traceId, String status, String name) {
+        }
+        List<Row> rows = new ArrayList<>();
+        try (ResultSet rs = st.executeQuery("SELECT trace_id, status, name FROM traces")) {
+            while (rs.next()) {
+                rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3)));
+            }
+        }
+        for (Row row : rows) {
+            Summaries.regroup(writer, row.traceId(), row.status(), row.name());
+        }
+        if (!rows.isEmpty()) {
+            log.info("grouped {} stored trace(s) in {} ms", rows.size(), (System.nanoTime() - started) / 1_000_000);
         }
     }
 
@@ -285,8 +321,8 @@ public final class Store implements AutoCloseable {
             int accepted = 0;
             try (PreparedStatement known = c.prepareStatement("SELECT completed_at_ms FROM traces WHERE trace_id = ?");
                  PreparedStatement newTrace = c.prepareStatement("""
-                         INSERT INTO traces(trace_id, status, services, triggered_at_ms, updated_at_ms)
-                         VALUES (?, 'ok', '[]', ?, ?) ON CONFLICT(trace_id) DO NOTHING""");
+                         INSERT INTO traces(trace_id, status, services, triggered_at_ms, updated_at_ms, created_at_ms)
+                         VALUES (?, 'ok', '[]', ?, ?, ?) ON CONFLICT(trace_id) DO NOTHING""");
                  PreparedStatement trigger = c.prepareStatement("""
                          INSERT OR IGNORE INTO triggers(trace_id, agent_id, service, kind, reason, at_ms, received_at_ms)
                          VALUES (?, ?, ?, ?, ?, ?, ?)""");
@@ -316,6 +352,7 @@ public final class Store implements AutoCloseable {
                     newTrace.setString(1, t.traceId());
                     newTrace.setLong(2, t.atMs());
                     newTrace.setLong(3, nowMs);
+                    newTrace.setLong(4, nowMs);
                     newTrace.executeUpdate();
                     trigger.setString(1, t.traceId());
                     trigger.setString(2, agentId);
@@ -499,29 +536,70 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    /** Searches trace summaries, newest start first. */
-    public List<TraceSummary> findTraces(TraceQuery q) throws SQLException {
-        StringBuilder sql = new StringBuilder("SELECT ").append(SUMMARY_COLUMNS).append(" FROM traces t WHERE 1 = 1");
+    /** Searches trace summaries, newest start first, one page at a time. */
+    public TracePage findTraces(TraceQuery q) throws SQLException {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         List<Object> args = new ArrayList<>();
         if (q.status() != null) {
-            sql.append(" AND t.status = ?");
+            where.append(" AND t.status = ?");
             args.add(q.status());
         }
-        if (q.service() != null) {
-            sql.append(" AND EXISTS (SELECT 1 FROM json_each(t.services) WHERE json_each.value = ?)");
-            args.add(q.service());
+        if (q.fingerprint() != null) {
+            where.append(" AND t.fingerprint = ?");
+            args.add(q.fingerprint());
         }
-        if (q.fromUs() != null) {
-            sql.append(" AND t.started_at_us >= ?");
-            args.add(q.fromUs());
+        traceFilters(where, args, q.service(), q.text(), q.fromUs(), q.toUs());
+        String page = "SELECT " + SUMMARY_COLUMNS + " FROM traces t" + where
+                + " ORDER BY t.started_at_us DESC, t.trace_id DESC LIMIT ? OFFSET ?";
+        String count = "SELECT count(*) FROM traces t" + where;
+        return read(c -> {
+            List<TraceSummary> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(page)) {
+                int i = bind(ps, args);
+                ps.setInt(i++, q.limit());
+                ps.setLong(i, q.offset());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(summary(rs));
+                    }
+                }
+            }
+            long total;
+            if (q.offset() == 0 && out.size() < q.limit()) {
+                total = out.size();
+            } else {
+                try (PreparedStatement ps = c.prepareStatement(count)) {
+                    bind(ps, args);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        total = rs.getLong(1);
+                    }
+                }
+            }
+            return new TracePage(out, total);
+        });
+    }
+
+    /** The filters traces and groups share; {@code t} is the {@code traces} table. */
+    private static void traceFilters(StringBuilder where, List<Object> args, String service, String text, Long fromUs,
+                                     Long toUs) {
+        if (service != null) {
+            // services is a JSON array of strings written by the same mapper: the quoted name
+            // occurs in it exactly when the service is an element.
+            where.append(" AND instr(t.services, ?) > 0");
+            args.add(new String(Json.bytes(service), java.nio.charset.StandardCharsets.UTF_8));
         }
-        if (q.toUs() != null) {
-            sql.append(" AND t.started_at_us < ?");
-            args.add(q.toUs());
+        if (fromUs != null) {
+            where.append(" AND t.started_at_us >= ?");
+            args.add(fromUs);
         }
-        if (q.text() != null) {
-            String like = "%" + q.text().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
-            sql.append(" ").append("""
+        if (toUs != null) {
+            where.append(" AND t.started_at_us < ?");
+            args.add(toUs);
+        }
+        if (text != null) {
+            String like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+            where.append(" ").append("""
                      AND (t.name LIKE ? ESCAPE '\\'
                       OR EXISTS (SELECT 1 FROM triggers g WHERE g.trace_id = t.trace_id AND g.reason LIKE ? ESCAPE '\\')
                       OR EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = t.trace_id AND s.name LIKE ? ESCAPE '\\')
@@ -533,21 +611,249 @@ public final class Store implements AutoCloseable {
                 args.add(like);
             }
         }
-        sql.append(" ORDER BY t.started_at_us DESC, t.trace_id DESC LIMIT ?");
-        args.add(q.limit());
+    }
+
+    /** Binds {@code args} from parameter 1; returns the next parameter index. */
+    private static int bind(PreparedStatement ps, List<Object> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            ps.setObject(i + 1, args.get(i));
+        }
+        return args.size() + 1;
+    }
+
+    /**
+     * Searches error groups, newest last trace first, one page at a time. The filters select
+     * traces; the groups are made of the selected traces.
+     */
+    public GroupPage findGroups(GroupQuery q) throws SQLException {
+        StringBuilder where = new StringBuilder(" WHERE t.fingerprint IS NOT NULL");
+        List<Object> args = new ArrayList<>();
+        if (q.fingerprint() != null) {
+            where.append(" AND t.fingerprint = ?");
+            args.add(q.fingerprint());
+        }
+        if (q.status() != null) {
+            switch (q.status()) {
+                case "error" -> where.append(" AND t.group_kind = 'error' AND coalesce(tr.mark, 'none') <> 'crash'");
+                case "crash" -> where.append(" AND tr.mark = 'crash'");
+                case "ok" -> where.append(" AND t.group_kind <> 'error'");
+                default -> throw new IllegalArgumentException("status " + q.status());
+            }
+        }
+        if (q.speed() != null) {
+            switch (q.speed()) {
+                case "slow" -> where.append(" AND t.group_kind = 'slow'");
+                case "fast" -> where.append(" AND t.group_kind <> 'slow'");
+                default -> throw new IllegalArgumentException("speed " + q.speed());
+            }
+        }
+        switch (q.silenced() == null ? "hide" : q.silenced()) {
+            case "hide" -> where.append(" AND coalesce(tr.mark, 'none') <> 'silenced'");
+            case "only" -> where.append(" AND tr.mark = 'silenced'");
+            case "show" -> {
+            }
+            default -> throw new IllegalArgumentException("silenced " + q.silenced());
+        }
+        traceFilters(where, args, q.service(), q.text(), q.fromUs(), q.toUs());
+        String from = " FROM traces t LEFT JOIN triage tr ON tr.fingerprint = t.fingerprint";
+        // The group columns are equal on all rows of a group (the fingerprint is their hash), and
+        // so is the joined triage. The last trace is the greatest (start, id), as in trace lists.
+        String page = """
+                SELECT t.fingerprint, min(t.group_service), min(t.group_endpoint), min(t.group_problem),
+                  min(t.group_kind), count(*), total(t.created_at_ms > coalesce(tr.updated_at_ms, -1)),
+                  min(t.started_at_us), max(t.started_at_us),
+                  substr(max(printf('%020d', coalesce(t.started_at_us, 0)) || t.trace_id), 21),
+                  min(tr.mark), min(tr.level), min(tr.note), min(tr.updated_at_ms),
+                  count(*) OVER ()""" + from + where
+                + " GROUP BY t.fingerprint ORDER BY max(t.started_at_us) DESC, t.fingerprint DESC LIMIT ? OFFSET ?";
+        String count = "SELECT count(DISTINCT t.fingerprint)" + from + where;
         return read(c -> {
-            List<TraceSummary> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
-                for (int i = 0; i < args.size(); i++) {
-                    ps.setObject(i + 1, args.get(i));
-                }
+            List<GroupRow> out = new ArrayList<>();
+            long total = -1;
+            try (PreparedStatement ps = c.prepareStatement(page)) {
+                int i = bind(ps, args);
+                ps.setInt(i++, q.limit());
+                ps.setLong(i, q.offset());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(summary(rs));
+                        String mark = rs.getString(11);
+                        Triage triage = mark == null ? Triage.NONE
+                                : new Triage(mark, rs.getString(12), rs.getString(13), nullableLong(rs, 14));
+                        out.add(new GroupRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getLong(6), rs.getLong(7), nullableLong(rs, 8),
+                                nullableLong(rs, 9), rs.getString(10), triage));
+                        total = rs.getLong(15);
+                    }
+                }
+            }
+            if (total < 0) {
+                // A page past the end has no row to carry the total.
+                try (PreparedStatement ps = c.prepareStatement(count)) {
+                    bind(ps, args);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        rs.next();
+                        total = rs.getLong(1);
+                    }
+                }
+            }
+            return new GroupPage(out, total);
+        });
+    }
+
+    /** One error group over all its traces, or empty when no stored trace has that fingerprint. */
+    public Optional<GroupRow> group(String fingerprint) throws SQLException {
+        List<GroupRow> found = findGroups(GroupQuery.of(fingerprint)).groups();
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    /**
+     * Changes the triage of a group; the change time is {@code nowMs} even when no value changed
+     * (a triage is also an acknowledgement of the traces so far).
+     *
+     * @return false, changing nothing, when no stored trace has that fingerprint
+     */
+    public boolean updateTriage(String fingerprint, TriageUpdate update, long nowMs) throws SQLException {
+        return write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM traces WHERE fingerprint = ? LIMIT 1")) {
+                ps.setString(1, fingerprint);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("""
+                    INSERT INTO triage(fingerprint, mark, level, note, updated_at_ms)
+                    VALUES (?1, coalesce(?2, 'none'), coalesce(?3, 'none'), ?5, ?6)
+                    ON CONFLICT(fingerprint) DO UPDATE SET mark = coalesce(?2, mark), level = coalesce(?3, level),
+                      note = CASE WHEN ?4 THEN ?5 ELSE note END, updated_at_ms = ?6""")) {
+                ps.setString(1, fingerprint);
+                ps.setString(2, update.mark());
+                ps.setString(3, update.level());
+                ps.setBoolean(4, update.noteGiven());
+                ps.setString(5, update.note());
+                ps.setLong(6, nowMs);
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /**
+     * Duration statistics of the finished spans starting in {@code [fromUs, toUs)}, per service,
+     * name and kind.
+     *
+     * @param toUs exclusive upper bound, or null for none
+     * @param service only this service, or null
+     */
+    public List<SpanStats> spanStats(long fromUs, Long toUs, String service) throws SQLException {
+        StringBuilder sql = new StringBuilder("""
+                SELECT service, name, kind, group_concat(end_us - start_us)
+                FROM spans INDEXED BY spans_for_stats
+                WHERE start_us >= ? AND end_us IS NOT NULL""");
+        List<Object> args = new ArrayList<>();
+        args.add(fromUs);
+        if (toUs != null) {
+            sql.append(" AND start_us < ?");
+            args.add(toUs);
+        }
+        if (service != null) {
+            sql.append(" AND service = ?");
+            args.add(service);
+        }
+        // The index is in group order: one pass, no sort in SQL; each group's durations are
+        // sorted here, which costs less than ranking them in SQL.
+        sql.append(" GROUP BY name, service, kind");
+        return read(c -> {
+            List<SpanStats> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                bind(ps, args);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        long[] durations = parseLongs(rs.getString(4));
+                        Arrays.sort(durations);
+                        int n = durations.length;
+                        out.add(new SpanStats(rs.getString(1), rs.getString(2), rs.getString(3), n,
+                                durations[nearestRank(50, n) - 1], durations[nearestRank(95, n) - 1],
+                                durations[n - 1]));
                     }
                 }
             }
             return out;
+        });
+    }
+
+    /** The 1-based rank of the p-th percentile of n sorted values: ceil(p * n / 100). */
+    static int nearestRank(int p, int n) {
+        return Math.max(1, (int) ((p * (long) n + 99) / 100));
+    }
+
+    /** The numbers of a {@code group_concat} of integers. */
+    private static long[] parseLongs(String csv) {
+        long[] out = new long[16];
+        int count = 0;
+        long value = 0;
+        boolean negative = false;
+        for (int i = 0, len = csv.length(); i <= len; i++) {
+            char ch = i < len ? csv.charAt(i) : ',';
+            if (ch == ',') {
+                if (count == out.length) {
+                    out = Arrays.copyOf(out, count * 2);
+                }
+                out[count++] = negative ? -value : value;
+                value = 0;
+                negative = false;
+            } else if (ch == '-') {
+                negative = true;
+            } else {
+                value = value * 10 + (ch - '0');
+            }
+        }
+        return Arrays.copyOf(out, count);
+    }
+
+    // ---------------------------------------------------------------- browser sessions
+
+    /** Stores a new session (by the SHA-256 of its id) and drops the expired ones. */
+    public void createSession(String idSha256, long nowMs, long expiresAtMs) throws SQLException {
+        write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM sessions WHERE expires_at_ms <= ?")) {
+                ps.setLong(1, nowMs);
+                ps.executeUpdate();
+            }
+            try (PreparedStatement ps = c.prepareStatement(
+                    "INSERT INTO sessions(id_sha256, created_at_ms, expires_at_ms) VALUES (?, ?, ?)")) {
+                ps.setString(1, idSha256);
+                ps.setLong(2, nowMs);
+                ps.setLong(3, expiresAtMs);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Whether a session with this id hash exists and has not expired at {@code nowMs}. */
+    public boolean sessionValid(String idSha256, long nowMs) throws SQLException {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT 1 FROM sessions WHERE id_sha256 = ? AND expires_at_ms > ?")) {
+                ps.setString(1, idSha256);
+                ps.setLong(2, nowMs);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    /** Deletes a session; nothing happens when it does not exist. */
+    public void deleteSession(String idSha256) throws SQLException {
+        write(c -> {
+            try (PreparedStatement ps = c.prepareStatement("DELETE FROM sessions WHERE id_sha256 = ?")) {
+                ps.setString(1, idSha256);
+                ps.executeUpdate();
+            }
+            return null;
         });
     }
 

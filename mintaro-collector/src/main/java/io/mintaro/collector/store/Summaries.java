@@ -141,10 +141,13 @@ final class Summaries {
         String status = errorTriggers > 0 || failedSpans > 0 || inbound5xx > 0 ? "error"
                 : slowTriggers > 0 ? "slow" : "ok";
 
+        Grouping.Group group = Grouping.compute(c, traceId, status, rootName);
+
         try (PreparedStatement ps = c.prepareStatement("""
                 UPDATE traces SET name = ?, status = ?, services = ?, started_at_us = ?, duration_us = ?,
                   trigger_kind = ?, trigger_reason = ?, trigger_service = ?, triggered_at_ms = ?, updated_at_ms = ?,
-                  span_count = ?, message_count = ?, log_count = ?
+                  span_count = ?, message_count = ?, log_count = ?,
+                  fingerprint = ?, group_service = ?, group_endpoint = ?, group_problem = ?, group_kind = ?
                 WHERE trace_id = ?""")) {
             ps.setString(1, rootName);
             ps.setString(2, status);
@@ -159,9 +162,34 @@ final class Summaries {
             ps.setLong(11, spanCount);
             ps.setLong(12, messageCount);
             ps.setLong(13, logCount);
-            ps.setString(14, traceId);
+            setGroup(ps, 14, group);
+            ps.setString(19, traceId);
             ps.executeUpdate();
         }
+    }
+
+    /**
+     * Recomputes only the group columns of a trace from its stored records and summary (the
+     * migration to schema 2 fills them this way for traces stored before).
+     */
+    static void regroup(Connection c, String traceId, String status, String name) throws SQLException {
+        Grouping.Group group = Grouping.compute(c, traceId, status, name);
+        try (PreparedStatement ps = c.prepareStatement("""
+                UPDATE traces SET fingerprint = ?, group_service = ?, group_endpoint = ?, group_problem = ?,
+                  group_kind = ?
+                WHERE trace_id = ?""")) {
+            setGroup(ps, 1, group);
+            ps.setString(6, traceId);
+            ps.executeUpdate();
+        }
+    }
+
+    private static void setGroup(PreparedStatement ps, int first, Grouping.Group group) throws SQLException {
+        ps.setString(first, group.fingerprint());
+        ps.setString(first + 1, group.service());
+        ps.setString(first + 2, group.endpoint());
+        ps.setString(first + 3, group.problem());
+        ps.setString(first + 4, group.kind());
     }
 
     private static Long min(Long a, Long b) {

@@ -1,0 +1,150 @@
+package io.mintaro.collector.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.javalin.http.Context;
+import io.mintaro.collector.internal.ApiException;
+import io.mintaro.collector.internal.BodyReader;
+import io.mintaro.collector.internal.Json;
+import io.mintaro.collector.internal.Responses;
+import io.mintaro.collector.store.GroupPage;
+import io.mintaro.collector.store.GroupQuery;
+import io.mintaro.collector.store.GroupRow;
+import io.mintaro.collector.store.Store;
+import io.mintaro.collector.store.TracePage;
+import io.mintaro.collector.store.TraceQuery;
+import io.mintaro.collector.store.TriageUpdate;
+import java.io.IOException;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.LongSupplier;
+
+/** Error groups and their triage ({@code /api/groups/...}); see {@code docs/api.md}. */
+public final class GroupEndpoints {
+    static final int DEFAULT_PAGE_SIZE = 50;
+    static final int MAX_PAGE_SIZE = 200;
+    static final int MAX_NOTE = 2000;
+    static final List<String> MARKS = List.of("none", "crash", "silenced");
+    static final List<String> LEVELS = List.of("none", "ok", "warn", "alert");
+
+    private final Store store;
+    private final BodyReader bodyReader;
+    private final LongSupplier clock;
+
+    public GroupEndpoints(Store store, BodyReader bodyReader, LongSupplier clock) {
+        this.store = store;
+        this.bodyReader = bodyReader;
+        this.clock = clock;
+    }
+
+    /** {@code GET /api/groups}. */
+    public void groups(Context ctx) throws SQLException {
+        String status = Params.choice(ctx, "status", List.of("error", "crash", "ok", "all"), "all");
+        String speed = Params.choice(ctx, "speed", List.of("slow", "fast", "all"), "all");
+        String silenced = Params.choice(ctx, "silenced", List.of("hide", "show", "only"), "hide");
+        String service = Params.service(ctx);
+        String q = Params.text(ctx);
+        Long fromUs = Params.instant(ctx, "from");
+        Long toUs = Params.instant(ctx, "to");
+        int page = Params.page(ctx);
+        int pageSize = Params.integer(ctx, "pageSize", 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
+        GroupPage found = store.findGroups(new GroupQuery(status.equals("all") ? null : status,
+                speed.equals("all") ? null : speed, service, q, fromUs, toUs, silenced, null, pageSize,
+                (long) (page - 1) * pageSize));
+        ObjectNode out = Json.MAPPER.createObjectNode();
+        ArrayNode groups = out.putArray("groups");
+        for (GroupRow g : found.groups()) {
+            groups.add(groupJson(g));
+        }
+        out.put("page", page);
+        out.put("pageSize", pageSize);
+        out.put("total", found.total());
+        Responses.json(ctx, 200, out);
+    }
+
+    /** {@code GET /api/groups/{fingerprint}}. */
+    public void group(Context ctx) throws SQLException {
+        Responses.json(ctx, 200, groupJson(existing(Params.fingerprint(ctx))));
+    }
+
+    /** {@code GET /api/groups/{fingerprint}/traces}: the group's traces, newest first. */
+    public void traces(Context ctx) throws SQLException {
+        String fingerprint = Params.fingerprint(ctx);
+        int page = Params.page(ctx);
+        int pageSize = Params.integer(ctx, "pageSize", 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
+        TracePage found = store.findTraces(new TraceQuery(null, null, null, null, null, fingerprint, pageSize,
+                (long) (page - 1) * pageSize));
+        if (found.total() == 0) {
+            throw ApiException.notFound("unknown group");
+        }
+        Responses.json(ctx, 200, ApiEndpoints.tracePage(found, page, pageSize));
+    }
+
+    /** {@code PUT /api/groups/{fingerprint}/triage}: answers the updated group. */
+    public void triage(Context ctx) throws SQLException, IOException {
+        String fingerprint = Params.fingerprint(ctx);
+        ObjectNode body = Json.parseObject(bodyReader.read(ctx.req().getInputStream(), ctx.header("Content-Encoding"),
+                ctx.req().getContentLengthLong()));
+        String mark = choice(body, "mark", MARKS);
+        String level = choice(body, "level", LEVELS);
+        boolean noteGiven = body.has("note");
+        String note = null;
+        if (noteGiven) {
+            JsonNode n = body.get("note");
+            if (!n.isNull() && !n.isTextual()) {
+                throw ApiException.badRequest("note must be a string or null");
+            }
+            note = n.isNull() || n.textValue().isEmpty() ? null : n.textValue();
+            if (note != null && note.length() > MAX_NOTE) {
+                throw ApiException.badRequest("note is longer than " + MAX_NOTE + " characters");
+            }
+        }
+        if (!store.updateTriage(fingerprint, new TriageUpdate(mark, level, noteGiven, note), clock.getAsLong())) {
+            throw ApiException.notFound("unknown group");
+        }
+        Responses.json(ctx, 200, groupJson(existing(fingerprint)));
+    }
+
+    private GroupRow existing(String fingerprint) throws SQLException {
+        Optional<GroupRow> found = store.group(fingerprint);
+        if (found.isEmpty()) {
+            throw ApiException.notFound("unknown group");
+        }
+        return found.get();
+    }
+
+    /** An optional field that must be one of {@code allowed} when present; null when absent. */
+    private static String choice(ObjectNode body, String field, List<String> allowed) {
+        JsonNode v = body.get(field);
+        if (v == null) {
+            return null;
+        }
+        if (!v.isTextual() || !allowed.contains(v.textValue())) {
+            throw ApiException.badRequest(field + " must be one of " + String.join(", ", allowed));
+        }
+        return v.textValue();
+    }
+
+    static ObjectNode groupJson(GroupRow g) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("fingerprint", g.fingerprint());
+        n.put("name", g.name());
+        n.put("service", g.service());
+        n.put("endpoint", g.endpoint());
+        n.put("problem", g.problem());
+        n.put("kind", g.kind());
+        n.put("count", g.count());
+        n.put("newSinceTriage", g.newSinceTriage());
+        n.put("firstSeenAt", g.firstStartedAtUs() == null ? null : Json.isoFromMicros(g.firstStartedAtUs()));
+        n.put("lastSeenAt", g.lastStartedAtUs() == null ? null : Json.isoFromMicros(g.lastStartedAtUs()));
+        n.put("lastTraceId", g.lastTraceId());
+        ObjectNode triage = n.putObject("triage");
+        triage.put("mark", g.triage().mark());
+        triage.put("level", g.triage().level());
+        triage.put("note", g.triage().note());
+        triage.put("updatedAt", g.triage().updatedAtMs() == null ? null : Json.isoFromMillis(g.triage().updatedAtMs()));
+        return n;
+    }
+}

@@ -1,0 +1,12 @@
+package io.mintaro.collector.store;
+
+import java.util.List;
+
+/**
+ * One page of an error-group search.
+ *
+ * @param groups the page, newest last trace first
+ * @param total groups matching the filters, on all pages
+ */
+public record GroupPage(List<GroupRow> groups, long total) {
+}

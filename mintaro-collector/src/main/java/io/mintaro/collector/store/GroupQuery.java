@@ -1,0 +1,27 @@
+package io.mintaro.collector.store;
+
+/**
+ * Filters of an error-group search and the page wanted; null fields do not filter. The trace
+ * filters ({@code service}, {@code text}, {@code fromUs}, {@code toUs}) select the traces that
+ * are grouped, so a group's counts and times cover only matching traces.
+ *
+ * @param status {@code error} (error groups not marked crash), {@code crash} (marked crash),
+ *     {@code ok} (groups that are not errors), or null for all
+ * @param speed {@code slow} (groups of slow traces), {@code fast} (the others), or null for all
+ * @param service a service that took part in the trace
+ * @param text as in {@link TraceQuery#text()}
+ * @param fromUs inclusive lower bound on the trace start
+ * @param toUs exclusive upper bound on the trace start
+ * @param silenced {@code hide}, {@code show} or {@code only}: groups marked silenced
+ * @param fingerprint only this group
+ * @param limit maximum number of groups, newest last trace first
+ * @param offset groups skipped before the first returned one
+ */
+public record GroupQuery(String status, String speed, String service, String text, Long fromUs, Long toUs,
+                         String silenced, String fingerprint, int limit, long offset) {
+
+    /** One group by fingerprint, whatever its triage. */
+    public static GroupQuery of(String fingerprint) {
+        return new GroupQuery(null, null, null, null, null, null, "show", fingerprint, 1, 0);
+    }
+}

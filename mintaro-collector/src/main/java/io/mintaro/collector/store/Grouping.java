@@ -1,0 +1,116 @@
+package io.mintaro.collector.store;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.HexFormat;
+
+/**
+ * The error group of a trace, by the rules of {@code docs/api.md} ("Error groups"): the service
+ * where the problem started, its endpoint, and what went wrong there.
+ */
+final class Grouping {
+    /** Endpoint of a trace that has neither a server span in its origin service nor a root span. */
+    static final String NO_ENDPOINT = "(no endpoint)";
+    /** Origin of a trace without any trigger (cannot happen: a trigger creates the trace). */
+    static final String NO_SERVICE = "(no service)";
+
+    private Grouping() {
+    }
+
+    /** A trace's group columns. */
+    record Group(String service, String endpoint, String problem, String kind, String fingerprint) {
+    }
+
+    /**
+     * Computes the group of a trace from its stored records.
+     *
+     * @param status the trace's status ({@code error}, {@code slow} or {@code ok})
+     * @param traceName the trace's name (its root span's), or null
+     */
+    static Group compute(Connection c, String traceId, String status, String traceName) throws SQLException {
+        // Origin: the earliest error trigger's service; without one, the earliest trigger's.
+        String service = firstString(c, """
+                SELECT service FROM triggers WHERE trace_id = ?
+                ORDER BY kind <> 'error', at_ms, received_at_ms, agent_id LIMIT 1""", traceId, null);
+        if (service == null) {
+            service = NO_SERVICE;
+        }
+        String endpoint = firstString(c, """
+                SELECT name FROM spans WHERE trace_id = ? AND service = ? AND kind = 'server'
+                ORDER BY start_us, span_id LIMIT 1""", traceId, service);
+        if (endpoint == null) {
+            endpoint = traceName != null ? traceName : NO_ENDPOINT;
+        }
+        String problem;
+        switch (status) {
+            case "error" -> problem = errorProblem(c, traceId, service);
+            case "slow" -> problem = "slow";
+            default -> problem = "ok";
+        }
+        return new Group(service, endpoint, problem, status, fingerprint(service, endpoint, problem));
+    }
+
+    /** First 16 hex digits of SHA-256 over {@code service \n endpoint \n problem}. */
+    static String fingerprint(String service, String endpoint, String problem) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256")
+                    .digest((service + "\n" + endpoint + "\n" + problem).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is always available", e);
+        }
+    }
+
+    private static String errorProblem(Connection c, String traceId, String service) throws SQLException {
+        // The exception that escaped the service's handler (a span failed only by its 5xx status has
+        // the error type "HTTP <status>": no exception)...
+        String type = firstString(c, """
+                SELECT json_extract(json, '$.error.type') FROM spans
+                WHERE trace_id = ? AND service = ? AND kind = 'server' AND status = 'failed'
+                  AND json_extract(json, '$.error.type') NOT GLOB 'HTTP [0-9][0-9][0-9]'
+                ORDER BY start_us, span_id LIMIT 1""", traceId, service);
+        if (type != null) {
+            return type;
+        }
+        // ...else the error logged by the service (a log's error may also be plain text: no type)...
+        type = firstString(c, """
+                SELECT json_extract(json, '$.error.type') FROM logs
+                WHERE trace_id = ? AND service = ? AND level = 'ERROR'
+                  AND json_extract(json, '$.error.type') IS NOT NULL
+                ORDER BY time_us, agent_id, seq LIMIT 1""", traceId, service);
+        if (type != null) {
+            return type;
+        }
+        // ...else the status it answered: a 5xx before a 4xx, the earliest of each.
+        try (PreparedStatement ps = c.prepareStatement("""
+                SELECT status FROM messages
+                WHERE trace_id = ? AND service = ? AND direction = 'inbound' AND status >= 400
+                ORDER BY status < 500, start_us, agent_id, seq LIMIT 1""")) {
+            ps.setString(1, traceId);
+            ps.setString(2, service);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    return "HTTP " + rs.getInt(1);
+                }
+            }
+        }
+        return "error";
+    }
+
+    private static String firstString(Connection c, String sql, String traceId, String service) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, traceId);
+            if (service != null) {
+                ps.setString(2, service);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getString(1) : null;
+            }
+        }
+    }
+}

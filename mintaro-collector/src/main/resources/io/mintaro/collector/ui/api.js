@@ -1,0 +1,65 @@
+// The collector's REST API (docs/api.md), with the browser session cookie.
+
+export class Unauthorized extends Error {
+  constructor() {
+    super('not signed in');
+    this.name = 'Unauthorized';
+  }
+}
+
+export class ApiError extends Error {
+  constructor(status, message) {
+    super(message);
+    this.name = 'ApiError';
+    this.status = status;
+  }
+}
+
+async function request(method, path, body) {
+  const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
+  if (method !== 'GET') {
+    // Writes with the session cookie must be JSON (the collector's CSRF rule).
+    init.headers['Content-Type'] = 'application/json';
+    if (body !== undefined) init.body = JSON.stringify(body);
+  }
+  let response;
+  try {
+    response = await fetch(path, init);
+  } catch (e) {
+    throw new ApiError(0, 'The collector cannot be reached.');
+  }
+  if (response.status === 401) throw new Unauthorized();
+  if (response.status === 204) return null;
+  let data = null;
+  try {
+    data = await response.json();
+  } catch (e) {
+    data = null;
+  }
+  if (!response.ok) {
+    throw new ApiError(response.status, (data && data.error) || `${response.status} ${response.statusText}`);
+  }
+  return data;
+}
+
+/** Builds a query string from an object, leaving out empty values. */
+export function query(params) {
+  const q = new URLSearchParams();
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== null && value !== undefined && value !== '') q.set(key, String(value));
+  }
+  const text = q.toString();
+  return text ? `?${text}` : '';
+}
+
+export const api = {
+  signIn: apiKey => request('POST', '/api/session', { apiKey }),
+  signOut: () => request('DELETE', '/api/session'),
+  services: () => request('GET', '/api/services'),
+  groups: params => request('GET', '/api/groups' + query(params)),
+  group: fp => request('GET', `/api/groups/${encodeURIComponent(fp)}`),
+  groupTraces: (fp, params) => request('GET', `/api/groups/${encodeURIComponent(fp)}/traces` + query(params)),
+  triage: (fp, change) => request('PUT', `/api/groups/${encodeURIComponent(fp)}/triage`, change),
+  trace: id => request('GET', `/api/traces/${encodeURIComponent(id)}`),
+  slow: params => request('GET', '/api/slow' + query(params)),
+};

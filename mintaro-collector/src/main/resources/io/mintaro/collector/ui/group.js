@@ -1,0 +1,106 @@
+// One error group: its triage and its traces, newest first.
+import { api } from './api.js';
+import { h, link, replace, serviceChip, knowServices } from './dom.js';
+import { relative, timestamp, count } from './format.js';
+import { kindBadge, newBadge, pager, tracesTable, triageBadges } from './widgets.js';
+import { rememberedDashboard } from './dashboard.js';
+
+const PAGE_SIZE = 50;
+const MARKS = [['none', 'None'], ['crash', 'Crash'], ['silenced', 'Silenced']];
+const LEVELS = [['none', 'None'], ['ok', 'OK'], ['warn', 'Warn'], ['alert', 'Alert']];
+
+export async function renderGroup(ctx, fingerprint) {
+  const page = Math.max(1, parseInt(ctx.query.get('page'), 10) || 1);
+  const [group, traces, services] = await Promise.all([
+    api.group(fingerprint),
+    api.groupTraces(fingerprint, { page, pageSize: PAGE_SIZE }),
+    api.services().catch(e => {
+      if (e.name === 'Unauthorized') throw e;
+      return { services: [] };
+    }),
+  ]);
+  if (!ctx.current()) return;
+  knowServices((services.services || []).map(s => s.name));
+  ctx.title(group.name);
+
+  const head = h('div', { class: 'group-head', id: 'group-head' });
+  const showHead = g => replace(head,
+    h('div', { class: 'crumbs' }, link('/' + rememberedDashboard(), { id: 'back-to-errors' }, '← Errors')),
+    h('h1', { id: 'group-name' }, g.name, ' ', newBadge(g)),
+    h('div', { class: 'meta' },
+      serviceChip(g.service),
+      h('span', { class: 'mono' }, g.endpoint || ''),
+      kindBadge(g),
+      h('span', null, h('strong', { id: 'group-count' }, count(g.count)), g.count === 1 ? ' trace' : ' traces'),
+      h('span', { title: timestamp(g.firstSeenAt) }, 'first seen ', relative(g.firstSeenAt)),
+      h('span', { title: timestamp(g.lastSeenAt) }, 'last seen ', relative(g.lastSeenAt)),
+      h('span', { class: 'triage-summary', id: 'triage-summary' }, triageBadges(g.triage))));
+  showHead(group);
+
+  const panel = triagePanel(group, updated => showHead(updated));
+  const list = traces.traces || [];
+  replace(ctx.main,
+    head,
+    panel,
+    h('h2', null, 'Traces ', h('span', { class: 'muted' }, `(${count(traces.total ?? list.length)})`)),
+    list.length ? tracesTable(list, ctx.navigate, { id: 'group-traces' }) : h('p', { class: 'empty' }, 'No traces stored for this group.'),
+    pager(traces.page || page, traces.pageSize || PAGE_SIZE, traces.total || 0,
+      p => ctx.navigate(`/groups/${encodeURIComponent(fingerprint)}${p > 1 ? `?page=${p}` : ''}`)));
+  ctx.rendered('group');
+}
+
+/** Mark and level as toggle buttons (each saves at once), and a note saved with its button. */
+function triagePanel(group, onUpdate) {
+  let triage = { mark: 'none', level: 'none', note: null, ...(group.triage || {}) };
+  const status = h('span', { class: 'save-status', id: 'triage-status', role: 'status' });
+  const fp = group.fingerprint;
+
+  const segmented = (field, options, label) => {
+    const buttons = options.map(([value, text]) => h('button', {
+      type: 'button', class: `seg seg-${field}-${value}`, dataset: { [field]: value }, 'aria-pressed': String(triage[field] === value),
+    }, text));
+    const refresh = () => buttons.forEach(b => b.setAttribute('aria-pressed', String(b.dataset[field] === triage[field])));
+    buttons.forEach(b => b.addEventListener('click', () => save({ [field]: b.dataset[field] })));
+    return [h('div', { class: 'segmented', role: 'group', 'aria-label': label, id: `triage-${field}` }, buttons), refresh];
+  };
+  const [marks, refreshMarks] = segmented('mark', MARKS, 'Mark');
+  const [levels, refreshLevels] = segmented('level', LEVELS, 'Level');
+  const note = h('textarea', { id: 'triage-note', rows: 2, maxlength: 2000, placeholder: 'What is known about this error…' });
+  note.value = triage.note || '';
+  const saveNote = h('button', { type: 'button', id: 'triage-save-note' }, 'Save note');
+  saveNote.addEventListener('click', () => save({ note: note.value }));
+
+  async function save(change) {
+    const before = triage;
+    triage = { ...triage, ...change };
+    refreshMarks();
+    refreshLevels();
+    status.textContent = 'Saving…';
+    status.className = 'save-status';
+    try {
+      const updated = await api.triage(fp, change);
+      if (updated && updated.triage) {
+        triage = { ...triage, ...updated.triage };
+        onUpdate(updated);
+      } else {
+        onUpdate({ ...group, triage });
+      }
+      refreshMarks();
+      refreshLevels();
+      status.textContent = 'Saved';
+      status.className = 'save-status ok';
+    } catch (e) {
+      triage = before;
+      refreshMarks();
+      refreshLevels();
+      status.textContent = e.name === 'Unauthorized' ? 'Not signed in: reload to sign in.' : `Not saved: ${e.message}`;
+      status.className = 'save-status failed';
+    }
+  }
+
+  return h('section', { class: 'triage-panel', id: 'triage', 'aria-label': 'Triage' },
+    h('div', { class: 'triage-field' }, h('span', { class: 'field-label' }, 'Mark'), marks),
+    h('div', { class: 'triage-field' }, h('span', { class: 'field-label' }, 'Level'), levels),
+    h('div', { class: 'triage-field grow' }, h('label', { class: 'field-label', for: 'triage-note' }, 'Note'), note, saveNote),
+    status);
+}
