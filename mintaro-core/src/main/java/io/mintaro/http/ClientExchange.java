@@ -43,8 +43,12 @@ public final class ClientExchange extends HttpExchange {
     Core core = parent != null ? Core.ownerOf(parent) : Core.of(sdk == null ? Mintaro.sdk() : sdk);
     String m = method == null ? "GET" : method.toUpperCase(Locale.ROOT);
     String authority = authorityOf(uri);
-    RecordingSpan span = core.startSpan(m + " " + (authority == null ? "" : authority), Core.KIND_CLIENT,
-        parent, 0, null, false);
+    // Named like OpenTelemetry's client spans: method and path; the peer goes in an attribute.
+    String path = uri == null || uri.getRawPath() == null || uri.getRawPath().isEmpty() ? "/" : uri.getRawPath();
+    RecordingSpan span = core.startSpan(m + " " + path, Core.KIND_CLIENT, parent, 0, null, false);
+    if (authority != null) {
+      span.attribute("server.address", authority);
+    }
     return new ClientExchange(new ExchangeData(core, span, m, uri == null ? null : uri.toString()), authority);
   }
 

@@ -7,11 +7,22 @@ import io.mintaro.internal.context.Ids;
 import io.mintaro.internal.context.TraceContext;
 import io.mintaro.internal.recorder.ErrorInfo;
 import io.mintaro.internal.recorder.RecordWriter;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.Arrays;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /** The span implementation: written to the ring when it starts and again when it ends. */
 public final class RecordingSpan implements Span {
+  private static final VarHandle ENDED;
+
+  static {
+    try {
+      ENDED = MethodHandles.lookup().findVarHandle(RecordingSpan.class, "ended", boolean.class);
+    } catch (ReflectiveOperationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
   private final Core core;
   private final TraceContext context;
   private final long parentId;
@@ -20,8 +31,10 @@ public final class RecordingSpan implements Span {
   private final long startUs;
   private final TraceContext previous;
   private final boolean scoped;
-  private final AtomicBoolean ended = new AtomicBoolean();
-  private String[] attributes;
+  @SuppressWarnings("unused") // set through ENDED
+  private volatile boolean ended;
+  /** Keys and values alternating; a value is a String, a Long or a Boolean, encoded when written. */
+  private Object[] attributes;
   private int attributeCount;
   private ErrorInfo error;
   private ErrorInfo[] handled;
@@ -73,11 +86,15 @@ public final class RecordingSpan implements Span {
 
   @Override
   public Span attribute(String key, String value) {
-    if (key == null || ended.get()) {
+    return put(key, value);
+  }
+
+  private Span put(String key, Object value) {
+    if (key == null || ended) {
       return this;
     }
     if (attributes == null) {
-      attributes = new String[8];
+      attributes = new Object[10];
     }
     for (int i = 0; i < attributeCount; i++) {
       if (attributes[i * 2].equals(key)) {
@@ -99,17 +116,17 @@ public final class RecordingSpan implements Span {
 
   @Override
   public Span attribute(String key, long value) {
-    return attribute(key, Long.toString(value));
+    return put(key, value); // boxed (small values are cached), printed straight into the ring
   }
 
   @Override
   public Span attribute(String key, boolean value) {
-    return attribute(key, Boolean.toString(value));
+    return put(key, value);
   }
 
   @Override
   public Span recordError(Throwable e) {
-    if (e == null || ended.get()) {
+    if (e == null || ended) {
       return this;
     }
     if (handled == null) {
@@ -123,7 +140,7 @@ public final class RecordingSpan implements Span {
 
   @Override
   public Span fail(Throwable e) {
-    if (ended.get()) {
+    if (ended) {
       return this;
     }
     error = e == null ? new ErrorInfo("failed", null, null) : ErrorInfo.of(e);
@@ -132,14 +149,14 @@ public final class RecordingSpan implements Span {
 
   /** Marks the span failed without an exception, for example a response status of 500. */
   public void failWith(String type, String message) {
-    if (error == null && !ended.get()) {
+    if (error == null && !ended) {
       error = new ErrorInfo(type, message, null);
     }
   }
 
   @Override
   public void close() {
-    if (!ended.compareAndSet(false, true)) {
+    if (!ENDED.compareAndSet(this, false, true)) {
       return;
     }
     try {

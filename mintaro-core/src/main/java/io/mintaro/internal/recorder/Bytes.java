@@ -34,8 +34,17 @@ final class Bytes {
     if (s == null) {
       return 0;
     }
-    int n = 0;
-    for (int i = 0, len = s.length(); i < len; i++) {
+    int len = s.length();
+    int i = 0;
+    int ascii = Math.min(len, max);
+    while (i < ascii && s.charAt(i) < 0x80) { // the common case: one byte per char
+      i++;
+    }
+    if (i == len || i == max) {
+      return i;
+    }
+    int n = i;
+    for (; i < len; i++) {
       char c = s.charAt(i);
       int w;
       if (c < 0x80) {
@@ -61,7 +70,11 @@ final class Bytes {
   /** Writes exactly {@code byteLength} bytes (as computed by {@link #utf8Length}) of {@code s}. */
   static int putUtf8(byte[] b, int off, String s, int byteLength) {
     int end = off + byteLength;
-    for (int i = 0; off < end; i++) {
+    int i = 0;
+    for (char c; off < end && (c = s.charAt(i)) < 0x80; i++) { // ASCII: a byte per char
+      b[off++] = (byte) c;
+    }
+    for (; off < end; i++) {
       char c = s.charAt(i);
       if (c < 0x80) {
         b[off++] = (byte) c;

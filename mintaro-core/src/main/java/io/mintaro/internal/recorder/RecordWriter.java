@@ -49,13 +49,13 @@ public final class RecordWriter {
   }
 
   public void spanEnd(long hi, long lo, long spanId, long parentId, byte kind, byte status, long startUs,
-      long endUs, String name, String[] attributes, int attributeCount, ErrorInfo error,
+      long endUs, String name, Object[] attributes, int attributeCount, ErrorInfo error,
       ErrorInfo[] handled, int handledCount) {
     attributeCount = Math.min(attributeCount, MAX_ATTRIBUTES);
     handledCount = Math.min(handledCount, MAX_HANDLED_ERRORS);
     int size = HEADER_SIZE + 8 + 1 + 1 + 8 + strSize(name, MAX_NAME) + 4;
-    for (int i = 0; i < attributeCount * 2; i++) {
-      size += strSize(attributes[i], i % 2 == 0 ? MAX_NAME : MAX_HEADER);
+    for (int i = 0; i < attributeCount * 2; i += 2) {
+      size += strSize((String) attributes[i], MAX_NAME) + valueSize(attributes[i + 1]);
     }
     size += errorSize(error) + 4;
     for (int i = 0; i < handledCount; i++) {
@@ -74,8 +74,9 @@ public final class RecordWriter {
     p = putString(p + 18, name, MAX_NAME);
     Bytes.putInt(ring, p, attributeCount);
     p += 4;
-    for (int i = 0; i < attributeCount * 2; i++) {
-      p = putString(p, attributes[i], i % 2 == 0 ? MAX_NAME : MAX_HEADER);
+    for (int i = 0; i < attributeCount * 2; i += 2) {
+      p = putString(p, (String) attributes[i], MAX_NAME);
+      p = putValue(p, attributes[i + 1]);
     }
     p = putError(p, error);
     Bytes.putInt(ring, p, handledCount);
@@ -196,6 +197,53 @@ public final class RecordWriter {
     return 4 + Bytes.utf8Length(s, max);
   }
 
+  /**
+   * An attribute value: a String, or a Long or Boolean that is stored as its decimal or
+   * {@code true}/{@code false} text without ever being turned into a String.
+   */
+  private static int valueSize(Object v) {
+    if (v instanceof Long) {
+      return 4 + decimalLength((Long) v);
+    }
+    if (v instanceof Boolean) {
+      return (Boolean) v ? 8 : 9;
+    }
+    return strSize(v == null ? null : v.toString(), MAX_HEADER);
+  }
+
+  private int putValue(int p, Object v) {
+    if (v instanceof Long) {
+      long n = (Long) v;
+      int len = decimalLength(n);
+      Bytes.putInt(ring, p, len);
+      int end = p + 4 + len;
+      int q = end;
+      long m = n < 0 ? n : -n; // negative, so that Long.MIN_VALUE works too
+      do {
+        ring[--q] = (byte) ('0' - (m % 10));
+        m /= 10;
+      } while (m != 0);
+      if (n < 0) {
+        ring[--q] = '-';
+      }
+      return end;
+    }
+    if (v instanceof Boolean) {
+      return putString(p, (Boolean) v ? "true" : "false", MAX_HEADER);
+    }
+    return putString(p, v == null ? null : v.toString(), MAX_HEADER);
+  }
+
+  static int decimalLength(long n) {
+    int len = n < 0 ? 2 : 1;
+    long m = n < 0 ? n : -n;
+    while (m <= -10) {
+      m /= 10;
+      len++;
+    }
+    return len;
+  }
+
   private static int errorSize(ErrorInfo e) {
     return e == null ? 1 : 1 + strSize(e.type, MAX_NAME) + strSize(e.message, MAX_TEXT) + strSize(e.stack, MAX_TEXT);
   }
@@ -213,9 +261,22 @@ public final class RecordWriter {
       Bytes.putInt(ring, p, -1);
       return p + 4;
     }
+    // ASCII (nearly every name, header and message) is copied in the same pass that measures it.
+    // Those bytes never exceed the string's UTF-8 length, so they stay inside the claimed space.
+    int n = s.length();
+    int limit = Math.min(n, max);
+    int q = p + 4;
+    int i = 0;
+    for (char c; i < limit && (c = s.charAt(i)) < 0x80; i++) {
+      ring[q + i] = (byte) c;
+    }
+    if (i == n || i == max) {
+      Bytes.putInt(ring, p, i);
+      return q + i;
+    }
     int len = Bytes.utf8Length(s, max);
     Bytes.putInt(ring, p, len);
-    return Bytes.putUtf8(ring, p + 4, s, len);
+    return Bytes.putUtf8(ring, q, s, len);
   }
 
   private int putError(int p, ErrorInfo e) {

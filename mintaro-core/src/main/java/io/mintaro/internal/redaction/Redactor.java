@@ -21,6 +21,9 @@ public final class Redactor {
   private final Set<String> headers;
   private final String[] fields;
   private final byte[][] fieldBytes;
+  /** Bytes (either ASCII case) that start some field name; a body is scanned once against them. */
+  private final boolean[] firstBytes = new boolean[256];
+  private final boolean emptyField;
 
   public Redactor(Collection<String> headers, Collection<String> fields) {
     this.headers = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
@@ -30,6 +33,18 @@ public final class Redactor {
     for (int i = 0; i < this.fields.length; i++) {
       fieldBytes[i] = this.fields[i].getBytes(StandardCharsets.UTF_8);
     }
+    boolean empty = false;
+    for (byte[] f : fieldBytes) {
+      if (f.length == 0) {
+        empty = true;
+        continue;
+      }
+      firstBytes[f[0] & 0xFF] = true;
+      if (f[0] >= 'a' && f[0] <= 'z') {
+        firstBytes[(f[0] - 32) & 0xFF] = true;
+      }
+    }
+    this.emptyField = empty;
   }
 
   public boolean isSensitiveHeader(String name) {
@@ -113,10 +128,26 @@ public final class Redactor {
     return body;
   }
 
+  /**
+   * True when some field name occurs anywhere in the body, ignoring ASCII case: one pass over the
+   * body, looking at the field names only where a byte can start one.
+   */
   private boolean mentionsField(byte[] b, int length) {
-    for (byte[] f : fieldBytes) {
+    return emptyField || matchFrom(b, length, 0, length);
+  }
+
+  /** True when a field name starts at a position in [from, to). */
+  private boolean matchFrom(byte[] b, int length, int from, int to) {
+    boolean[] first = firstBytes;
+    for (int i = from; i < to; i++) {
+      if (!first[b[i] & 0xFF]) {
+        continue;
+      }
       outer:
-      for (int i = 0; i + f.length <= length; i++) {
+      for (byte[] f : fieldBytes) {
+        if (i + f.length > length) {
+          continue;
+        }
         for (int j = 0; j < f.length; j++) {
           int c = b[i + j];
           if (c >= 'A' && c <= 'Z') {

@@ -1,0 +1,252 @@
+#!/usr/bin/env python3
+"""End-to-end load benchmark: uninstrumented vs Mintaro vs OpenTelemetry. See run-load.sh."""
+import argparse
+import os
+import platform
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.dirname(__file__))
+from common import (CLK_TCK, build_info, JAR, ROOT, build, cpu_ticks, http_json, jmh_running, log, start_java, stop,
+                    wait_for_quiet_machine, wait_port, write_result)
+
+EDGE, BACKEND = 18080, 18081
+COLLECTOR, COLLECTOR_RELAY, COLLECTOR_STATS = 17070, 17071, 17072
+RECEIVER, RECEIVER_RELAY = 17080, 17081
+API_KEY = "loadtest-key-0001"
+CONFIGS = ["none", "mintaro", "otel"]
+
+
+def parse_wrk(text):
+    def dur(s):
+        m = re.match(r"([\d.]+)(us|ms|s|m)", s)
+        v, u = float(m.group(1)), m.group(2)
+        return v * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
+    r = {}
+    r["requests"] = int(re.search(r"(\d+) requests in", text).group(1))
+    r["rps"] = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+    for p in ("50", "75", "90", "99"):
+        m = re.search(r"^\s+%s(?:\.000)?%%\s+(\S+)" % p, text, re.M)
+        r["p%s_ms" % p] = dur(m.group(1)) if m else None
+    m = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
+    r["non2xx"] = int(m.group(1)) if m else 0
+    m = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", text)
+    r["socket_errors"] = sum(map(int, m.groups())) if m else 0
+    return r
+
+
+def wrk(args, duration):
+    url = "http://127.0.0.1:%d/api/item?id=42" % EDGE
+    cmd = ["wrk", "-t%d" % args.threads, "-c%d" % args.connections, "-d%ds" % duration, "--latency", url]
+    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60).stdout
+    return out
+
+
+def run_config(mode, args, tmp):
+    jvm = args.jvm_flags.split()
+    procs = []
+    sink = None
+    try:
+        env = {}
+        service_extra = []
+        if mode == "mintaro":
+            db = os.path.join(tmp, "mintaro-%d.db" % time.time_ns())
+            sink = start_java(["collector", "--port", str(COLLECTOR), "--relay-port", str(COLLECTOR_RELAY),
+                               "--stats-port", str(COLLECTOR_STATS), "--db", db, "--api-key", API_KEY],
+                              jvm, logfile=os.path.join(tmp, "collector.log"))
+            procs.append(sink)
+            wait_port(COLLECTOR_STATS, sink)
+            env = {"MINTARO_COLLECTOR": "http://127.0.0.1:%d" % COLLECTOR_RELAY, "MINTARO_API_KEY": API_KEY}
+        elif mode == "otel":
+            sink = start_java(["receiver", "--port", str(RECEIVER), "--relay-port", str(RECEIVER_RELAY)],
+                              jvm, logfile=os.path.join(tmp, "receiver.log"))
+            procs.append(sink)
+            wait_port(RECEIVER, sink)
+            service_extra = ["--otlp", "http://127.0.0.1:%d" % RECEIVER_RELAY, "--compression", args.otel_compression,
+                             "--otel-queue", str(args.otel_queue)]
+        backend = start_java(["service", "--role", "backend", "--mode", mode, "--port", str(BACKEND)] + service_extra,
+                             jvm, env=dict(env, MINTARO_SERVICE="backend"), logfile=os.path.join(tmp, "backend-%s.log" % mode))
+        procs.append(backend)
+        edge = start_java(["service", "--role", "edge", "--mode", mode, "--port", str(EDGE),
+                           "--backend", "http://127.0.0.1:%d/price" % BACKEND] + service_extra,
+                          jvm, env=dict(env, MINTARO_SERVICE="edge"), logfile=os.path.join(tmp, "edge-%s.log" % mode))
+        procs.append(edge)
+        wait_port(BACKEND, backend)
+        wait_port(EDGE, edge)
+        time.sleep(1)
+
+        log("%s: warm-up %d s" % (mode, args.warmup))
+        wrk(args, args.warmup)
+        time.sleep(args.settle)  # let batch exporters flush the warm-up's data
+        stats_url = None
+        if mode == "mintaro":
+            stats_url = "http://127.0.0.1:%d" % COLLECTOR_STATS
+        elif mode == "otel":
+            stats_url = "http://127.0.0.1:%d" % RECEIVER
+        if stats_url:
+            http_json(stats_url + "/reset", "POST")
+        traces_before = stored_traces() if mode == "mintaro" else None
+
+        jmh_during = jmh_running()
+        pids = [edge.pid, backend.pid]
+        c0 = sum(cpu_ticks(p) for p in pids)
+        s0 = cpu_ticks(sink.pid) if sink else 0
+        t0 = time.time()
+        log("%s: measuring %d s" % (mode, args.duration))
+        out = wrk(args, args.duration)
+        t1 = time.time()
+        c1 = sum(cpu_ticks(p) for p in pids)
+        jmh_during = jmh_during or jmh_running()
+        time.sleep(args.settle)  # data of the last requests still in batches or being collected
+        s1 = cpu_ticks(sink.pid) if sink else 0
+        r = parse_wrk(out)
+        r["mode"] = mode
+        r["wrk_output"] = out
+        r["wall_s"] = t1 - t0
+        r["service_cpu_s"] = (c1 - c0) / CLK_TCK
+        r["service_cpu_us_per_request"] = (c1 - c0) / CLK_TCK / r["requests"] * 1e6
+        r["sink_cpu_s_incl_settle"] = (s1 - s0) / CLK_TCK
+        r["jmh_running_during_measurement"] = jmh_during
+        if stats_url:
+            st = http_json(stats_url + "/stats")
+            r["sink_stats"] = st
+            r["bytes_on_wire"] = st["upstreamBytes"]
+            r["bytes_per_1000_requests"] = st["upstreamBytes"] / r["requests"] * 1000
+        else:
+            r["bytes_on_wire"] = 0
+            r["bytes_per_1000_requests"] = 0.0
+        if mode == "mintaro":
+            r["stored_error_traces"] = stored_traces() - traces_before
+            r["error_responses"] = r["non2xx"]
+        if mode == "otel":
+            st = r["sink_stats"]
+            r["spans_expected"] = 3 * r["requests"]
+            r["logs_expected"] = 5 * r["requests"]
+        log("%s: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %.1f us CPU/req, %.0f B/1000 req"
+            % (mode, r["rps"], r["p50_ms"], r["p99_ms"], r["service_cpu_us_per_request"], r["bytes_per_1000_requests"]))
+        return r
+    finally:
+        stop([p for p in reversed(procs)])
+        time.sleep(1)
+
+
+def stored_traces():
+    try:
+        return http_json("http://127.0.0.1:%d/api/traces?pageSize=1" % COLLECTOR,
+                         headers={"Authorization": "Bearer " + API_KEY}).get("total", -1)
+    except Exception as e:  # noqa
+        log("could not read stored traces: %s" % e)
+        return -1
+
+
+def median(xs):
+    xs = sorted(xs)
+    n = len(xs)
+    return xs[n // 2] if n % 2 else (xs[n // 2 - 1] + xs[n // 2]) / 2
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--duration", type=int, default=30, help="measured wrk run, seconds")
+    ap.add_argument("--warmup", type=int, default=15, help="warm-up wrk run, seconds")
+    ap.add_argument("--settle", type=int, default=6, help="pause after each run for batches to flush, seconds")
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--connections", type=int, default=32)
+    ap.add_argument("--rounds", type=int, default=1, help="rounds; configurations are interleaved per round")
+    ap.add_argument("--jvm-flags", default="-Xms512m -Xmx512m -XX:+UseG1GC")
+    ap.add_argument("--otel-queue", type=int, default=65536,
+                    help="maxQueueSize of the OTel batch processors (SDK default 2048 drops logs at this rate)")
+    ap.add_argument("--otel-compression", default="none", choices=["none", "gzip"])
+    ap.add_argument("--max-jmh-wait", type=int, default=1800, help="seconds to wait for benchmarks.jar to finish")
+    ap.add_argument("--no-wait", action="store_true", help="do not wait for benchmarks.jar")
+    ap.add_argument("--build", action="store_true", help="rebuild the jar first")
+    ap.add_argument("--configs", default=",".join(CONFIGS))
+    args = ap.parse_args()
+    if not shutil.which("wrk"):
+        sys.exit("wrk is not installed")
+    build(args.build)
+    configs = args.configs.split(",")
+    runs = {c: [] for c in configs}
+    tmp = tempfile.mkdtemp(prefix="mintaro-load-")
+    quiet_at_start = True
+    for rnd in range(args.rounds):
+        for mode in configs:
+            if not args.no_wait:
+                quiet_at_start = wait_for_quiet_machine(args.max_jmh_wait) and quiet_at_start
+            r = run_config(mode, args, tmp)
+            r["round"] = rnd + 1
+            runs[mode].append(r)
+
+    summary = {}
+    for mode, rs in runs.items():
+        summary[mode] = {
+            "rps": median([r["rps"] for r in rs]),
+            "p50_ms": median([r["p50_ms"] for r in rs]),
+            "p99_ms": median([r["p99_ms"] for r in rs]),
+            "service_cpu_us_per_request": median([r["service_cpu_us_per_request"] for r in rs]),
+            "bytes_per_1000_requests": median([r["bytes_per_1000_requests"] for r in rs]),
+            "non2xx_fraction": median([r["non2xx"] / r["requests"] for r in rs]),
+        }
+        if mode == "otel":
+            summary[mode]["spans_delivered_fraction"] = median([r["sink_stats"]["spans"] / r["spans_expected"] for r in rs])
+            summary[mode]["logs_delivered_fraction"] = median([r["sink_stats"]["logRecords"] / r["logs_expected"] for r in rs])
+        if mode == "mintaro":
+            summary[mode]["stored_error_traces"] = [r["stored_error_traces"] for r in rs]
+            summary[mode]["error_responses"] = [r["error_responses"] for r in rs]
+    ratios = {}
+    if "none" in summary:
+        base = summary["none"]["rps"]
+        for m in ("mintaro", "otel"):
+            if m in summary:
+                ratios["%s_throughput_loss" % m] = 1 - summary[m]["rps"] / base
+    if "mintaro_throughput_loss" in ratios and "otel_throughput_loss" in ratios:
+        ol = ratios["otel_throughput_loss"]
+        ratios["mintaro_loss_over_otel_loss"] = ratios["mintaro_throughput_loss"] / ol if ol > 0 else None
+    if "mintaro" in summary and "otel" in summary and summary["otel"]["bytes_per_1000_requests"] > 0:
+        ratios["mintaro_bytes_over_otel_bytes"] = (summary["mintaro"]["bytes_per_1000_requests"]
+                                                   / summary["otel"]["bytes_per_1000_requests"])
+    goals = {}
+    if "mintaro_throughput_loss" in ratios:
+        goals["mintaro_loss_le_3pct"] = ratios["mintaro_throughput_loss"] <= 0.03
+    if ratios.get("mintaro_loss_over_otel_loss") is not None:
+        goals["mintaro_loss_le_half_otel_loss"] = ratios["mintaro_loss_over_otel_loss"] <= 0.5
+    if "mintaro_bytes_over_otel_bytes" in ratios:
+        goals["mintaro_bytes_le_3pct_of_otel"] = ratios["mintaro_bytes_over_otel_bytes"] <= 0.03
+
+    jmh_any = any(r["jmh_running_during_measurement"] for rs in runs.values() for r in rs)
+    result = {
+        "benchmark": "load",
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "machine": {"cpus": os.cpu_count(), "kernel": platform.release(),
+                    "java": subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]},
+        "machine_otherwise_idle": not jmh_any,
+        "build": build_info(),
+        "settings": {"wrk": "wrk -t%d -c%d -d%ds --latency" % (args.threads, args.connections, args.duration),
+                     "warmup_s": args.warmup, "settle_s": args.settle, "rounds": args.rounds,
+                     "jvm_flags": args.jvm_flags, "otel_compression": args.otel_compression,
+                     "otel_batch_queue_size": args.otel_queue},
+        "summary": summary, "ratios": ratios, "goals": goals, "runs": runs,
+    }
+    path = write_result("load", result)
+
+    print()
+    print("| configuration | req/s | p50 ms | p99 ms | service CPU us/req | bytes to sink per 1,000 req | non-2xx |")
+    print("|---|---:|---:|---:|---:|---:|---:|")
+    for mode, s in summary.items():
+        print("| %s | %.0f | %.2f | %.2f | %.1f | %.0f | %.2f%% |" % (mode, s["rps"], s["p50_ms"], s["p99_ms"],
+              s["service_cpu_us_per_request"], s["bytes_per_1000_requests"], 100 * s["non2xx_fraction"]))
+    print()
+    for k, v in ratios.items():
+        print("%-32s %s" % (k, "n/a" if v is None else ("%.2f%%" % (100 * v))))
+    for k, v in goals.items():
+        print("goal %-30s %s" % (k, "MET" if v else "MISSED"))
+    print("machine otherwise idle: %s" % (not jmh_any))
+    print("results: %s" % os.path.relpath(path, ROOT))
+
+
+if __name__ == "__main__":
+    main()

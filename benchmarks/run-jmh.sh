@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Builds the benchmarks jar and runs every comparison at 1 and 2 threads with -prof gc, writing
+# the raw JMH JSON to benchmarks/results/ and the markdown tables to benchmarks/results/tables.md.
+#
+#   benchmarks/run-jmh.sh                 # build (offline if possible) and run everything
+#   SKIP_BUILD=1 benchmarks/run-jmh.sh    # reuse benchmarks/target/benchmarks.jar
+#   JMH_OPTS="-f 1 -wi 5 -w 2s -i 10 -r 2s" benchmarks/run-jmh.sh   # longer runs
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$(pwd)
+JAR=benchmarks/target/benchmarks.jar
+OUT=benchmarks/results
+JMH_OPTS=${JMH_OPTS:-"-f 1 -wi 3 -w 1s -i 5 -r 1s"}
+
+if [[ -z "${SKIP_BUILD:-}" ]]; then
+  ./mvnw -q -o install -Dmaven.test.skip=true -pl benchmarks -am || ./mvnw -q install -Dmaven.test.skip=true -pl benchmarks -am
+fi
+mkdir -p "$OUT"
+
+run() { # name, benchmark regex
+  local name=$1 regex=$2
+  for t in 1 2; do
+    echo ">>> $name, $t thread(s)"
+    java -jar "$JAR" "$regex" $JMH_OPTS -t "$t" -prof gc -rf json -rff "$OUT/jmh-$name-t$t.json"
+  done
+  # one JSON per comparison: both thread counts
+  python3 - "$OUT/jmh-$name-t1.json" "$OUT/jmh-$name-t2.json" "$OUT/jmh-$name.json" <<'PY'
+import json, sys
+merged = json.load(open(sys.argv[1])) + json.load(open(sys.argv[2]))
+json.dump(merged, open(sys.argv[3], "w"), indent=2)
+PY
+  rm -f "$OUT/jmh-$name-t1.json" "$OUT/jmh-$name-t2.json"
+}
+
+run spans 'SpanBenchmark'
+run logs 'LogBenchmark|Log4j2AsyncBenchmark'
+run exchange 'ExchangeBenchmark'
+
+python3 benchmarks/jmh-tables.py "$OUT/jmh-spans.json" "$OUT/jmh-logs.json" "$OUT/jmh-exchange.json" \
+  | tee "$OUT/tables.md"
