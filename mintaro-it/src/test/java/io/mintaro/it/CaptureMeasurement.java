@@ -25,7 +25,7 @@ public final class CaptureMeasurement {
       for (int i = 0; i < 50; i++) {
         stack.checkout("item=warmup", null);
       }
-      stack.proxy.reset();
+      stack.relay.reset();
       long t0 = System.nanoTime();
       // paced over 11 s so that the agents' long polls (5 s here) renew in the window
       for (int i = 0; i < 1000; i++) {
@@ -36,9 +36,9 @@ public final class CaptureMeasurement {
         }
       }
       double okSeconds = (System.nanoTime() - t0) / 1e9;
-      long okBytes = stack.proxy.upstreamBytes();
+      long okBytes = stack.relay.upstreamBytes();
 
-      stack.proxy.reset();
+      stack.relay.reset();
       List<String> traceIds = new ArrayList<>();
       long pause = (long) (1_000_000_000L / errorsPerSecond);
       long next = System.nanoTime();
@@ -64,7 +64,7 @@ public final class CaptureMeasurement {
         }
       }
       Thread.sleep(1000);
-      long errorBytes = stack.proxy.upstreamBytes();
+      long errorBytes = stack.relay.upstreamBytes();
       Collections.sort(latencies);
 
       ObjectNode out = Stack.JSON.createObjectNode();

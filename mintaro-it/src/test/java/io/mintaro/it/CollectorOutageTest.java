@@ -49,7 +49,7 @@ class CollectorOutageTest extends StackTest {
 
   @Test
   void a_collector_that_accepts_but_never_answers_does_not_hold_up_the_services() throws Exception {
-    stack.proxy.stall(true);
+    stack.relay.stall(true);
     try {
       for (int i = 0; i < 50; i++) {
         String mode = i % 5 == 0 ? "fail" : "";
@@ -57,7 +57,7 @@ class CollectorOutageTest extends StackTest {
         assertThat(response.statusCode()).isEqualTo(mode.isEmpty() ? 200 : 502);
       }
     } finally {
-      stack.proxy.stall(false);
+      stack.relay.stall(false);
     }
   }
 }

@@ -18,7 +18,7 @@ class PayForErrorsOnlyTest extends StackTest {
   @Test
   void a_thousand_successful_requests_cost_only_heartbeats_on_the_wire() throws Exception {
     warmUp();
-    stack.proxy.reset();
+    stack.relay.reset();
     long started = System.nanoTime();
 
     // Paced over ~11 s, so that every agent's long poll (5 s here) renews at least twice.
@@ -33,7 +33,7 @@ class PayForErrorsOnlyTest extends StackTest {
     }
 
     double seconds = (System.nanoTime() - started) / 1e9;
-    long bytes = stack.proxy.upstreamBytes();
+    long bytes = stack.relay.upstreamBytes();
     // Each of the three agents holds one long poll (5 s here) open at a time.
     long polls = 3 * ((long) Math.ceil(seconds / 5.0) + 1);
     System.out.printf("[measure] 1000 successful requests in %.1f s: %d bytes to the collector (%d polls allowed)%n",
@@ -52,7 +52,7 @@ class PayForErrorsOnlyTest extends StackTest {
   void one_error_trace_costs_a_few_kilobytes() throws Exception {
     warmUp();
     String traceId = Stack.newTraceId();
-    stack.proxy.reset();
+    stack.relay.reset();
 
     stack.checkout("item=measured&mode=fail", traceId);
     JsonNode trace = stack.awaitTrace(traceId,
@@ -61,7 +61,7 @@ class PayForErrorsOnlyTest extends StackTest {
     Thread.sleep(300); // let late batches land
 
     assertThat(trace).isNotNull();
-    long bytes = stack.proxy.upstreamBytes();
+    long bytes = stack.relay.upstreamBytes();
     System.out.printf("[measure] one error trace: %d bytes to the collector%n", bytes);
     assertThat(bytes).isBetween(1_000L, 64_000L);
   }

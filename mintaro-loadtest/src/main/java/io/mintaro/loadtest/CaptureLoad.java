@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mintaro.demo.DemoOptions;
 import io.mintaro.demo.DemoServices;
+import io.mintaro.testkit.DemoStack;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -15,10 +16,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -79,7 +78,7 @@ final class CaptureLoad {
         JsonNode t = null;
         while (System.nanoTime() < deadline) {
           t = get(user, api + "/api/traces/" + id, key);
-          if (t != null && wholeStory(t)) {
+          if (t != null && DemoStack.wholeStory(t)) {
             break;
           }
           Thread.sleep(50);
@@ -87,7 +86,7 @@ final class CaptureLoad {
         if (t != null) {
           stored++;
         }
-        if (wholeStory(t)) {
+        if (DemoStack.wholeStory(t)) {
           complete++;
         } else {
           incomplete.add(id);
@@ -175,22 +174,6 @@ final class CaptureLoad {
       Thread.sleep(20);
     }
     throw new IllegalStateException("agents did not connect within 15 s");
-  }
-
-  /** As mintaro-it's Stack.wholeStory: complete, 5 exchanges, 5 finished spans, logs of all three services. */
-  static boolean wholeStory(JsonNode t) {
-    if (t == null || !t.path("complete").asBoolean() || t.path("messages").size() < 5) {
-      return false;
-    }
-    Set<String> logServices = new HashSet<>();
-    t.path("logs").forEach(r -> logServices.add(r.path("service").asText()));
-    long finished = 0;
-    for (JsonNode s : t.path("spans")) {
-      if (!s.path("status").asText().equals("started")) {
-        finished++;
-      }
-    }
-    return logServices.containsAll(Set.of("frontend", "orders", "payments")) && finished >= 5;
   }
 
   private static JsonNode get(HttpClient http, String url, String key) throws Exception {

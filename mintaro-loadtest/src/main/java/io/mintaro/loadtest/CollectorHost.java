@@ -1,6 +1,7 @@
 package io.mintaro.loadtest;
 
 import com.sun.net.httpserver.HttpServer;
+import io.mintaro.testkit.CountingRelay;
 import io.mintaro.collector.Collector;
 import io.mintaro.collector.CollectorConfig;
 import java.net.InetAddress;
@@ -34,8 +35,8 @@ final class CollectorHost {
     CountingRelay relay = new CountingRelay(relayPort, collector.port());
     HttpServer stats = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), statsPort), 10);
     stats.createContext("/stats", ex -> OtlpSink.respond(ex, 200, "application/json",
-        ("{\"upstreamBytes\":" + relay.upstreamBytes.get() + ",\"downstreamBytes\":" + relay.downstreamBytes.get()
-            + ",\"connections\":" + relay.connections.get() + "}").getBytes(StandardCharsets.UTF_8)));
+        ("{\"upstreamBytes\":" + relay.upstreamBytes() + ",\"downstreamBytes\":" + relay.downstreamBytes()
+            + ",\"connections\":" + relay.connections() + "}").getBytes(StandardCharsets.UTF_8)));
     stats.createContext("/reset", ex -> {
       relay.reset();
       OtlpSink.respond(ex, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));

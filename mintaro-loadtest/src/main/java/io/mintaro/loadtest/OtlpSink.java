@@ -2,6 +2,7 @@ package io.mintaro.loadtest;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.mintaro.testkit.CountingRelay;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -39,9 +40,9 @@ final class OtlpSink {
     server.createContext("/v1/logs", ex -> export(ex, logRequests, logBodyBytes, logRecords));
     CountingRelay relay = new CountingRelay(relayPort, port);
     server.createContext("/stats", ex -> {
-      String json = "{\"upstreamBytes\":" + relay.upstreamBytes.get()
-          + ",\"downstreamBytes\":" + relay.downstreamBytes.get()
-          + ",\"connections\":" + relay.connections.get()
+      String json = "{\"upstreamBytes\":" + relay.upstreamBytes()
+          + ",\"downstreamBytes\":" + relay.downstreamBytes()
+          + ",\"connections\":" + relay.connections()
           + ",\"traceRequests\":" + traceRequests.get()
           + ",\"logRequests\":" + logRequests.get()
           + ",\"traceBodyBytes\":" + traceBodyBytes.get()

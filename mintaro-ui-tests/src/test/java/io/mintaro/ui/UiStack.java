@@ -1,38 +1,28 @@
 package io.mintaro.ui;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import io.mintaro.collector.Collector;
-import io.mintaro.collector.CollectorConfig;
 import io.mintaro.demo.DemoOptions;
-import io.mintaro.demo.DemoServices;
+import io.mintaro.testkit.DemoStack;
 import java.io.IOException;
-import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import java.util.function.Predicate;
 
 /**
  * The real collector (SQLite in a temp dir) and the three demo services in-process, each with its
- * own SDK and agent, as in mintaro-it's Stack; filled once with real traces driven through the
- * demo, plus a few synthetic traces of a shape the demo does not produce.
+ * own SDK and agent (a {@link DemoStack} without relay); filled once with real traces driven
+ * through the demo, plus a few synthetic traces of a shape the demo does not produce.
  */
-final class UiStack implements AutoCloseable {
+final class UiStack extends DemoStack {
   static final String API_KEY = "ui-test-key-4f1c";
-  static final ObjectMapper JSON = new ObjectMapper();
   static final int FAILURES = 3;
   static final int SLOW = 2;
   static final String XSS = "<img src=x onerror=alert(1)>";
@@ -44,10 +34,7 @@ final class UiStack implements AutoCloseable {
   private static UiStack shared;
 
   final Path dir;
-  final Collector collector;
-  final DemoServices services;
   final String base;
-  final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   final List<String> failedTraces = new ArrayList<>();
   final List<String> slowTraces = new ArrayList<>();
   String xssTrace;
@@ -60,11 +47,14 @@ final class UiStack implements AutoCloseable {
   /** gateway GET /inventory → (catalog GET /items, stock GET /stock); the stock call fails. */
   Synthetic.Trace treeTrace;
 
-  private UiStack(Path dir, Collector collector, DemoServices services) {
+  private UiStack(Path dir) throws Exception {
+    super(dir.resolve("mintaro.db"), API_KEY, "127.0.0.1", false, Duration.ofMillis(100), DemoOptions.create()
+        .slowThreshold(Duration.ofMillis(800))
+        .slowDelay(Duration.ofMillis(1200))
+        .ordersTimeout(Duration.ofMillis(3000))
+        .bufferSize(8 * 1024 * 1024));
     this.dir = dir;
-    this.collector = collector;
-    this.services = services;
-    this.base = "http://127.0.0.1:" + collector.port();
+    this.base = apiBase();
   }
 
   /** The stack all UI tests share, started and filled on first use, closed when the JVM exits. */
@@ -90,32 +80,7 @@ final class UiStack implements AutoCloseable {
   }
 
   static UiStack start() throws Exception {
-    Path dir = Files.createTempDirectory("mintaro-ui-");
-    Collector collector = Collector.start(CollectorConfig.builder()
-        .host("127.0.0.1")
-        .port(0)
-        .dbPath(dir.resolve("mintaro.db"))
-        .apiKey(API_KEY)
-        .pollTimeoutMs(5_000)
-        .answerTimeoutMs(2_000)
-        .lateWindowMs(10_000)
-        .build());
-    DemoServices services;
-    try {
-      services = DemoServices.start(DemoOptions.create()
-          .collector("http://127.0.0.1:" + collector.port(), API_KEY)
-          .slowThreshold(Duration.ofMillis(800))
-          .slowDelay(Duration.ofMillis(1200))
-          .ordersTimeout(Duration.ofMillis(3000))
-          .reconnectMaxDelay(Duration.ofMillis(500))
-          .bufferSize(8 * 1024 * 1024));
-    } catch (Exception e) {
-      collector.close();
-      throw e;
-    }
-    UiStack stack = new UiStack(dir, collector, services);
-    stack.awaitAgents();
-    return stack;
+    return new UiStack(Files.createTempDirectory("mintaro-ui-"));
   }
 
   /** Failing, slow and hostile requests through the demo; waits until each trace is whole. */
@@ -177,40 +142,12 @@ final class UiStack implements AutoCloseable {
 
   /** Calls the frontend as a user would, with a trace id set by hand; returns that id. */
   String checkout(String query) throws IOException, InterruptedException {
-    String traceId = Synthetic.traceId();
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(services.checkoutUri(query))
-        .header("X-Mintaro-Trace", traceId)
-        .timeout(Duration.ofSeconds(10)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    String traceId = newTraceId();
+    HttpResponse<String> response = checkout(query, traceId);
     if (response.statusCode() != 200 && response.statusCode() != 502) {
       throw new IllegalStateException("checkout?" + query + " answered " + response.statusCode());
     }
     return traceId;
-  }
-
-  JsonNode api(String pathAndQuery) throws IOException, InterruptedException {
-    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + pathAndQuery))
-        .header("Authorization", "Bearer " + API_KEY).timeout(Duration.ofSeconds(10)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
-    if (response.statusCode() == 404) {
-      return null;
-    }
-    if (response.statusCode() != 200) {
-      throw new IllegalStateException(pathAndQuery + " answered " + response.statusCode() + ": " + response.body());
-    }
-    return JSON.readTree(response.body());
-  }
-
-  JsonNode awaitTrace(String traceId, Predicate<JsonNode> done, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    JsonNode last = null;
-    while (System.nanoTime() < deadline) {
-      last = api("/api/traces/" + traceId);
-      if (last != null && done.test(last)) {
-        return last;
-      }
-      Thread.sleep(100);
-    }
-    return last;
   }
 
   /** The group's fingerprint, found by name through the API. */
@@ -222,42 +159,5 @@ final class UiStack implements AutoCloseable {
       }
     }
     throw new IllegalStateException("no group named " + groupName + " in " + page);
-  }
-
-  /** Complete, with the five exchanges, finished spans of all hops and logs of all three services. */
-  static boolean wholeStory(JsonNode t) {
-    if (t == null || !t.path("complete").asBoolean() || t.path("messages").size() < 5) {
-      return false;
-    }
-    Set<String> logServices = new HashSet<>();
-    t.path("logs").forEach(l -> logServices.add(l.path("service").asText()));
-    long finished = 0;
-    for (JsonNode s : t.path("spans")) {
-      if (!s.path("status").asText().equals("started")) {
-        finished++;
-      }
-    }
-    return logServices.containsAll(Set.of("frontend", "orders", "payments")) && finished >= 5;
-  }
-
-  private void awaitAgents() throws Exception {
-    long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-    while (System.nanoTime() < deadline) {
-      if (services.frontend().sdk().stats().connected() && services.orders().sdk().stats().connected()
-          && services.payments().sdk().stats().connected()) {
-        return;
-      }
-      Thread.sleep(20);
-    }
-    throw new IllegalStateException("the demo agents did not register within 10 s");
-  }
-
-  @Override
-  public void close() throws Exception {
-    try {
-      services.close();
-    } finally {
-      collector.close();
-    }
   }
 }

@@ -1,55 +1,73 @@
-package io.mintaro.it;
+package io.mintaro.testkit;
 
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * A TCP relay on loopback that counts every byte the agents send to the collector, headers and
- * all. It measures the wire, not what the SDK claims it sent.
+ * A TCP relay on loopback that counts every byte on the wire in both directions (HTTP headers,
+ * bodies, long polls, everything). It measures the wire, not what the SDK claims it sent. Used in
+ * front of the Mintaro collector and of the OTLP receiver, so both are measured the same way; it
+ * can also "stall" to play a hung collector.
  */
-final class CountingProxy implements AutoCloseable {
+public final class CountingRelay implements AutoCloseable {
   private final ServerSocket server;
   private final int targetPort;
   private final AtomicLong upstreamBytes = new AtomicLong();
   private final AtomicLong downstreamBytes = new AtomicLong();
+  private final AtomicLong connections = new AtomicLong();
   private volatile boolean open = true;
   private volatile boolean stalled;
 
-  CountingProxy(int targetPort) throws IOException {
+  /** A relay on an ephemeral loopback port in front of {@code targetPort}. */
+  public CountingRelay(int targetPort) throws IOException {
+    this(0, targetPort);
+  }
+
+  /** A relay on loopback {@code listenPort} (0 for an ephemeral one) in front of {@code targetPort}. */
+  public CountingRelay(int listenPort, int targetPort) throws IOException {
     this.targetPort = targetPort;
-    this.server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
-    Thread acceptor = new Thread(this::accept, "counting-proxy");
+    this.server = new ServerSocket();
+    server.setReuseAddress(true);
+    server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), listenPort), 200);
+    Thread acceptor = new Thread(this::accept, "counting-relay");
     acceptor.setDaemon(true);
     acceptor.start();
   }
 
-  int port() {
+  public int port() {
     return server.getLocalPort();
   }
 
-  /** Bytes sent by agents towards the collector. */
-  long upstreamBytes() {
+  /** Bytes sent towards the target (by the agents, to the collector). */
+  public long upstreamBytes() {
     return upstreamBytes.get();
   }
 
-  /** Bytes the collector sent back. */
-  long downstreamBytes() {
+  /** Bytes the target sent back. */
+  public long downstreamBytes() {
     return downstreamBytes.get();
   }
 
+  /** Connections relayed to the target. */
+  public long connections() {
+    return connections.get();
+  }
+
   /** While stalled, the relay accepts and reads but passes nothing on: a hung collector. */
-  void stall(boolean stalled) {
+  public void stall(boolean stalled) {
     this.stalled = stalled;
   }
 
-  void reset() {
+  public void reset() {
     upstreamBytes.set(0);
     downstreamBytes.set(0);
+    connections.set(0);
   }
 
   private void accept() {
@@ -60,9 +78,12 @@ final class CountingProxy implements AutoCloseable {
         try {
           upstream = new Socket(InetAddress.getLoopbackAddress(), targetPort);
         } catch (IOException e) {
-          client.close(); // the collector is down: the agent sees a refused call
+          client.close(); // the target is down: the caller sees a refused call
           continue;
         }
+        client.setTcpNoDelay(true);
+        upstream.setTcpNoDelay(true);
+        connections.incrementAndGet();
         pump(client, upstream, upstreamBytes);
         pump(upstream, client, downstreamBytes);
       } catch (IOException e) {
@@ -75,7 +96,7 @@ final class CountingProxy implements AutoCloseable {
 
   private void pump(Socket from, Socket to, AtomicLong counter) {
     Thread t = new Thread(() -> {
-      byte[] buffer = new byte[16 * 1024];
+      byte[] buffer = new byte[32 * 1024];
       try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
         int n;
         while ((n = in.read(buffer)) >= 0) {
@@ -98,7 +119,7 @@ final class CountingProxy implements AutoCloseable {
           // ignore
         }
       }
-    }, "counting-proxy-pump");
+    }, "counting-relay-pump");
     t.setDaemon(true);
     t.start();
   }
