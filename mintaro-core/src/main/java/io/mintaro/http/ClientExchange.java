@@ -97,9 +97,7 @@ public final class ClientExchange extends HttpExchange {
       span.attribute("http.status_code", data.status);
       data.write(Core.DIRECTION_OUTBOUND, Clock.nowMicros() - span.startMicros());
       data.core.breadcrumb(span.context(), Core.ROLE_CALLEE, calleeAgentId, authority);
-      if (data.status >= 500 && data.error == null) {
-        span.failWith("HTTP " + data.status, data.method + " " + data.url);
-      }
+      data.failSpanOnServerError(data.url);
     } catch (RuntimeException e) {
       // never into the application
     }

@@ -63,6 +63,13 @@ final class ExchangeData {
     return headers;
   }
 
+  /** A 5xx answer without an exception still fails the span, named by what was asked. */
+  void failSpanOnServerError(String what) {
+    if (status >= 500 && error == null) {
+      span.failWith("HTTP " + status, method + " " + what);
+    }
+  }
+
   void write(byte direction, long durationUs) {
     Redactor redactor = core.redactor();
     byte[] req = redactor.body(requestBody.bytes(), requestBody.length(), requestContentType);

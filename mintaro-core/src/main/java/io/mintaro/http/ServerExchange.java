@@ -110,9 +110,7 @@ public final class ServerExchange extends HttpExchange {
       long durationUs = Clock.nowMicros() - span.startMicros();
       span.attribute("http.status_code", data.status);
       data.write(Core.DIRECTION_INBOUND, durationUs);
-      if (data.status >= 500 && data.error == null) {
-        span.failWith("HTTP " + data.status, data.method + " " + path);
-      }
+      data.failSpanOnServerError(path);
     } catch (RuntimeException e) {
       // the host application must never see our failures
     }

@@ -568,13 +568,7 @@ public final class Store implements AutoCloseable {
             if (q.offset() == 0 && out.size() < q.limit()) {
                 total = out.size();
             } else {
-                try (PreparedStatement ps = c.prepareStatement(count)) {
-                    bind(ps, args);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        total = rs.getLong(1);
-                    }
-                }
+                total = count(c, count, args);
             }
             return new TracePage(out, total);
         });
@@ -614,6 +608,17 @@ public final class Store implements AutoCloseable {
     }
 
     /** Binds {@code args} from parameter 1; returns the next parameter index. */
+    /** Runs a {@code SELECT count(*)} with the same filter arguments as the page it counts. */
+    private static long count(Connection c, String sql, List<Object> args) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            bind(ps, args);
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                return rs.getLong(1);
+            }
+        }
+    }
+
     private static int bind(PreparedStatement ps, List<Object> args) throws SQLException {
         for (int i = 0; i < args.size(); i++) {
             ps.setObject(i + 1, args.get(i));
@@ -688,13 +693,7 @@ public final class Store implements AutoCloseable {
             }
             if (total < 0) {
                 // A page past the end has no row to carry the total.
-                try (PreparedStatement ps = c.prepareStatement(count)) {
-                    bind(ps, args);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        total = rs.getLong(1);
-                    }
-                }
+                total = count(c, count, args);
             }
             return new GroupPage(out, total);
         });
