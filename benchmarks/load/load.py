@@ -152,7 +152,8 @@ def median(xs):
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--duration", type=int, default=30, help="measured wrk run, seconds")
-    ap.add_argument("--warmup", type=int, default=15, help="warm-up wrk run, seconds")
+    ap.add_argument("--warmup", type=int, default=120,
+                    help="warm-up wrk run, seconds (C2 still recompiles Jetty and the JDK client at 40 s on 2 cores)")
     ap.add_argument("--settle", type=int, default=6, help="pause after each run for batches to flush, seconds")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--connections", type=int, default=32)

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # End-to-end load benchmark: one command.
 #
-#   benchmarks/load/run-load.sh [--duration 30] [--warmup 15] [--rounds 1] [--connections 32] [--build] [--no-wait]
+#   benchmarks/load/run-load.sh [--duration 30] [--warmup 120] [--rounds 1] [--connections 32] [--build] [--no-wait]
 #
 # Builds mintaro-loadtest if its jar is missing (--build forces it), then for each configuration
 # (none = uninstrumented, mintaro, otel) starts the sink JVM (Mintaro collector behind a counting

@@ -165,6 +165,24 @@ class SpanTest {
   }
 
   @Test
+  void aKeySetAgainAndAgainKeepsItsLastValueAndLeavesRoomForOtherKeys() {
+    String traceId;
+    try (RecordingSpan root = TestSdks.root(sdk, "root")) {
+      traceId = root.traceId();
+      for (int i = 0; i < 500; i++) {
+        root.attribute("attempt", i);
+      }
+      for (int i = 0; i < 10; i++) {
+        root.attribute("k" + i, "v" + i);
+      }
+    }
+
+    Map<String, Object> attributes = map(span(RingDump.trace(sdk, traceId), "root").get("attributes"));
+    assertThat(attributes).hasSize(11).containsEntry("attempt", "499").containsEntry("k0", "v0")
+        .containsEntry("k9", "v9");
+  }
+
+  @Test
   void runAndCallWrapWorkInASpanAndFailItWhenWorkThrows() throws Exception {
     String traceId;
     try (RecordingSpan root = TestSdks.root(sdk, "root")) {

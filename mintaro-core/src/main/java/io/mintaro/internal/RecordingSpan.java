@@ -96,13 +96,8 @@ public final class RecordingSpan implements Span {
     if (attributes == null) {
       attributes = new Object[10];
     }
-    for (int i = 0; i < attributeCount; i++) {
-      if (attributes[i * 2].equals(key)) {
-        attributes[i * 2 + 1] = value;
-        return this;
-      }
-    }
-    if (attributeCount >= RecordWriter.MAX_ATTRIBUTES) {
+    // A key set twice is kept twice and the agent keeps the last value: no search per call.
+    if (attributeCount >= RecordWriter.MAX_ATTRIBUTES && !compactAttributes()) {
       return this;
     }
     if (attributeCount * 2 + 2 > attributes.length) {
@@ -112,6 +107,26 @@ public final class RecordingSpan implements Span {
     attributes[attributeCount * 2 + 1] = value;
     attributeCount++;
     return this;
+  }
+
+  /** Drops the earlier values of keys set again; true when that made room. */
+  private boolean compactAttributes() {
+    int kept = 0;
+    for (int i = 0; i < attributeCount; i++) {
+      Object key = attributes[i * 2];
+      boolean setAgain = false;
+      for (int j = i + 1; j < attributeCount && !setAgain; j++) {
+        setAgain = attributes[j * 2].equals(key);
+      }
+      if (!setAgain) {
+        attributes[kept * 2] = key;
+        attributes[kept * 2 + 1] = attributes[i * 2 + 1];
+        kept++;
+      }
+    }
+    Arrays.fill(attributes, kept * 2, attributeCount * 2, null);
+    attributeCount = kept;
+    return kept < RecordWriter.MAX_ATTRIBUTES;
   }
 
   @Override

@@ -87,11 +87,18 @@ final class BatchEncoder {
     w.name("status").value(status == Core.STATUS_FAILED ? "failed" : "succeeded");
     w.name("startUs").value(start).name("endUs").value(r.timeUs());
     int attributes = r.readInt();
-    w.name("attributes").beginObject();
+    String[] keys = new String[attributes];
+    String[] values = new String[attributes];
     for (int i = 0; i < attributes; i++) {
       String key = r.readString();
-      String value = r.readString();
-      w.name(key == null ? "" : key).value(value);
+      keys[i] = key == null ? "" : key;
+      values[i] = r.readString();
+    }
+    w.name("attributes").beginObject();
+    for (int i = 0; i < attributes; i++) {
+      if (!setAgain(keys, i)) { // the span keeps every value it was given; the last one wins
+        w.name(keys[i]).value(values[i]);
+      }
     }
     w.endObject();
     w.name("error");
@@ -183,5 +190,14 @@ final class BatchEncoder {
     }
     w.beginObject().name("type").value(e.type).name("message").value(e.message)
         .name("stack").value(e.stack).endObject();
+  }
+
+  private static boolean setAgain(String[] keys, int i) {
+    for (int j = i + 1; j < keys.length; j++) {
+      if (keys[j].equals(keys[i])) {
+        return true;
+      }
+    }
+    return false;
   }
 }

@@ -2,10 +2,12 @@ package io.mintaro.internal.redaction;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
+import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.TreeSet;
+import java.util.TreeMap;
 
 /**
  * Removes secrets before anything is recorded: sensitive headers by name, and sensitive fields
@@ -18,37 +20,126 @@ public final class Redactor {
   private static final byte[] MASK_JSON = ("\"" + MASK + "\"").getBytes(StandardCharsets.US_ASCII);
   private static final byte[] MASK_FORM = "%5BREDACTED%5D".getBytes(StandardCharsets.US_ASCII);
 
-  private final Set<String> headers;
+  /** Sensitive header names by length, as configured; most names are rejected by length alone. */
+  private final String[][] headersByLength;
   private final String[] fields;
-  private final byte[][] fieldBytes;
-  /** Bytes (either ASCII case) that start some field name; a body is scanned once against them. */
-  private final boolean[] firstBytes = new boolean[256];
+  /** Bit {@code hi << 8 | lo} is set when the bytes hi, lo (either ASCII case) start a field name. */
+  private final long[] starts = new long[1024];
+  /**
+   * The pairs (either ASCII case) at offsets 0..step-1 of the names of two bytes or more. Such a
+   * name is at least step + 1 bytes long, so one of those pairs starts at a multiple of step in
+   * the body: the body is looked at every step bytes, not at every byte.
+   */
+  private final long[] inner = new long[1024];
+  private final int step;
+  /** Bytes (either ASCII case) that are a one-byte field name. */
+  private final boolean[] singles = new boolean[256];
+  private final boolean hasSingles;
+  /** Sorted two-byte prefixes (lowercase) of the longer field names, and those names per prefix. */
+  private final int[] prefixes;
+  private final byte[][][] byPrefix;
   private final boolean emptyField;
 
   public Redactor(Collection<String> headers, Collection<String> fields) {
-    this.headers = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
-    this.headers.addAll(headers);
+    this.headersByLength = byLength(headers);
     this.fields = fields.stream().map(f -> f.toLowerCase(Locale.ROOT)).distinct().toArray(String[]::new);
-    this.fieldBytes = new byte[this.fields.length][];
-    for (int i = 0; i < this.fields.length; i++) {
-      fieldBytes[i] = this.fields[i].getBytes(StandardCharsets.UTF_8);
-    }
     boolean empty = false;
-    for (byte[] f : fieldBytes) {
+    boolean single = false;
+    int shortest = Integer.MAX_VALUE;
+    TreeMap<Integer, List<byte[]>> prefixed = new TreeMap<>();
+    for (String field : this.fields) {
+      byte[] f = field.getBytes(StandardCharsets.UTF_8);
       if (f.length == 0) {
         empty = true;
-        continue;
+      } else if (f.length == 1) {
+        single = true;
+        for (int c : cases(f[0])) {
+          singles[c] = true;
+        }
+      } else {
+        shortest = Math.min(shortest, f.length);
+        setPairs(starts, f, 0);
+        prefixed.computeIfAbsent(pair(f[0], f[1]), k -> new ArrayList<>()).add(f);
       }
-      firstBytes[f[0] & 0xFF] = true;
-      if (f[0] >= 'a' && f[0] <= 'z') {
-        firstBytes[(f[0] - 32) & 0xFF] = true;
+    }
+    // any step up to shortest - 1 works; capped so that the scan index cannot overflow
+    this.step = prefixed.isEmpty() ? 0 : Math.min(shortest - 1, 64);
+    for (List<byte[]> names : prefixed.values()) {
+      for (byte[] f : names) {
+        for (int d = 0; d < step; d++) {
+          setPairs(inner, f, d);
+        }
       }
     }
     this.emptyField = empty;
+    this.hasSingles = single;
+    this.prefixes = prefixed.keySet().stream().mapToInt(Integer::intValue).toArray();
+    this.byPrefix = prefixed.values().stream().map(l -> l.toArray(new byte[0][])).toArray(byte[][][]::new);
+  }
+
+  /**
+   * Kept as configured, not lowercased: toLowerCase can change the length of a non-ASCII name, and
+   * equalsIgnoreCase already matches the way the case-insensitive set this replaces did.
+   */
+  private static String[][] byLength(Collection<String> headers) {
+    int max = -1;
+    for (String h : headers) {
+      max = Math.max(max, h.length());
+    }
+    String[][] byLength = new String[max + 1][];
+    Arrays.fill(byLength, new String[0]);
+    for (String h : headers) {
+      String[] same = byLength[h.length()];
+      if (Arrays.stream(same).noneMatch(h::equalsIgnoreCase)) {
+        same = Arrays.copyOf(same, same.length + 1);
+        same[same.length - 1] = h;
+        byLength[h.length()] = same;
+      }
+    }
+    return byLength;
+  }
+
+  /** The byte values that lowercase (ASCII only) to the lowercase byte {@code b}. */
+  private static int[] cases(byte b) {
+    int c = b & 0xFF;
+    return c >= 'a' && c <= 'z' ? new int[] {c, c - 32} : new int[] {c};
+  }
+
+  /** Sets the pair at {@code f[d], f[d + 1]} in all its ASCII case variants. */
+  private static void setPairs(long[] bits, byte[] f, int d) {
+    for (int hi : cases(f[d])) {
+      for (int lo : cases(f[d + 1])) {
+        int pair = hi << 8 | lo;
+        bits[pair >>> 6] |= 1L << pair;
+      }
+    }
+  }
+
+  private static boolean has(long[] bits, byte hi, byte lo) {
+    int pair = (hi & 0xFF) << 8 | (lo & 0xFF);
+    return (bits[pair >>> 6] & (1L << pair)) != 0;
+  }
+
+  private static int pair(byte hi, byte lo) {
+    return lower(hi) << 8 | lower(lo);
+  }
+
+  /** The byte as 0..255 with ASCII letters lowercased, as they are in the field names. */
+  private static int lower(byte b) {
+    int c = b & 0xFF;
+    return c >= 'A' && c <= 'Z' ? c + 32 : c;
   }
 
   public boolean isSensitiveHeader(String name) {
-    return name != null && headers.contains(name);
+    if (name == null || name.length() >= headersByLength.length) {
+      return false;
+    }
+    for (String h : headersByLength[name.length()]) {
+      if (h.equalsIgnoreCase(name)) {
+        return true;
+      }
+    }
+    return false;
   }
 
   /** The header value to record. */
@@ -128,37 +219,52 @@ public final class Redactor {
     return body;
   }
 
-  /**
-   * True when some field name occurs anywhere in the body, ignoring ASCII case: one pass over the
-   * body, looking at the field names only where a byte can start one.
-   */
+  /** True when some field name occurs anywhere in the body, ignoring ASCII case. */
   private boolean mentionsField(byte[] b, int length) {
-    return emptyField || matchFrom(b, length, 0, length);
+    if (emptyField) {
+      return true;
+    }
+    if (hasSingles) {
+      for (int i = 0; i < length; i++) {
+        if (singles[b[i] & 0xFF]) {
+          return true;
+        }
+      }
+    }
+    if (step == 0 || length < 2) {
+      return false;
+    }
+    long[] inner = this.inner;
+    for (int k = 0; k < length - 1; k += step) {
+      if (has(inner, b[k], b[k + 1])) {
+        // a name that holds this pair starts at most step - 1 bytes earlier
+        for (int i = Math.max(0, k - step + 1); i <= k; i++) {
+          if (has(starts, b[i], b[i + 1]) && matchAt(b, length, i)) {
+            return true;
+          }
+        }
+      }
+    }
+    return false;
   }
 
-  /** True when a field name starts at a position in [from, to). */
-  private boolean matchFrom(byte[] b, int length, int from, int to) {
-    boolean[] first = firstBytes;
-    for (int i = from; i < to; i++) {
-      if (!first[b[i] & 0xFF]) {
+  /** True when a name of two bytes or more starts at {@code i}, which is not the last byte. */
+  private boolean matchAt(byte[] b, int length, int i) {
+    int k = Arrays.binarySearch(prefixes, pair(b[i], b[i + 1]));
+    if (k < 0) {
+      return false;
+    }
+    outer:
+    for (byte[] f : byPrefix[k]) {
+      if (f.length > length - i) {
         continue;
       }
-      outer:
-      for (byte[] f : fieldBytes) {
-        if (i + f.length > length) {
-          continue;
+      for (int j = 2; j < f.length; j++) {
+        if (lower(b[i + j]) != (f[j] & 0xFF)) {
+          continue outer;
         }
-        for (int j = 0; j < f.length; j++) {
-          int c = b[i + j];
-          if (c >= 'A' && c <= 'Z') {
-            c += 32;
-          }
-          if (c != f[j]) {
-            continue outer;
-          }
-        }
-        return true;
       }
+      return true;
     }
     return false;
   }

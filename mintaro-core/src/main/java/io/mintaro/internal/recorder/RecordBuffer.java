@@ -1,0 +1,165 @@
+package io.mintaro.internal.recorder;
+
+import static io.mintaro.internal.recorder.FlightRecorder.HEADER_SIZE;
+import static io.mintaro.internal.recorder.FlightRecorder.OFF_SPAN;
+import static io.mintaro.internal.recorder.FlightRecorder.OFF_TIME;
+import static io.mintaro.internal.recorder.FlightRecorder.OFF_TRACE_HI;
+import static io.mintaro.internal.recorder.FlightRecorder.OFF_TRACE_LO;
+import static io.mintaro.internal.recorder.FlightRecorder.OFF_TYPE;
+
+/**
+ * One record being encoded, in a buffer of the calling thread. Encoding first and copying after
+ * reads every string once (measuring and copying in the same pass) instead of once to size the
+ * record and again to write it, and keeps the time between claiming ring space and publishing it
+ * to a copy. Bodies are not copied into the buffer: they are spliced in when the record is copied
+ * into the ring.
+ */
+final class RecordBuffer {
+  private static final ThreadLocal<RecordBuffer> BUFFERS = ThreadLocal.withInitial(RecordBuffer::new);
+  private static final int INITIAL = 1024;
+  /** A thread keeps at most this much between records; a larger buffer is dropped after use. */
+  private static final int KEEP = 16 * 1024;
+  private static final int MAX_SPLICES = 2;
+
+  byte[] buf = new byte[INITIAL];
+  int pos;
+  private boolean inUse;
+  private final byte[][] spliceBytes = new byte[MAX_SPLICES][];
+  private final int[] spliceLength = new int[MAX_SPLICES];
+  private final int[] spliceAt = new int[MAX_SPLICES];
+  private int splices;
+  private int splicedBytes;
+
+  /** The calling thread's buffer, reset, with the record header filled in. */
+  static RecordBuffer begin(byte type, long hi, long lo, long spanId, long timeUs) {
+    RecordBuffer b = BUFFERS.get();
+    if (b.inUse) {
+      b = new RecordBuffer(); // never expected: encoding calls no foreign code
+    }
+    b.inUse = true;
+    b.pos = HEADER_SIZE;
+    b.splices = 0;
+    b.splicedBytes = 0;
+    byte[] buf = b.buf;
+    buf[OFF_TYPE] = type;
+    Bytes.putLong(buf, OFF_TRACE_HI, hi);
+    Bytes.putLong(buf, OFF_TRACE_LO, lo);
+    Bytes.putLong(buf, OFF_SPAN, spanId);
+    Bytes.putLong(buf, OFF_TIME, timeUs);
+    return b;
+  }
+
+  /** Hands the buffer back to its thread, dropping it when a large record made it grow. */
+  void release() {
+    inUse = false;
+    for (int i = 0; i < splices; i++) {
+      spliceBytes[i] = null;
+    }
+    if (buf.length > KEEP) {
+      buf = new byte[INITIAL];
+    }
+  }
+
+  /** Size of the encoded record, splices included, before alignment. */
+  int size() {
+    return pos + splicedBytes;
+  }
+
+  /** Copies the record into {@code ring} at {@code off}, splicing the bodies in. */
+  void copyTo(byte[] ring, int off) {
+    int from = 0;
+    int to = off;
+    for (int i = 0; i < splices; i++) {
+      int at = spliceAt[i];
+      System.arraycopy(buf, from, ring, to, at - from);
+      to += at - from;
+      System.arraycopy(spliceBytes[i], 0, ring, to, spliceLength[i]);
+      to += spliceLength[i];
+      from = at;
+    }
+    System.arraycopy(buf, from, ring, to, pos - from);
+  }
+
+  private void ensure(int room) {
+    if (pos + room > buf.length) {
+      byte[] bigger = new byte[Math.max(buf.length * 2, pos + room)];
+      System.arraycopy(buf, 0, bigger, 0, pos);
+      buf = bigger;
+    }
+  }
+
+  void putByte(byte v) {
+    ensure(1);
+    buf[pos++] = v;
+  }
+
+  void putInt(int v) {
+    ensure(4);
+    Bytes.putInt(buf, pos, v);
+    pos += 4;
+  }
+
+  void putLong(long v) {
+    ensure(8);
+    Bytes.putLong(buf, pos, v);
+    pos += 8;
+  }
+
+  /**
+   * A string as its UTF-8 byte length and bytes, cut at a character boundary to at most {@code max}
+   * bytes; null as length -1. ASCII, nearly every name, header and message, is measured and copied
+   * in one pass.
+   */
+  void putString(String s, int max) {
+    if (s == null) {
+      putInt(-1);
+      return;
+    }
+    int n = s.length();
+    int limit = Math.min(n, max);
+    ensure(4 + limit);
+    byte[] b = buf;
+    int q = pos + 4;
+    int i = 0;
+    for (char c; i < limit && (c = s.charAt(i)) < 0x80; i++) {
+      b[q + i] = (byte) c;
+    }
+    if (i == n || i == max) {
+      Bytes.putInt(b, pos, i);
+      pos = q + i;
+      return;
+    }
+    int len = Bytes.utf8Length(s, max);
+    ensure(4 + len);
+    Bytes.putInt(buf, pos, len);
+    pos = Bytes.putUtf8(buf, pos + 4, s, len);
+  }
+
+  /** The decimal digits of {@code n}, {@code length} of them as given by the caller. */
+  void putDecimal(long n, int length) {
+    ensure(length);
+    int q = pos + length;
+    long m = n < 0 ? n : -n; // negative, so that Long.MIN_VALUE works too
+    do {
+      buf[--q] = (byte) ('0' - (m % 10));
+      m /= 10;
+    } while (m != 0);
+    if (n < 0) {
+      buf[--q] = '-';
+    }
+    pos += length;
+  }
+
+  /** A body: total size, kept length, then the kept bytes, spliced in rather than copied now. */
+  void putBody(byte[] body, int length, long total) {
+    putLong(Math.max(total, length));
+    putInt(length);
+    if (length > 0) {
+      spliceBytes[splices] = body;
+      spliceLength[splices] = length;
+      spliceAt[splices] = pos;
+      splices++;
+      splicedBytes += length;
+    }
+  }
+}
