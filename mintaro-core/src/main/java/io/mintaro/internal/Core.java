@@ -25,6 +25,8 @@ import java.util.function.Function;
 public final class Core {
   public static final byte KIND_INTERNAL = 0;
   public static final byte KIND_SERVER = 1;
+  /** How far back through replaced contexts the agent looks for open spans. */
+  private static final int MAX_OPEN_DEPTH = 64;
   public static final byte KIND_CLIENT = 2;
   public static final byte STATUS_STARTED = 0;
   public static final byte STATUS_SUCCEEDED = 1;
@@ -57,7 +59,7 @@ public final class Core {
       routes.add(SlowPolicy.Route.parse(r[0], Long.parseLong(r[1])));
     }
     this.slowPolicy = new SlowPolicy(settings.slowThresholdMicros, routes);
-    this.agent = settings.collector == null ? null : new Agent(settings, agentId, recorder);
+    this.agent = settings.collector == null ? null : new Agent(settings, agentId, recorder, this::recordOpenSpans);
     if (agent != null) {
       agent.start();
     }
@@ -119,10 +121,25 @@ public final class Core {
   /** Starts a span in a known trace (continuing a remote caller's trace, for example). */
   public RecordingSpan startSpan(String name, byte kind, long hi, long lo, long parentId, byte flags,
       String traceState, boolean makeCurrent) {
-    TraceContext context = new TraceContext(this, hi, lo, Ids.randomNonZero(), traceState, flags);
-    long start = Clock.nowMicros();
-    writer.spanStart(hi, lo, context.spanId, parentId, kind, start, name);
-    return new RecordingSpan(this, context, parentId, kind, name == null ? "" : name, start, makeCurrent);
+    return new RecordingSpan(this, hi, lo, Ids.randomNonZero(), traceState, flags, parentId, kind,
+        name == null ? "" : name, Clock.nowMicros(), makeCurrent);
+  }
+
+  /**
+   * Writes the start records of this SDK's spans of one trace that are still open and current on
+   * some thread, or on the way back from one (the spans they replaced), so that a trace collected
+   * now shows them as started. Called by the agent before it reads a trace.
+   */
+  public void recordOpenSpans(long hi, long lo) {
+    ContextStorage.forEachCurrent(current -> {
+      int depth = 0;
+      for (TraceContext c = current; c != null && c.span != null && depth < MAX_OPEN_DEPTH; depth++) {
+        if (c.owner == this && c.sameTrace(hi, lo)) {
+          c.span.recordStartIfOpen();
+        }
+        c = c.span.replaced();
+      }
+    });
   }
 
   public void log(TraceContext ctx, byte level, String logger, String thread, long timeUs,

@@ -4,6 +4,7 @@ import io.mintaro.Span;
 import io.mintaro.internal.context.Clock;
 import io.mintaro.internal.context.ContextStorage;
 import io.mintaro.internal.context.Ids;
+import io.mintaro.internal.context.OpenSpan;
 import io.mintaro.internal.context.TraceContext;
 import io.mintaro.internal.recorder.ErrorInfo;
 import io.mintaro.internal.recorder.RecordWriter;
@@ -11,13 +12,19 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
 
-/** The span implementation: written to the ring when it starts and again when it ends. */
-public final class RecordingSpan implements Span {
+/**
+ * The span implementation: written to the ring when it ends. A span that is made current writes
+ * its start record only if its trace is collected while it is still open ({@link OpenSpan}); one
+ * that is not (a client call) writes it when it starts.
+ */
+public final class RecordingSpan implements Span, OpenSpan {
   private static final VarHandle ENDED;
+  private static final VarHandle START_WRITTEN;
 
   static {
     try {
       ENDED = MethodHandles.lookup().findVarHandle(RecordingSpan.class, "ended", boolean.class);
+      START_WRITTEN = MethodHandles.lookup().findVarHandle(RecordingSpan.class, "startWritten", boolean.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -33,6 +40,8 @@ public final class RecordingSpan implements Span {
   private final boolean scoped;
   @SuppressWarnings("unused") // set through ENDED
   private volatile boolean ended;
+  @SuppressWarnings("unused") // set through START_WRITTEN
+  private volatile boolean startWritten;
   /** Keys and values alternating; a value is a String, a Long or a Boolean, encoded when written. */
   private Object[] attributes;
   private int attributeCount;
@@ -41,16 +50,35 @@ public final class RecordingSpan implements Span {
   private int handledCount;
   private long endUs;
 
-  RecordingSpan(Core core, TraceContext context, long parentId, byte kind, String name, long startUs,
-      boolean makeCurrent) {
+  RecordingSpan(Core core, long hi, long lo, long spanId, String traceState, byte flags, long parentId,
+      byte kind, String name, long startUs, boolean makeCurrent) {
     this.core = core;
-    this.context = context;
     this.parentId = parentId;
     this.kind = kind;
     this.name = name;
     this.startUs = startUs;
     this.scoped = makeCurrent;
-    this.previous = makeCurrent ? ContextStorage.swap(context) : null;
+    this.context = new TraceContext(core, hi, lo, spanId, traceState, flags, makeCurrent ? this : null);
+    if (makeCurrent) {
+      // last: swap publishes the context, and through it this span, to the agent's thread
+      this.previous = ContextStorage.swap(context);
+    } else {
+      this.previous = null;
+      START_WRITTEN.setOpaque(this, true);
+      core.writer().spanStart(hi, lo, spanId, parentId, kind, startUs, name);
+    }
+  }
+
+  @Override
+  public void recordStartIfOpen() {
+    if (!ended && START_WRITTEN.compareAndSet(this, false, true)) {
+      core.writer().spanStart(context.traceHi, context.traceLo, context.spanId, parentId, kind, startUs, name);
+    }
+  }
+
+  @Override
+  public TraceContext replaced() {
+    return previous;
   }
 
   public TraceContext context() {

@@ -14,6 +14,8 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.WebSocket;
 import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -35,9 +37,10 @@ import javax.net.ssl.SSLParameters;
  * HttpClient http = MintaroHttpClient.wrap(HttpClient.newHttpClient());
  * }</pre>
  *
- * Response bodies are captured as the body handler consumes them; the exchange is recorded when
- * {@code send} returns (or the async future completes), so a streaming handler that is read later
- * is recorded without the part read afterwards.
+ * Response bodies read with the JDK's {@code BodyHandlers.ofString()} or {@code ofByteArray()} are
+ * captured from the finished body; any other handler's body is captured as it consumes the bytes.
+ * The exchange is recorded when {@code send} returns (or the async future completes), so a
+ * streaming handler that is read later is recorded without the part read afterwards.
  */
 public final class MintaroHttpClient extends HttpClient {
   private final HttpClient delegate;
@@ -65,9 +68,11 @@ public final class MintaroHttpClient extends HttpClient {
   public <T> HttpResponse<T> send(HttpRequest request, HttpResponse.BodyHandler<T> handler)
       throws IOException, InterruptedException {
     ClientExchange exchange = ClientExchange.start(sdk(), request.method(), request.uri());
+    ResponseCapture capture = new ResponseCapture();
     try {
-      HttpResponse<T> response = delegate.send(traced(request, exchange), recording(handler, exchange));
+      HttpResponse<T> response = delegate.send(traced(request, exchange), recording(handler, exchange, capture));
       exchange.status(response.statusCode());
+      capture.finished(response.body(), exchange);
       return response;
     } catch (IOException | InterruptedException | RuntimeException | Error e) {
       exchange.fail(e);
@@ -87,9 +92,11 @@ public final class MintaroHttpClient extends HttpClient {
   public <T> CompletableFuture<HttpResponse<T>> sendAsync(HttpRequest request,
       HttpResponse.BodyHandler<T> handler, HttpResponse.PushPromiseHandler<T> pushPromiseHandler) {
     ClientExchange exchange = ClientExchange.start(sdk(), request.method(), request.uri());
+    ResponseCapture capture = new ResponseCapture();
     CompletableFuture<HttpResponse<T>> future;
     try {
-      future = delegate.sendAsync(traced(request, exchange), recording(handler, exchange), pushPromiseHandler);
+      future = delegate.sendAsync(traced(request, exchange), recording(handler, exchange, capture),
+          pushPromiseHandler);
     } catch (RuntimeException | Error e) {
       exchange.fail(e);
       exchange.close();
@@ -98,6 +105,7 @@ public final class MintaroHttpClient extends HttpClient {
     return future.whenComplete((response, error) -> {
       if (response != null) {
         exchange.status(response.statusCode());
+        capture.finished(response.body(), exchange);
       }
       if (error != null) {
         exchange.fail(error instanceof CompletionException && error.getCause() != null ? error.getCause() : error);
@@ -127,7 +135,7 @@ public final class MintaroHttpClient extends HttpClient {
   }
 
   private static <T> HttpResponse.BodyHandler<T> recording(HttpResponse.BodyHandler<T> handler,
-      ClientExchange exchange) {
+      ClientExchange exchange, ResponseCapture capture) {
     return info -> {
       HttpHeaders headers = info.headers();
       for (Map.Entry<String, List<String>> header : headers.map().entrySet()) {
@@ -136,8 +144,58 @@ public final class MintaroHttpClient extends HttpClient {
         }
       }
       exchange.status(info.statusCode());
-      return new TeeSubscriber<>(handler.apply(info), exchange.responseBody());
+      HttpResponse.BodySubscriber<T> subscriber = handler.apply(info);
+      if (subscriber != null && subscriber.getClass() == JDK_BYTE_ARRAY_SUBSCRIBER) {
+        // The JDK trusts its own subscribers not to block and completes them on the thread that
+        // read the body; any wrapper costs a hand-off to its executor on every response.
+        capture.fromFinishedBody(headers.firstValue("content-type").orElse(null));
+        return subscriber;
+      }
+      return new TeeSubscriber<>(subscriber, exchange.responseBody());
     };
+  }
+
+  /** The class of the subscriber behind {@code BodyHandlers.ofString()} and {@code ofByteArray()}. */
+  private static final Class<?> JDK_BYTE_ARRAY_SUBSCRIBER =
+      HttpResponse.BodySubscribers.ofByteArray().getClass();
+
+  /** How one response's body is captured: as it passes (the default) or from the finished body. */
+  private static final class ResponseCapture {
+    private volatile boolean fromBody;
+    private volatile Charset charset;
+
+    void fromFinishedBody(String contentType) {
+      charset = charsetOf(contentType);
+      fromBody = true;
+    }
+
+    /** Captures a finished {@code byte[]} or {@code String} body, in the charset it came in. */
+    void finished(Object body, ClientExchange exchange) {
+      if (!fromBody) {
+        return;
+      }
+      byte[] bytes = body instanceof byte[] ? (byte[]) body
+          : body instanceof String ? ((String) body).getBytes(charset) : null;
+      if (bytes != null) {
+        exchange.responseBody().write(bytes, 0, bytes.length);
+      }
+    }
+
+    private static Charset charsetOf(String contentType) {
+      if (contentType != null) {
+        for (String parameter : contentType.split(";")) {
+          String p = parameter.trim();
+          if (p.regionMatches(true, 0, "charset=", 0, 8)) {
+            try {
+              return Charset.forName(p.substring(8).replace("\"", "").trim());
+            } catch (RuntimeException e) {
+              break; // unknown or malformed: what BodyHandlers.ofString() falls back to
+            }
+          }
+        }
+      }
+      return StandardCharsets.UTF_8;
+    }
   }
 
   /** Passes request body buffers on unchanged, keeping a copy of the first bytes. */

@@ -77,6 +77,8 @@ final class TestHttpServer implements AutoCloseable {
         case "/echo" -> answer(exchange, 200, true, "text/plain; charset=utf-8",
             concat("got: ".getBytes(StandardCharsets.UTF_8), body));
         case "/binary" -> answer(exchange, 200, true, "application/octet-stream", allByteValues());
+        case "/latin1" -> answer(exchange, 200, true, "text/plain; charset=ISO-8859-1",
+            "café crème".getBytes(StandardCharsets.ISO_8859_1));
         case "/fail" -> answer(exchange, 500, true, "application/json",
             "{\"error\":\"card declined\"}".getBytes(StandardCharsets.UTF_8));
         case "/redirect-to-echo" -> {

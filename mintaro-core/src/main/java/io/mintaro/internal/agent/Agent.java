@@ -49,6 +49,7 @@ public final class Agent {
   private final Settings settings;
   private final String agentId;
   private final FlightRecorder recorder;
+  private final OpenSpans openSpans;
   private final URI base;
   private final HttpClient http;
   private final ExecutorService httpExecutor;
@@ -72,7 +73,13 @@ public final class Agent {
   private final Backoff pollBackoff;
   private final Backoff sendBackoff;
 
-  public Agent(Settings settings, String agentId, FlightRecorder recorder) {
+  /** Writes the start records of a trace's spans that are still open; see Core#recordOpenSpans. */
+  public interface OpenSpans {
+    void record(long hi, long lo);
+  }
+
+  public Agent(Settings settings, String agentId, FlightRecorder recorder, OpenSpans openSpans) {
+    this.openSpans = openSpans;
     this.settings = settings;
     this.agentId = agentId;
     this.recorder = recorder;
@@ -337,6 +344,11 @@ public final class Agent {
     if (existing != null) {
       existing.reply |= reply;
       return;
+    }
+    try {
+      openSpans.record(hi, lo);
+    } catch (RuntimeException e) {
+      // the trace is still sent, without the start records of its open spans
     }
     long head = recorder.head(lo);
     List<byte[]> records = capped(recorder.read(hi, lo, 0));

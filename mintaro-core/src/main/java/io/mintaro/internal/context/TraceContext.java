@@ -12,14 +12,22 @@ public final class TraceContext {
   /** W3C tracestate of the caller, passed on unchanged; null when absent. */
   public final String traceState;
   public final byte flags;
+  /** The span this context belongs to while it may be open and current somewhere; else null. */
+  public final OpenSpan span;
 
   public TraceContext(Object owner, long traceHi, long traceLo, long spanId, String traceState, byte flags) {
+    this(owner, traceHi, traceLo, spanId, traceState, flags, null);
+  }
+
+  public TraceContext(Object owner, long traceHi, long traceLo, long spanId, String traceState, byte flags,
+      OpenSpan span) {
     this.owner = owner;
     this.traceHi = traceHi;
     this.traceLo = traceLo;
     this.spanId = spanId;
     this.traceState = traceState;
     this.flags = flags;
+    this.span = span;
   }
 
   public TraceContext withSpan(long newSpanId) {

@@ -17,7 +17,9 @@ import java.util.Map;
 public final class RingDump {
   private RingDump() {}
 
+  /** The trace as the agent would send it now, open spans included. */
   public static Map<String, Object> trace(MintaroSdk sdk, String traceId) {
+    Core.of(sdk).recordOpenSpans(Ids.parseHex16(traceId, 0), Ids.parseHex16(traceId, 16));
     return trace(Core.of(sdk).recorder(), traceId);
   }
 
