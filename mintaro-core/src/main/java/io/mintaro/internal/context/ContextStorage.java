@@ -5,6 +5,7 @@ import java.lang.invoke.VarHandle;
 import java.lang.ref.WeakReference;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -20,6 +21,9 @@ public final class ContextStorage {
   private static final VarHandle CONTEXT;
   private static final ConcurrentLinkedQueue<WeakReference<Slot>> SLOTS = new ConcurrentLinkedQueue<>();
   private static final ThreadLocal<Slot> CURRENT = ThreadLocal.withInitial(ContextStorage::newSlot);
+  /** Every this many new threads, the slots of dead ones are dropped from the list. */
+  private static final int SWEEP_EVERY = 256;
+  private static final AtomicInteger NEW_SLOTS = new AtomicInteger();
 
   static {
     try {
@@ -38,7 +42,15 @@ public final class ContextStorage {
   private static Slot newSlot() {
     Slot slot = new Slot();
     SLOTS.add(new WeakReference<>(slot)); // the thread's ThreadLocalMap keeps it alive, not this list
+    if (NEW_SLOTS.incrementAndGet() % SWEEP_EVERY == 0) {
+      SLOTS.removeIf(ref -> ref.get() == null); // an application starting threads forever
+    }
     return slot;
+  }
+
+  /** Slots listed, dead threads' included until they are swept; for tests. */
+  static int listedSlots() {
+    return SLOTS.size();
   }
 
   public static TraceContext current() {

@@ -103,20 +103,20 @@ public final class FlightRecorder {
   }
 
   /**
-   * Claims space for an encoded record, copies it in and publishes it. A record larger than
-   * {@link #maxRecordSize()} is dropped.
+   * Claims space for an encoded record, copies it in, publishes it and releases the buffer. A
+   * record larger than {@link #maxRecordSize()} is dropped.
    */
   void append(RecordBuffer record, long traceLo) {
     int aligned = (record.size() + 7) & ~7;
-    if (aligned > maxRecordSize) {
-      return;
+    if (aligned <= maxRecordSize) {
+      long position = claim(aligned);
+      int offset = offsetOf(position);
+      record.copyTo(ring, offset);
+      Bytes.putInt(ring, offset + OFF_SIZE, aligned);
+      Bytes.putLong(ring, offset + OFF_POS, position);
+      publish(position, aligned, traceLo);
     }
-    long position = claim(aligned);
-    int offset = offsetOf(position);
-    record.copyTo(ring, offset);
-    Bytes.putInt(ring, offset + OFF_SIZE, aligned);
-    Bytes.putLong(ring, offset + OFF_POS, position);
-    publish(position, aligned, traceLo);
+    record.release();
   }
 
   /** Links a fully written record into its trace's slot chain, making it visible to readers. */

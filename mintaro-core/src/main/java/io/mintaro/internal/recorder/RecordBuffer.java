@@ -23,20 +23,18 @@ final class RecordBuffer {
 
   byte[] buf = new byte[INITIAL];
   int pos;
-  private boolean inUse;
   private final byte[][] spliceBytes = new byte[MAX_SPLICES][];
   private final int[] spliceLength = new int[MAX_SPLICES];
   private final int[] spliceAt = new int[MAX_SPLICES];
   private int splices;
   private int splicedBytes;
 
-  /** The calling thread's buffer, reset, with the record header filled in. */
+  /**
+   * The calling thread's buffer, reset, with the record header filled in. One record at a time:
+   * encoding calls no code outside the recorder, so it never begins another record meanwhile.
+   */
   static RecordBuffer begin(byte type, long hi, long lo, long spanId, long timeUs) {
     RecordBuffer b = BUFFERS.get();
-    if (b.inUse) {
-      b = new RecordBuffer(); // never expected: encoding calls no foreign code
-    }
-    b.inUse = true;
     b.pos = HEADER_SIZE;
     b.splices = 0;
     b.splicedBytes = 0;
@@ -49,9 +47,8 @@ final class RecordBuffer {
     return b;
   }
 
-  /** Hands the buffer back to its thread, dropping it when a large record made it grow. */
+  /** Forgets the record's bodies, and drops the buffer when a large record made it grow. */
   void release() {
-    inUse = false;
     for (int i = 0; i < splices; i++) {
       spliceBytes[i] = null;
     }

@@ -28,14 +28,10 @@ public final class RecordWriter {
 
   public void spanStart(long hi, long lo, long spanId, long parentId, byte kind, long startUs, String name) {
     RecordBuffer r = RecordBuffer.begin(RecordType.SPAN_START, hi, lo, spanId, startUs);
-    try {
-      r.putLong(parentId);
-      r.putByte(kind);
-      r.putString(name, MAX_NAME);
-      recorder.append(r, lo);
-    } finally {
-      r.release();
-    }
+    r.putLong(parentId);
+    r.putByte(kind);
+    r.putString(name, MAX_NAME);
+    recorder.append(r, lo);
   }
 
   public void spanEnd(long hi, long lo, long spanId, long parentId, byte kind, byte status, long startUs,
@@ -44,41 +40,33 @@ public final class RecordWriter {
     attributeCount = Math.min(attributeCount, MAX_ATTRIBUTES);
     handledCount = Math.min(handledCount, MAX_HANDLED_ERRORS);
     RecordBuffer r = RecordBuffer.begin(RecordType.SPAN_END, hi, lo, spanId, endUs);
-    try {
-      r.putLong(parentId);
-      r.putByte(kind);
-      r.putByte(status);
-      r.putLong(startUs);
-      r.putString(name, MAX_NAME);
-      r.putInt(attributeCount);
-      for (int i = 0; i < attributeCount * 2; i += 2) {
-        r.putString((String) attributes[i], MAX_NAME);
-        putValue(r, attributes[i + 1]);
-      }
-      putError(r, error);
-      r.putInt(handledCount);
-      for (int i = 0; i < handledCount; i++) {
-        putError(r, handled[i]);
-      }
-      recorder.append(r, lo);
-    } finally {
-      r.release();
+    r.putLong(parentId);
+    r.putByte(kind);
+    r.putByte(status);
+    r.putLong(startUs);
+    r.putString(name, MAX_NAME);
+    r.putInt(attributeCount);
+    for (int i = 0; i < attributeCount * 2; i += 2) {
+      r.putString((String) attributes[i], MAX_NAME);
+      putValue(r, attributes[i + 1]);
     }
+    putError(r, error);
+    r.putInt(handledCount);
+    for (int i = 0; i < handledCount; i++) {
+      putError(r, handled[i]);
+    }
+    recorder.append(r, lo);
   }
 
   public void log(long hi, long lo, long spanId, long timeUs, byte level, String logger, String thread,
       String message, ErrorInfo error) {
     RecordBuffer r = RecordBuffer.begin(RecordType.LOG, hi, lo, spanId, timeUs);
-    try {
-      r.putByte(level);
-      r.putString(logger, MAX_NAME);
-      r.putString(thread, MAX_NAME);
-      r.putString(message, MAX_TEXT);
-      putError(r, error);
-      recorder.append(r, lo);
-    } finally {
-      r.release();
-    }
+    r.putByte(level);
+    r.putString(logger, MAX_NAME);
+    r.putString(thread, MAX_NAME);
+    r.putString(message, MAX_TEXT);
+    putError(r, error);
+    recorder.append(r, lo);
   }
 
   /**
@@ -111,34 +99,26 @@ public final class RecordWriter {
       }
     }
     RecordBuffer r = RecordBuffer.begin(RecordType.EXCHANGE, hi, lo, spanId, startUs);
-    try {
-      r.putByte(direction);
-      r.putInt(status);
-      r.putLong(durationUs);
-      r.putString(method, MAX_NAME);
-      r.putString(url, MAX_HEADER);
-      r.putString(error, MAX_TEXT);
-      putHeaders(r, requestHeaders, requestHeaderCount);
-      r.putBody(requestBody, requestBodyLength, requestBodyTotal);
-      putHeaders(r, responseHeaders, responseHeaderCount);
-      r.putBody(responseBody, responseBodyLength, responseBodyTotal);
-      recorder.append(r, lo);
-    } finally {
-      r.release();
-    }
+    r.putByte(direction);
+    r.putInt(status);
+    r.putLong(durationUs);
+    r.putString(method, MAX_NAME);
+    r.putString(url, MAX_HEADER);
+    r.putString(error, MAX_TEXT);
+    putHeaders(r, requestHeaders, requestHeaderCount);
+    r.putBody(requestBody, requestBodyLength, requestBodyTotal);
+    putHeaders(r, responseHeaders, responseHeaderCount);
+    r.putBody(responseBody, responseBodyLength, responseBodyTotal);
+    recorder.append(r, lo);
   }
 
   public void breadcrumb(long hi, long lo, long spanId, long timeUs, byte role, String agentId,
       String authority) {
     RecordBuffer r = RecordBuffer.begin(RecordType.BREADCRUMB, hi, lo, spanId, timeUs);
-    try {
-      r.putByte(role);
-      r.putString(agentId, MAX_NAME);
-      r.putString(authority, MAX_NAME);
-      recorder.append(r, lo);
-    } finally {
-      r.release();
-    }
+    r.putByte(role);
+    r.putString(agentId, MAX_NAME);
+    r.putString(authority, MAX_NAME);
+    recorder.append(r, lo);
   }
 
   // --- encoding helpers -------------------------------------------------------------------
