@@ -25,8 +25,6 @@ import java.util.function.Function;
 public final class Core {
   public static final byte KIND_INTERNAL = 0;
   public static final byte KIND_SERVER = 1;
-  /** How far back through replaced contexts the agent looks for open spans. */
-  private static final int MAX_OPEN_DEPTH = 64;
   public static final byte KIND_CLIENT = 2;
   public static final byte STATUS_STARTED = 0;
   public static final byte STATUS_SUCCEEDED = 1;
@@ -37,6 +35,9 @@ public final class Core {
   public static final byte ROLE_CALLEE = 2;
 
   private static volatile Function<MintaroSdk, Core> access;
+
+  /** How far back through replaced contexts the agent looks for open spans. */
+  private static final int MAX_OPEN_DEPTH = 64;
 
   private final Settings settings;
   private final String agentId;

@@ -79,10 +79,10 @@ public final class Agent {
   }
 
   public Agent(Settings settings, String agentId, FlightRecorder recorder, OpenSpans openSpans) {
-    this.openSpans = openSpans;
     this.settings = settings;
     this.agentId = agentId;
     this.recorder = recorder;
+    this.openSpans = openSpans;
     String url = settings.collector.toString();
     this.base = URI.create(url.endsWith("/") ? url : url + "/");
     this.httpExecutor = Executors.newCachedThreadPool(r -> daemon(r, "mintaro-agent-http"));
