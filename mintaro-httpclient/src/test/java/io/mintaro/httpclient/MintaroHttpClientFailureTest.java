@@ -14,14 +14,12 @@ import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,21 +30,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * the silent callee. The caller still gets its exception, exactly as without Mintaro.
  */
 @SuppressWarnings("try") // spans opened only for the context they make current
-class MintaroHttpClientFailureTest {
-  private final MintaroSdk sdk = MintaroSdk.builder().service("orders").build();
-  private final HttpClient http = MintaroHttpClient.wrap(
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), sdk);
-  private final TestHttpServer server;
+class MintaroHttpClientFailureTest extends WrappedClientTest {
 
   MintaroHttpClientFailureTest() throws Exception {
-    server = new TestHttpServer();
-  }
-
-  @AfterEach
-  void cleanUp() {
-    server.close();
-    sdk.close();
-    TestSdks.clearContext();
+    super(MintaroSdk.builder().service("orders").build());
   }
 
   @ParameterizedTest

@@ -21,7 +21,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -32,21 +31,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * status, and who answered. It behaves the same through {@code send} and {@code sendAsync}.
  */
 @SuppressWarnings("try") // spans opened only for the context they make current
-class MintaroHttpClientTest {
-  private final MintaroSdk sdk = MintaroSdk.builder().service("orders").maxBodySize(1024).build();
-  private final HttpClient http = MintaroHttpClient.wrap(
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), sdk);
-  private final TestHttpServer server;
+class MintaroHttpClientTest extends WrappedClientTest {
 
   MintaroHttpClientTest() throws Exception {
-    server = new TestHttpServer();
-  }
-
-  @AfterEach
-  void cleanUp() {
-    server.close();
-    sdk.close();
-    TestSdks.clearContext();
+    super(MintaroSdk.builder().service("orders").maxBodySize(1024).build());
   }
 
   @ParameterizedTest

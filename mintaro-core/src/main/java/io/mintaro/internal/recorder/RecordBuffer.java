@@ -21,8 +21,8 @@ final class RecordBuffer {
   private static final int KEEP = 16 * 1024;
   private static final int MAX_SPLICES = 2;
 
-  byte[] buf = new byte[INITIAL];
-  int pos;
+  private byte[] buf = new byte[INITIAL];
+  private int pos;
   private final byte[][] spliceBytes = new byte[MAX_SPLICES][];
   private final int[] spliceLength = new int[MAX_SPLICES];
   private final int[] spliceAt = new int[MAX_SPLICES];
