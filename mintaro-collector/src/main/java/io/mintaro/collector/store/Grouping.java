@@ -3,7 +3,6 @@ package io.mintaro.collector.store;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,15 +31,15 @@ final class Grouping {
      * @param status the trace's status ({@code error}, {@code slow} or {@code ok})
      * @param traceName the trace's name (its root span's), or null
      */
-    static Group compute(Connection c, String traceId, String status, String traceName) throws SQLException {
+    static Group compute(WriterStatements w, String traceId, String status, String traceName) throws SQLException {
         // Origin: the earliest error trigger's service; without one, the earliest trigger's.
-        String service = firstString(c, """
+        String service = firstString(w, """
                 SELECT service FROM triggers WHERE trace_id = ?
-                ORDER BY kind <> 'error', at_ms, received_at_ms, agent_id LIMIT 1""", traceId, null);
+                ORDER BY kind <> 'error', at_ms, received_at_ms, agent_id LIMIT 1""", traceId);
         if (service == null) {
             service = NO_SERVICE;
         }
-        String endpoint = firstString(c, """
+        String endpoint = firstString(w, """
                 SELECT name FROM spans WHERE trace_id = ? AND service = ? AND kind = 'server'
                 ORDER BY start_us, span_id LIMIT 1""", traceId, service);
         if (endpoint == null) {
@@ -48,7 +47,7 @@ final class Grouping {
         }
         String problem;
         switch (status) {
-            case "error" -> problem = errorProblem(c, traceId, service);
+            case "error" -> problem = errorProblem(w, traceId, service);
             case "slow" -> problem = "slow";
             default -> problem = "ok";
         }
@@ -66,10 +65,10 @@ final class Grouping {
         }
     }
 
-    private static String errorProblem(Connection c, String traceId, String service) throws SQLException {
+    private static String errorProblem(WriterStatements w, String traceId, String service) throws SQLException {
         // The exception that escaped the service's handler (a span failed only by its 5xx status has
         // the error type "HTTP <status>": no exception)...
-        String type = firstString(c, """
+        String type = firstString(w, """
                 SELECT json_extract(json, '$.error.type') FROM spans
                 WHERE trace_id = ? AND service = ? AND kind = 'server' AND status = 'failed'
                   AND json_extract(json, '$.error.type') NOT GLOB 'HTTP [0-9][0-9][0-9]'
@@ -78,7 +77,7 @@ final class Grouping {
             return type;
         }
         // ...else the error logged by the service (a log's error may also be plain text: no type)...
-        type = firstString(c, """
+        type = firstString(w, """
                 SELECT json_extract(json, '$.error.type') FROM logs
                 WHERE trace_id = ? AND service = ? AND level = 'ERROR'
                   AND json_extract(json, '$.error.type') IS NOT NULL
@@ -87,30 +86,39 @@ final class Grouping {
             return type;
         }
         // ...else the status it answered: a 5xx before a 4xx, the earliest of each.
-        try (PreparedStatement ps = c.prepareStatement("""
+        PreparedStatement ps = w.get("""
                 SELECT status FROM messages
                 WHERE trace_id = ? AND service = ? AND direction = 'inbound' AND status >= 400
-                ORDER BY status < 500, start_us, agent_id, seq LIMIT 1""")) {
-            ps.setString(1, traceId);
-            ps.setString(2, service);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    return "HTTP " + rs.getInt(1);
-                }
+                ORDER BY status < 500, start_us, agent_id, seq LIMIT 1""");
+        ps.setString(1, traceId);
+        ps.setString(2, service);
+        try (ResultSet rs = ps.executeQuery()) {
+            if (rs.next()) {
+                return "HTTP " + rs.getInt(1);
             }
         }
         return "error";
     }
 
-    private static String firstString(Connection c, String sql, String traceId, String service) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, traceId);
-            if (service != null) {
-                ps.setString(2, service);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next() ? rs.getString(1) : null;
-            }
+    /** The first column of the first row of {@code sql}, whose one parameter is the trace id. */
+    private static String firstString(WriterStatements w, String sql, String traceId) throws SQLException {
+        PreparedStatement ps = w.get(sql);
+        ps.setString(1, traceId);
+        return firstString(ps);
+    }
+
+    /** The first column of the first row of {@code sql}, whose two parameters are the trace id and a service. */
+    private static String firstString(WriterStatements w, String sql, String traceId, String service)
+            throws SQLException {
+        PreparedStatement ps = w.get(sql);
+        ps.setString(1, traceId);
+        ps.setString(2, service);
+        return firstString(ps);
+    }
+
+    private static String firstString(PreparedStatement ps) throws SQLException {
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
         }
     }
 }

@@ -52,6 +52,8 @@ public final class Store implements AutoCloseable {
 
     private final String url;
     private final Connection writer;
+    /** The writer's prepared statements, reused across writes; guarded by {@link #writeLock}. */
+    private final WriterStatements statements;
     private final ReentrantLock writeLock = new ReentrantLock();
     private final BlockingQueue<Connection> readers = new ArrayBlockingQueue<>(READERS);
     private final List<Connection> allReaders = new ArrayList<>();
@@ -60,6 +62,7 @@ public final class Store implements AutoCloseable {
     private Store(Path file) throws SQLException {
         this.url = "jdbc:sqlite:" + file.toAbsolutePath();
         this.writer = open(false);
+        this.statements = new WriterStatements(writer);
         try {
             createSchema();
             for (int i = 0; i < READERS; i++) {
@@ -170,7 +173,7 @@ public final class Store implements AutoCloseable {
             }
         }
         for (Row row : rows) {
-            Summaries.regroup(writer, row.traceId(), row.status(), row.name());
+            Summaries.regroup(statements, row.traceId(), row.status(), row.name());
         }
         if (!rows.isEmpty()) {
             log.info("grouped {} stored trace(s) in {} ms", rows.size(), (System.nanoTime() - started) / 1_000_000);
@@ -179,9 +182,12 @@ public final class Store implements AutoCloseable {
 
     // ---------------------------------------------------------------- writes
 
-    /** A unit of work on the writer connection inside one transaction. */
+    /**
+     * A unit of work on the writer connection inside one transaction. It takes its statements from
+     * {@code w} and does not close them.
+     */
     private interface WriteTx<T> {
-        T run(Connection c) throws SQLException;
+        T run(WriterStatements w) throws SQLException;
     }
 
     private <T> T write(WriteTx<T> work) throws SQLException {
@@ -190,10 +196,13 @@ public final class Store implements AutoCloseable {
             ensureOpen();
             writer.setAutoCommit(false);
             try {
-                T result = work.run(writer);
+                T result = work.run(statements);
                 writer.commit();
                 return result;
             } catch (SQLException | RuntimeException e) {
+                // sqlite-jdbc finalizes a statement on most errors (one that cannot run again
+                // still reports itself open): the next write prepares its statements afresh.
+                statements.clear();
                 try {
                     writer.rollback();
                 } catch (SQLException suppressed) {
@@ -210,19 +219,16 @@ public final class Store implements AutoCloseable {
 
     /** Returns the key generated on an earlier start, or stores a new one from {@code generator}. */
     public String generatedApiKey(Supplier<String> generator) throws SQLException {
-        return write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT value FROM meta WHERE key = 'generated_api_key'");
-                 ResultSet rs = ps.executeQuery()) {
+        return write(w -> {
+            try (ResultSet rs = w.get("SELECT value FROM meta WHERE key = 'generated_api_key'").executeQuery()) {
                 if (rs.next()) {
                     return rs.getString(1);
                 }
             }
             String key = generator.get();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO meta(key, value) VALUES ('generated_api_key', ?)")) {
-                ps.setString(1, key);
-                ps.executeUpdate();
-            }
+            PreparedStatement ps = w.get("INSERT INTO meta(key, value) VALUES ('generated_api_key', ?)");
+            ps.setString(1, key);
+            ps.executeUpdate();
             return key;
         });
     }
@@ -232,40 +238,38 @@ public final class Store implements AutoCloseable {
      * memory and is gone, so nobody will finish them.
      */
     public int closeInterruptedCollections(long nowMs) throws SQLException {
-        return write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE traces SET completed_at_ms = ?, updated_at_ms = ? WHERE completed_at_ms IS NULL")) {
-                ps.setLong(1, nowMs);
-                ps.setLong(2, nowMs);
-                return ps.executeUpdate();
-            }
+        return write(w -> {
+            PreparedStatement ps = w.get(
+                    "UPDATE traces SET completed_at_ms = ?, updated_at_ms = ? WHERE completed_at_ms IS NULL");
+            ps.setLong(1, nowMs);
+            ps.setLong(2, nowMs);
+            return ps.executeUpdate();
         });
     }
 
     /** Records (or refreshes) an agent's registration. */
     public void upsertAgent(Registration r, long nowMs) throws SQLException {
-        write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("""
+        write(w -> {
+            PreparedStatement ps = w.get("""
                     INSERT INTO agents(agent_id, service, host, pid, sdk, authorities, registered_at_ms, last_seen_at_ms)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(agent_id) DO UPDATE SET service = excluded.service, host = excluded.host,
                       pid = excluded.pid, sdk = excluded.sdk, authorities = excluded.authorities,
                       registered_at_ms = excluded.registered_at_ms, last_seen_at_ms = excluded.last_seen_at_ms
-                    """)) {
-                ps.setString(1, r.agentId());
-                ps.setString(2, r.service());
-                ps.setString(3, r.host());
-                if (r.pid() == null) {
-                    ps.setNull(4, Types.INTEGER);
-                } else {
-                    ps.setLong(4, r.pid());
-                }
-                ps.setString(5, r.sdk());
-                ps.setString(6, new String(Json.bytes(r.authorities()), java.nio.charset.StandardCharsets.UTF_8));
-                ps.setLong(7, nowMs);
-                ps.setLong(8, nowMs);
-                ps.executeUpdate();
+                    """);
+            ps.setString(1, r.agentId());
+            ps.setString(2, r.service());
+            ps.setString(3, r.host());
+            if (r.pid() == null) {
+                ps.setNull(4, Types.INTEGER);
+            } else {
+                ps.setLong(4, r.pid());
             }
+            ps.setString(5, r.sdk());
+            ps.setString(6, new String(Json.bytes(r.authorities()), java.nio.charset.StandardCharsets.UTF_8));
+            ps.setLong(7, nowMs);
+            ps.setLong(8, nowMs);
+            ps.executeUpdate();
             return null;
         });
     }
@@ -275,14 +279,12 @@ public final class Store implements AutoCloseable {
         if (lastSeenByAgent.isEmpty()) {
             return;
         }
-        write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE agents SET last_seen_at_ms = max(last_seen_at_ms, ?) WHERE agent_id = ?")) {
-                for (Map.Entry<String, Long> e : lastSeenByAgent.entrySet()) {
-                    ps.setLong(1, e.getValue());
-                    ps.setString(2, e.getKey());
-                    ps.executeUpdate();
-                }
+        write(w -> {
+            PreparedStatement ps = w.get("UPDATE agents SET last_seen_at_ms = max(last_seen_at_ms, ?) WHERE agent_id = ?");
+            for (Map.Entry<String, Long> e : lastSeenByAgent.entrySet()) {
+                ps.setLong(1, e.getValue());
+                ps.setString(2, e.getKey());
+                ps.executeUpdate();
             }
             return null;
         });
@@ -290,14 +292,13 @@ public final class Store implements AutoCloseable {
 
     /** Sets {@code completed_at_ms} unless the trace is already complete. */
     public void markComplete(String traceId, long completedAtMs) throws SQLException {
-        write(c -> {
-            try (PreparedStatement ps = c.prepareStatement(
-                    "UPDATE traces SET completed_at_ms = ?, updated_at_ms = ? WHERE trace_id = ? AND completed_at_ms IS NULL")) {
-                ps.setLong(1, completedAtMs);
-                ps.setLong(2, completedAtMs);
-                ps.setString(3, traceId);
-                ps.executeUpdate();
-            }
+        write(w -> {
+            PreparedStatement ps = w.get(
+                    "UPDATE traces SET completed_at_ms = ?, updated_at_ms = ? WHERE trace_id = ? AND completed_at_ms IS NULL");
+            ps.setLong(1, completedAtMs);
+            ps.setLong(2, completedAtMs);
+            ps.setString(3, traceId);
+            ps.executeUpdate();
             return null;
         });
     }
@@ -312,41 +313,41 @@ public final class Store implements AutoCloseable {
      * {@code service} and {@code agentId} added.
      */
     public IngestResult ingest(Batch batch, String service, long nowMs) throws SQLException {
-        return write(c -> {
+        return write(w -> {
             Map<String, IngestResult.Known> before = new LinkedHashMap<>();
             Set<String> touched = new LinkedHashSet<>();
             Set<String> kept = new LinkedHashSet<>();
             Set<String> dropped = new LinkedHashSet<>();
             String agentId = batch.agentId();
             int accepted = 0;
-            try (PreparedStatement known = c.prepareStatement("SELECT completed_at_ms FROM traces WHERE trace_id = ?");
-                 PreparedStatement newTrace = c.prepareStatement("""
-                         INSERT INTO traces(trace_id, status, services, triggered_at_ms, updated_at_ms, created_at_ms)
-                         VALUES (?, 'ok', '[]', ?, ?, ?) ON CONFLICT(trace_id) DO NOTHING""");
-                 PreparedStatement trigger = c.prepareStatement("""
-                         INSERT OR IGNORE INTO triggers(trace_id, agent_id, service, kind, reason, at_ms, received_at_ms)
-                         VALUES (?, ?, ?, ?, ?, ?, ?)""");
-                 PreparedStatement span = c.prepareStatement("""
-                         INSERT INTO spans(trace_id, span_id, agent_id, service, parent_span_id, name, kind, status,
-                                           start_us, end_us, json)
-                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                         ON CONFLICT(trace_id, span_id) DO UPDATE SET agent_id = excluded.agent_id,
-                           service = excluded.service, parent_span_id = excluded.parent_span_id, name = excluded.name,
-                           kind = excluded.kind, status = excluded.status, start_us = excluded.start_us,
-                           end_us = excluded.end_us, json = excluded.json
-                         WHERE spans.status = 'started' AND excluded.status <> 'started'""");
-                 PreparedStatement message = c.prepareStatement("""
-                         INSERT OR IGNORE INTO messages(trace_id, agent_id, seq, service, span_id, direction, method, url,
-                                                        status, start_us, duration_us, request_body, response_body, json)
-                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
-                 PreparedStatement logRow = c.prepareStatement("""
-                         INSERT OR IGNORE INTO logs(trace_id, agent_id, seq, service, span_id, time_us, level, logger,
-                                                    message, json)
-                         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
-                 PreparedStatement crumb = c.prepareStatement("""
-                         INSERT OR IGNORE INTO breadcrumbs(trace_id, agent_id, service, role, peer_agent_id, authority, span_id)
-                         VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
-
+            PreparedStatement known = w.get("SELECT completed_at_ms FROM traces WHERE trace_id = ?");
+            PreparedStatement newTrace = w.get("""
+                    INSERT INTO traces(trace_id, status, services, triggered_at_ms, updated_at_ms, created_at_ms)
+                    VALUES (?, 'ok', '[]', ?, ?, ?) ON CONFLICT(trace_id) DO NOTHING""");
+            PreparedStatement trigger = w.get("""
+                    INSERT OR IGNORE INTO triggers(trace_id, agent_id, service, kind, reason, at_ms, received_at_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)""");
+            PreparedStatement span = w.get("""
+                    INSERT INTO spans(trace_id, span_id, agent_id, service, parent_span_id, name, kind, status,
+                                      start_us, end_us, json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(trace_id, span_id) DO UPDATE SET agent_id = excluded.agent_id,
+                      service = excluded.service, parent_span_id = excluded.parent_span_id, name = excluded.name,
+                      kind = excluded.kind, status = excluded.status, start_us = excluded.start_us,
+                      end_us = excluded.end_us, json = excluded.json
+                    WHERE spans.status = 'started' AND excluded.status <> 'started'""");
+            PreparedStatement message = w.get("""
+                    INSERT OR IGNORE INTO messages(trace_id, agent_id, seq, service, span_id, direction, method, url,
+                                                   status, start_us, duration_us, request_body, response_body, json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
+            PreparedStatement logRow = w.get("""
+                    INSERT OR IGNORE INTO logs(trace_id, agent_id, seq, service, span_id, time_us, level, logger,
+                                               message, json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
+            PreparedStatement crumb = w.get("""
+                    INSERT OR IGNORE INTO breadcrumbs(trace_id, agent_id, service, role, peer_agent_id, authority, span_id)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)""");
+            try {
                 for (Batch.Trigger t : batch.triggers()) {
                     before.computeIfAbsent(t.traceId(), id -> knownState(known, id));
                     newTrace.setString(1, t.traceId());
@@ -434,7 +435,7 @@ public final class Store implements AutoCloseable {
                 throw e.getCause();
             }
             for (String traceId : touched) {
-                Summaries.recompute(c, traceId, nowMs);
+                Summaries.recompute(w, traceId, nowMs);
             }
             return new IngestResult(accepted, before, kept, dropped);
         });
@@ -712,28 +713,26 @@ public final class Store implements AutoCloseable {
      * @return false, changing nothing, when no stored trace has that fingerprint
      */
     public boolean updateTriage(String fingerprint, TriageUpdate update, long nowMs) throws SQLException {
-        return write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM traces WHERE fingerprint = ? LIMIT 1")) {
-                ps.setString(1, fingerprint);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (!rs.next()) {
-                        return false;
-                    }
+        return write(w -> {
+            PreparedStatement exists = w.get("SELECT 1 FROM traces WHERE fingerprint = ? LIMIT 1");
+            exists.setString(1, fingerprint);
+            try (ResultSet rs = exists.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
                 }
             }
-            try (PreparedStatement ps = c.prepareStatement("""
+            PreparedStatement ps = w.get("""
                     INSERT INTO triage(fingerprint, mark, level, note, updated_at_ms)
                     VALUES (?1, coalesce(?2, 'none'), coalesce(?3, 'none'), ?5, ?6)
                     ON CONFLICT(fingerprint) DO UPDATE SET mark = coalesce(?2, mark), level = coalesce(?3, level),
-                      note = CASE WHEN ?4 THEN ?5 ELSE note END, updated_at_ms = ?6""")) {
-                ps.setString(1, fingerprint);
-                ps.setString(2, update.mark());
-                ps.setString(3, update.level());
-                ps.setBoolean(4, update.noteGiven());
-                ps.setString(5, update.note());
-                ps.setLong(6, nowMs);
-                ps.executeUpdate();
-            }
+                      note = CASE WHEN ?4 THEN ?5 ELSE note END, updated_at_ms = ?6""");
+            ps.setString(1, fingerprint);
+            ps.setString(2, update.mark());
+            ps.setString(3, update.level());
+            ps.setBoolean(4, update.noteGiven());
+            ps.setString(5, update.note());
+            ps.setLong(6, nowMs);
+            ps.executeUpdate();
             return true;
         });
     }
@@ -815,18 +814,15 @@ public final class Store implements AutoCloseable {
 
     /** Stores a new session (by the SHA-256 of its id) and drops the expired ones. */
     public void createSession(String idSha256, long nowMs, long expiresAtMs) throws SQLException {
-        write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM sessions WHERE expires_at_ms <= ?")) {
-                ps.setLong(1, nowMs);
-                ps.executeUpdate();
-            }
-            try (PreparedStatement ps = c.prepareStatement(
-                    "INSERT INTO sessions(id_sha256, created_at_ms, expires_at_ms) VALUES (?, ?, ?)")) {
-                ps.setString(1, idSha256);
-                ps.setLong(2, nowMs);
-                ps.setLong(3, expiresAtMs);
-                ps.executeUpdate();
-            }
+        write(w -> {
+            PreparedStatement expired = w.get("DELETE FROM sessions WHERE expires_at_ms <= ?");
+            expired.setLong(1, nowMs);
+            expired.executeUpdate();
+            PreparedStatement ps = w.get("INSERT INTO sessions(id_sha256, created_at_ms, expires_at_ms) VALUES (?, ?, ?)");
+            ps.setString(1, idSha256);
+            ps.setLong(2, nowMs);
+            ps.setLong(3, expiresAtMs);
+            ps.executeUpdate();
             return null;
         });
     }
@@ -847,11 +843,10 @@ public final class Store implements AutoCloseable {
 
     /** Deletes a session; nothing happens when it does not exist. */
     public void deleteSession(String idSha256) throws SQLException {
-        write(c -> {
-            try (PreparedStatement ps = c.prepareStatement("DELETE FROM sessions WHERE id_sha256 = ?")) {
-                ps.setString(1, idSha256);
-                ps.executeUpdate();
-            }
+        write(w -> {
+            PreparedStatement ps = w.get("DELETE FROM sessions WHERE id_sha256 = ?");
+            ps.setString(1, idSha256);
+            ps.executeUpdate();
             return null;
         });
     }
@@ -961,6 +956,16 @@ public final class Store implements AutoCloseable {
 
     // ---------------------------------------------------------------- lifecycle
 
+    /** How many statements the writer connection has prepared since the store opened. */
+    int writerStatementsPrepared() {
+        writeLock.lock();
+        try {
+            return statements.prepared();
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
     private void ensureOpen() throws SQLException {
         if (closed) {
             throw new SQLException("store is closed");
@@ -982,6 +987,7 @@ public final class Store implements AutoCloseable {
     }
 
     private void closeQuietly() {
+        statements.close();
         Map<Connection, Boolean> all = new HashMap<>();
         for (Connection c : allReaders) {
             all.put(c, true);

@@ -2,7 +2,6 @@ package io.mintaro.collector.store;
 
 import io.mintaro.collector.internal.Json;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -14,112 +13,105 @@ final class Summaries {
     private Summaries() {
     }
 
-    static void recompute(Connection c, String traceId, long nowMs) throws SQLException {
+    static void recompute(WriterStatements w, String traceId, long nowMs) throws SQLException {
         // Root: a span without a parent, or whose parent is not in the trace; the earliest wins,
         // a true root before an orphan at the same instant.
         String rootName = null;
         Long rootStart = null;
         Long rootEnd = null;
-        try (PreparedStatement ps = c.prepareStatement("""
+        PreparedStatement root = w.get("""
                 SELECT s.name, s.start_us, s.end_us FROM spans s
                 WHERE s.trace_id = ?1 AND (s.parent_span_id IS NULL OR NOT EXISTS (
                   SELECT 1 FROM spans p WHERE p.trace_id = ?1 AND p.span_id = s.parent_span_id))
-                ORDER BY s.start_us, s.parent_span_id IS NOT NULL, s.span_id LIMIT 1""")) {
-            ps.setString(1, traceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    rootName = rs.getString(1);
-                    rootStart = rs.getLong(2);
-                    rootEnd = Store.nullableLong(rs, 3);
-                }
+                ORDER BY s.start_us, s.parent_span_id IS NOT NULL, s.span_id LIMIT 1""");
+        root.setString(1, traceId);
+        try (ResultSet rs = root.executeQuery()) {
+            if (rs.next()) {
+                rootName = rs.getString(1);
+                rootStart = rs.getLong(2);
+                rootEnd = Store.nullableLong(rs, 3);
             }
         }
         long spanCount;
         Long spanMin;
         Long spanMax;
         long failedSpans;
-        try (PreparedStatement ps = c.prepareStatement("""
+        PreparedStatement spans = w.get("""
                 SELECT count(*), min(start_us), max(coalesce(end_us, start_us)), total(status = 'failed')
-                FROM spans WHERE trace_id = ?""")) {
-            ps.setString(1, traceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                spanCount = rs.getLong(1);
-                spanMin = Store.nullableLong(rs, 2);
-                spanMax = Store.nullableLong(rs, 3);
-                failedSpans = rs.getLong(4);
-            }
+                FROM spans WHERE trace_id = ?""");
+        spans.setString(1, traceId);
+        try (ResultSet rs = spans.executeQuery()) {
+            rs.next();
+            spanCount = rs.getLong(1);
+            spanMin = Store.nullableLong(rs, 2);
+            spanMax = Store.nullableLong(rs, 3);
+            failedSpans = rs.getLong(4);
         }
         long messageCount;
         Long messageMin;
         Long messageMax;
         long inbound5xx;
-        try (PreparedStatement ps = c.prepareStatement("""
+        PreparedStatement messages = w.get("""
                 SELECT count(*), min(start_us), max(start_us + coalesce(duration_us, 0)),
                        total(direction = 'inbound' AND status >= 500)
-                FROM messages WHERE trace_id = ?""")) {
-            ps.setString(1, traceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                messageCount = rs.getLong(1);
-                messageMin = Store.nullableLong(rs, 2);
-                messageMax = Store.nullableLong(rs, 3);
-                inbound5xx = rs.getLong(4);
-            }
+                FROM messages WHERE trace_id = ?""");
+        messages.setString(1, traceId);
+        try (ResultSet rs = messages.executeQuery()) {
+            rs.next();
+            messageCount = rs.getLong(1);
+            messageMin = Store.nullableLong(rs, 2);
+            messageMax = Store.nullableLong(rs, 3);
+            inbound5xx = rs.getLong(4);
         }
         long logCount;
         Long logMin;
         Long logMax;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT count(*), min(time_us), max(time_us) FROM logs WHERE trace_id = ?")) {
-            ps.setString(1, traceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                logCount = rs.getLong(1);
-                logMin = Store.nullableLong(rs, 2);
-                logMax = Store.nullableLong(rs, 3);
-            }
+        PreparedStatement logs = w.get(
+                "SELECT count(*), min(time_us), max(time_us) FROM logs WHERE trace_id = ?");
+        logs.setString(1, traceId);
+        try (ResultSet rs = logs.executeQuery()) {
+            rs.next();
+            logCount = rs.getLong(1);
+            logMin = Store.nullableLong(rs, 2);
+            logMax = Store.nullableLong(rs, 3);
         }
         String triggerKind = null;
         String triggerReason = null;
         String triggerService = null;
         Long triggeredAt = null;
-        try (PreparedStatement ps = c.prepareStatement("""
+        PreparedStatement firstTrigger = w.get("""
                 SELECT kind, reason, service, at_ms FROM triggers WHERE trace_id = ?
-                ORDER BY at_ms, received_at_ms, agent_id LIMIT 1""")) {
-            ps.setString(1, traceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    triggerKind = rs.getString(1);
-                    triggerReason = rs.getString(2).isEmpty() ? null : rs.getString(2);
-                    triggerService = rs.getString(3);
-                    triggeredAt = rs.getLong(4);
-                }
+                ORDER BY at_ms, received_at_ms, agent_id LIMIT 1""");
+        firstTrigger.setString(1, traceId);
+        try (ResultSet rs = firstTrigger.executeQuery()) {
+            if (rs.next()) {
+                triggerKind = rs.getString(1);
+                triggerReason = rs.getString(2).isEmpty() ? null : rs.getString(2);
+                triggerService = rs.getString(3);
+                triggeredAt = rs.getLong(4);
             }
         }
         long errorTriggers;
         long slowTriggers;
-        try (PreparedStatement ps = c.prepareStatement(
-                "SELECT total(kind = 'error'), total(kind = 'slow') FROM triggers WHERE trace_id = ?")) {
-            ps.setString(1, traceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                rs.next();
-                errorTriggers = rs.getLong(1);
-                slowTriggers = rs.getLong(2);
-            }
+        PreparedStatement triggerKinds = w.get(
+                "SELECT total(kind = 'error'), total(kind = 'slow') FROM triggers WHERE trace_id = ?");
+        triggerKinds.setString(1, traceId);
+        try (ResultSet rs = triggerKinds.executeQuery()) {
+            rs.next();
+            errorTriggers = rs.getLong(1);
+            slowTriggers = rs.getLong(2);
         }
         List<String> services = new ArrayList<>();
-        try (PreparedStatement ps = c.prepareStatement("""
+        PreparedStatement servicesQuery = w.get("""
                 SELECT service FROM spans WHERE trace_id = ?1
                 UNION SELECT service FROM messages WHERE trace_id = ?1
                 UNION SELECT service FROM logs WHERE trace_id = ?1
                 UNION SELECT service FROM triggers WHERE trace_id = ?1
-                ORDER BY 1""")) {
-            ps.setString(1, traceId);
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    services.add(rs.getString(1));
-                }
+                ORDER BY 1""");
+        servicesQuery.setString(1, traceId);
+        try (ResultSet rs = servicesQuery.executeQuery()) {
+            while (rs.next()) {
+                services.add(rs.getString(1));
             }
         }
 
@@ -141,47 +133,45 @@ final class Summaries {
         String status = errorTriggers > 0 || failedSpans > 0 || inbound5xx > 0 ? "error"
                 : slowTriggers > 0 ? "slow" : "ok";
 
-        Grouping.Group group = Grouping.compute(c, traceId, status, rootName);
+        Grouping.Group group = Grouping.compute(w, traceId, status, rootName);
 
-        try (PreparedStatement ps = c.prepareStatement("""
+        PreparedStatement update = w.get("""
                 UPDATE traces SET name = ?, status = ?, services = ?, started_at_us = ?, duration_us = ?,
                   trigger_kind = ?, trigger_reason = ?, trigger_service = ?, triggered_at_ms = ?, updated_at_ms = ?,
                   span_count = ?, message_count = ?, log_count = ?,
                   fingerprint = ?, group_service = ?, group_endpoint = ?, group_problem = ?, group_kind = ?
-                WHERE trace_id = ?""")) {
-            ps.setString(1, rootName);
-            ps.setString(2, status);
-            ps.setString(3, new String(Json.bytes(services), StandardCharsets.UTF_8));
-            ps.setObject(4, startedAt);
-            ps.setObject(5, duration);
-            ps.setString(6, triggerKind);
-            ps.setString(7, triggerReason);
-            ps.setString(8, triggerService);
-            ps.setObject(9, triggeredAt);
-            ps.setLong(10, nowMs);
-            ps.setLong(11, spanCount);
-            ps.setLong(12, messageCount);
-            ps.setLong(13, logCount);
-            setGroup(ps, 14, group);
-            ps.setString(19, traceId);
-            ps.executeUpdate();
-        }
+                WHERE trace_id = ?""");
+        update.setString(1, rootName);
+        update.setString(2, status);
+        update.setString(3, new String(Json.bytes(services), StandardCharsets.UTF_8));
+        update.setObject(4, startedAt);
+        update.setObject(5, duration);
+        update.setString(6, triggerKind);
+        update.setString(7, triggerReason);
+        update.setString(8, triggerService);
+        update.setObject(9, triggeredAt);
+        update.setLong(10, nowMs);
+        update.setLong(11, spanCount);
+        update.setLong(12, messageCount);
+        update.setLong(13, logCount);
+        setGroup(update, 14, group);
+        update.setString(19, traceId);
+        update.executeUpdate();
     }
 
     /**
      * Recomputes only the group columns of a trace from its stored records and summary (the
      * migration to schema 2 fills them this way for traces stored before).
      */
-    static void regroup(Connection c, String traceId, String status, String name) throws SQLException {
-        Grouping.Group group = Grouping.compute(c, traceId, status, name);
-        try (PreparedStatement ps = c.prepareStatement("""
+    static void regroup(WriterStatements w, String traceId, String status, String name) throws SQLException {
+        Grouping.Group group = Grouping.compute(w, traceId, status, name);
+        PreparedStatement ps = w.get("""
                 UPDATE traces SET fingerprint = ?, group_service = ?, group_endpoint = ?, group_problem = ?,
                   group_kind = ?
-                WHERE trace_id = ?""")) {
-            setGroup(ps, 1, group);
-            ps.setString(6, traceId);
-            ps.executeUpdate();
-        }
+                WHERE trace_id = ?""");
+        setGroup(ps, 1, group);
+        ps.setString(6, traceId);
+        ps.executeUpdate();
     }
 
     private static void setGroup(PreparedStatement ps, int first, Grouping.Group group) throws SQLException {

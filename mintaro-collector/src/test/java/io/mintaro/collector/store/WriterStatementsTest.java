@@ -1,0 +1,160 @@
+package io.mintaro.collector.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mintaro.collector.agent.Batch;
+import io.mintaro.collector.internal.Json;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The writer prepares each statement once and reuses it; a failed write does not spoil later writes. */
+class WriterStatementsTest {
+    static final String AGENT = "a000000000000001";
+    static final String SERVICE = "orders";
+    static final long T0_US = 1_763_700_000_000_000L;
+    static final long AT_MS = 1_763_700_000_123L;
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theWriterPreparesEachStatementOnceHoweverManyBatchesItStores() throws Exception {
+        try (Store store = Store.open(dir.resolve("mintaro.db"))) {
+            // One round stores a trace of each kind, so it runs every statement of the write path.
+            storeRound(store, 0);
+            int afterOneRound = store.writerStatementsPrepared();
+
+            for (int round = 1; round <= 30; round++) {
+                storeRound(store, round);
+            }
+
+            assertThat(afterOneRound).isPositive();
+            assertThat(store.writerStatementsPrepared()).isEqualTo(afterOneRound);
+            TraceSummary last = store.trace(traceId(30, 2)).orElseThrow().summary();
+            List<GroupRow> groups = store.findGroups(
+                    new GroupQuery(null, null, null, null, null, null, "show", null, 10, 0)).groups();
+            assertThat(groups).extracting(GroupRow::problem)
+                    .containsExactlyInAnyOrder("java.lang.IllegalStateException", "java.io.IOException", "HTTP 503");
+            assertThat(groups).extracting(GroupRow::count).containsOnly(31L);
+            assertThat(last.status()).isEqualTo("error");
+            assertThat(last.complete()).isTrue();
+            assertThat(last.spanCount()).isEqualTo(1);
+            assertThat(last.messageCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aStatementSpoiledByAFailedWriteIsPreparedAgainForTheNextOne() throws Exception {
+        Path file = dir.resolve("mintaro.db");
+        try (Store store = Store.open(file);
+             Connection other = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+             Statement st = other.createStatement()) {
+            String t = traceId(1, 0);
+            store.ingest(batch(t, "error", spanJson("java.lang.IllegalStateException"), null, null), SERVICE, AT_MS);
+            // A span's JSON that SQLite cannot parse makes grouping fail; sqlite-jdbc then finalizes
+            // the grouping statement.
+            st.executeUpdate("UPDATE spans SET json = 'not json' WHERE trace_id = '" + t + "'");
+            Batch more = batch(t, null, null, logJson(), null);
+            assertThatThrownBy(() -> store.ingest(more, SERVICE, AT_MS)).isInstanceOf(SQLException.class);
+
+            st.executeUpdate("UPDATE spans SET json = '" + spanJson("java.lang.IllegalStateException")
+                    + "' WHERE trace_id = '" + t + "'");
+            store.ingest(more, SERVICE, AT_MS);
+
+            assertThat(store.trace(t).orElseThrow().summary().logCount()).isEqualTo(1);
+            try (ResultSet rs = st.executeQuery("SELECT group_problem FROM traces WHERE trace_id = '" + t + "'")) {
+                assertThat(rs.next()).isTrue();
+                assertThat(rs.getString(1)).isEqualTo("java.lang.IllegalStateException");
+            }
+        }
+    }
+
+    @Test
+    void aStatementIsPreparedOnceAndClosedWithTheCache() throws Exception {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:")) {
+            WriterStatements statements = new WriterStatements(c);
+            PreparedStatement first = statements.get("SELECT ?");
+            PreparedStatement again = statements.get("SELECT ?");
+            PreparedStatement other = statements.get("SELECT ? + 1");
+
+            assertThat(again).isSameAs(first);
+            assertThat(other).isNotSameAs(first);
+            assertThat(statements.prepared()).isEqualTo(2);
+
+            statements.close();
+            assertThat(first.isClosed()).isTrue();
+            assertThat(other.isClosed()).isTrue();
+            assertThat(statements.get("SELECT ?")).isNotSameAs(first);
+            assertThat(statements.prepared()).isEqualTo(3);
+            statements.close();
+        }
+    }
+
+    /**
+     * Stores three traces (an exception, a logged error, a 5xx answer: the three ways an error
+     * group gets its problem) and marks them complete.
+     */
+    private static void storeRound(Store store, int round) throws SQLException {
+        String failedSpan = traceId(round, 0);
+        store.ingest(batch(failedSpan, "error", spanJson("java.lang.IllegalStateException"), null, null),
+                SERVICE, AT_MS);
+        String loggedError = traceId(round, 1);
+        store.ingest(batch(loggedError, "error", spanJson(null), logJson(), null), SERVICE, AT_MS);
+        String answered5xx = traceId(round, 2);
+        store.ingest(batch(answered5xx, "slow", spanJson(null), null, messageJson()), SERVICE, AT_MS);
+        for (String t : List.of(failedSpan, loggedError, answered5xx)) {
+            store.markComplete(t, AT_MS + 1);
+        }
+    }
+
+    private static String traceId(int round, int n) {
+        return String.format("%030x%02x", round, n);
+    }
+
+    /** A batch with the trace's trigger (when {@code kind} is given) and whichever records are given. */
+    private static Batch batch(String traceId, String kind, String spanJson, String logJson, String messageJson) {
+        List<Batch.Trigger> triggers = kind == null ? List.of() : List.of(new Batch.Trigger(traceId, kind, "", AT_MS));
+        List<Batch.Span> spans = spanJson == null ? List.of()
+                : List.of(new Batch.Span("0000000000000001", null, "GET /orders", "server", "failed", T0_US,
+                        T0_US + 5_000, object(spanJson)));
+        List<Batch.Log> logs = logJson == null ? List.of()
+                : List.of(new Batch.Log(1, "0000000000000001", T0_US + 10, "ERROR", "app", "boom", object(logJson)));
+        List<Batch.Message> messages = messageJson == null ? List.of()
+                : List.of(new Batch.Message(2, "0000000000000001", "inbound", "GET", "http://orders/", 503, T0_US,
+                        5_000L, null, null, object(messageJson)));
+        List<Batch.Breadcrumb> crumbs = List.of(new Batch.Breadcrumb("server", null, "orders:8080", null));
+        return new Batch(AGENT, triggers,
+                List.of(new Batch.TraceEntry(traceId, false, spans, messages, logs, crumbs)));
+    }
+
+    private static String spanJson(String errorType) {
+        return errorType == null ? "{\"error\":{\"type\":\"HTTP 503\"}}"
+                : "{\"error\":{\"type\":\"" + errorType + "\"}}";
+    }
+
+    private static String logJson() {
+        return "{\"error\":{\"type\":\"java.io.IOException\"}}";
+    }
+
+    private static String messageJson() {
+        return "{\"status\":503}";
+    }
+
+    private static ObjectNode object(String json) {
+        try {
+            return (ObjectNode) Json.MAPPER.readTree(json);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
