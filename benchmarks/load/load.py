@@ -14,7 +14,8 @@ sys.path.insert(0, os.path.dirname(__file__))
 from common import (CLK_TCK, build_info, JAR, ROOT, build, cpu_ticks, http_json, jmh_running, log, start_java, stop,
                     wait_for_quiet_machine, wait_port, write_result)
 
-EDGE, BACKEND = 18080, 18081
+# Every configuration runs at once on its own ports; only the one being measured gets traffic.
+PORTS = {"none": (18080, 18081), "mintaro": (18180, 18181), "otel": (18280, 18281)}
 COLLECTOR, COLLECTOR_RELAY, COLLECTOR_STATS = 17070, 17071, 17072
 RECEIVER, RECEIVER_RELAY = 17080, 17081
 API_KEY = "loadtest-key-0001"
@@ -39,99 +40,96 @@ def parse_wrk(text):
     return r
 
 
-def wrk(args, duration):
-    url = "http://127.0.0.1:%d/api/item?id=42" % EDGE
+def wrk(cfg, args, duration):
+    url = "http://127.0.0.1:%d/api/item?id=42" % cfg["edge_port"]
     cmd = ["wrk", "-t%d" % args.threads, "-c%d" % args.connections, "-d%ds" % duration, "--latency", url]
-    out = subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60).stdout
-    return out
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60).stdout
 
 
-def run_config(mode, args, tmp):
+def start_config(mode, args, tmp):
+    """Starts one configuration's sink (if any), backend and edge; returns them once they listen."""
     jvm = args.jvm_flags.split()
-    procs = []
-    sink = None
-    try:
-        env = {}
-        service_extra = []
-        if mode == "mintaro":
-            db = os.path.join(tmp, "mintaro-%d.db" % time.time_ns())
-            sink = start_java(["collector", "--port", str(COLLECTOR), "--relay-port", str(COLLECTOR_RELAY),
-                               "--stats-port", str(COLLECTOR_STATS), "--db", db, "--api-key", API_KEY],
-                              jvm, logfile=os.path.join(tmp, "collector.log"))
-            procs.append(sink)
-            wait_port(COLLECTOR_STATS, sink)
-            env = {"MINTARO_COLLECTOR": "http://127.0.0.1:%d" % COLLECTOR_RELAY, "MINTARO_API_KEY": API_KEY}
-        elif mode == "otel":
-            sink = start_java(["receiver", "--port", str(RECEIVER), "--relay-port", str(RECEIVER_RELAY)],
-                              jvm, logfile=os.path.join(tmp, "receiver.log"))
-            procs.append(sink)
-            wait_port(RECEIVER, sink)
-            service_extra = ["--otlp", "http://127.0.0.1:%d" % RECEIVER_RELAY, "--compression", args.otel_compression,
-                             "--otel-queue", str(args.otel_queue)]
-        backend = start_java(["service", "--role", "backend", "--mode", mode, "--port", str(BACKEND)] + service_extra,
-                             jvm, env=dict(env, MINTARO_SERVICE="backend"), logfile=os.path.join(tmp, "backend-%s.log" % mode))
-        procs.append(backend)
-        edge = start_java(["service", "--role", "edge", "--mode", mode, "--port", str(EDGE),
-                           "--backend", "http://127.0.0.1:%d/price" % BACKEND] + service_extra,
-                          jvm, env=dict(env, MINTARO_SERVICE="edge"), logfile=os.path.join(tmp, "edge-%s.log" % mode))
-        procs.append(edge)
-        wait_port(BACKEND, backend)
-        wait_port(EDGE, edge)
-        time.sleep(1)
+    edge_port, backend_port = PORTS[mode]
+    cfg = {"mode": mode, "edge_port": edge_port, "procs": [], "sink": None, "stats_url": None}
+    env = {}
+    service_extra = []
+    if mode == "mintaro":
+        db = os.path.join(tmp, "mintaro-%d.db" % time.time_ns())
+        sink = start_java(["collector", "--port", str(COLLECTOR), "--relay-port", str(COLLECTOR_RELAY),
+                           "--stats-port", str(COLLECTOR_STATS), "--db", db, "--api-key", API_KEY],
+                          jvm, logfile=os.path.join(tmp, "collector.log"))
+        cfg["procs"].append(sink)
+        wait_port(COLLECTOR_STATS, sink)
+        cfg["sink"], cfg["stats_url"] = sink, "http://127.0.0.1:%d" % COLLECTOR_STATS
+        env = {"MINTARO_COLLECTOR": "http://127.0.0.1:%d" % COLLECTOR_RELAY, "MINTARO_API_KEY": API_KEY}
+    elif mode == "otel":
+        sink = start_java(["receiver", "--port", str(RECEIVER), "--relay-port", str(RECEIVER_RELAY)],
+                          jvm, logfile=os.path.join(tmp, "receiver.log"))
+        cfg["procs"].append(sink)
+        wait_port(RECEIVER, sink)
+        cfg["sink"], cfg["stats_url"] = sink, "http://127.0.0.1:%d" % RECEIVER
+        service_extra = ["--otlp", "http://127.0.0.1:%d" % RECEIVER_RELAY, "--compression", args.otel_compression,
+                         "--otel-queue", str(args.otel_queue), "--otel-batch", str(args.otel_batch)]
+    backend = start_java(["service", "--role", "backend", "--mode", mode, "--port", str(backend_port)] + service_extra,
+                         jvm, env=dict(env, MINTARO_SERVICE="backend"),
+                         logfile=os.path.join(tmp, "backend-%s.log" % mode))
+    cfg["procs"].append(backend)
+    edge = start_java(["service", "--role", "edge", "--mode", mode, "--port", str(edge_port),
+                       "--backend", "http://127.0.0.1:%d/price" % backend_port] + service_extra,
+                      jvm, env=dict(env, MINTARO_SERVICE="edge"), logfile=os.path.join(tmp, "edge-%s.log" % mode))
+    cfg["procs"].append(edge)
+    wait_port(backend_port, backend)
+    wait_port(edge_port, edge)
+    cfg["services"] = [edge, backend]
+    return cfg
 
-        log("%s: warm-up %d s" % (mode, args.warmup))
-        wrk(args, args.warmup)
-        time.sleep(args.settle)  # let batch exporters flush the warm-up's data
-        stats_url = None
-        if mode == "mintaro":
-            stats_url = "http://127.0.0.1:%d" % COLLECTOR_STATS
-        elif mode == "otel":
-            stats_url = "http://127.0.0.1:%d" % RECEIVER
-        if stats_url:
-            http_json(stats_url + "/reset", "POST")
-        traces_before = stored_traces() if mode == "mintaro" else None
 
-        jmh_during = jmh_running()
-        pids = [edge.pid, backend.pid]
-        c0 = sum(cpu_ticks(p) for p in pids)
-        s0 = cpu_ticks(sink.pid) if sink else 0
-        t0 = time.time()
-        log("%s: measuring %d s" % (mode, args.duration))
-        out = wrk(args, args.duration)
-        t1 = time.time()
-        c1 = sum(cpu_ticks(p) for p in pids)
-        jmh_during = jmh_during or jmh_running()
-        time.sleep(args.settle)  # data of the last requests still in batches or being collected
-        s1 = cpu_ticks(sink.pid) if sink else 0
-        r = parse_wrk(out)
-        r["mode"] = mode
-        r["wrk_output"] = out
-        r["wall_s"] = t1 - t0
-        r["service_cpu_s"] = (c1 - c0) / CLK_TCK
-        r["service_cpu_us_per_request"] = (c1 - c0) / CLK_TCK / r["requests"] * 1e6
-        r["sink_cpu_s_incl_settle"] = (s1 - s0) / CLK_TCK
-        r["jmh_running_during_measurement"] = jmh_during
-        if stats_url:
-            st = http_json(stats_url + "/stats")
-            r["sink_stats"] = st
-            r["bytes_on_wire"] = st["upstreamBytes"]
-            r["bytes_per_1000_requests"] = st["upstreamBytes"] / r["requests"] * 1000
-        else:
-            r["bytes_on_wire"] = 0
-            r["bytes_per_1000_requests"] = 0.0
-        if mode == "mintaro":
-            r["stored_error_traces"] = stored_traces() - traces_before
-            r["error_responses"] = r["non2xx"]
-        if mode == "otel":
-            st = r["sink_stats"]
-            r["spans_expected"] = 3 * r["requests"]
-            r["logs_expected"] = 5 * r["requests"]
-        log("%s: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %.1f us CPU/req, %.0f B/1000 req"
-            % (mode, r["rps"], r["p50_ms"], r["p99_ms"], r["service_cpu_us_per_request"], r["bytes_per_1000_requests"]))
-        return r
-    finally:
-        stop([p for p in reversed(procs)])
-        time.sleep(1)
+def measure(cfg, args):
+    """One measured slice: a short pre-roll, counters reset, the measured wrk run, then a settle pause."""
+    mode, sink = cfg["mode"], cfg["sink"]
+    if args.preroll > 0:
+        wrk(cfg, args, args.preroll)  # fresh connections and pool threads, for every configuration alike
+    if cfg["stats_url"]:
+        http_json(cfg["stats_url"] + "/reset", "POST")
+    traces_before = stored_traces() if mode == "mintaro" else None
+    jmh_during = jmh_running()
+    pids = [p.pid for p in cfg["services"]]
+    c0 = sum(cpu_ticks(p) for p in pids)
+    s0 = cpu_ticks(sink.pid) if sink else 0
+    t0 = time.time()
+    out = wrk(cfg, args, args.duration)
+    t1 = time.time()
+    c1 = sum(cpu_ticks(p) for p in pids)
+    jmh_during = jmh_during or jmh_running()
+    time.sleep(args.settle)  # data of the last requests still in batches or being collected
+    s1 = cpu_ticks(sink.pid) if sink else 0
+    r = parse_wrk(out)
+    r["mode"] = mode
+    r["wrk_output"] = out
+    r["wall_s"] = t1 - t0
+    r["service_cpu_s"] = (c1 - c0) / CLK_TCK
+    r["service_cpu_us_per_request"] = (c1 - c0) / CLK_TCK / r["requests"] * 1e6
+    r["sink_cpu_s_incl_settle"] = (s1 - s0) / CLK_TCK
+    r["sink_cpu_us_per_request"] = (s1 - s0) / CLK_TCK / r["requests"] * 1e6
+    r["jmh_running_during_measurement"] = jmh_during
+    if cfg["stats_url"]:
+        st = http_json(cfg["stats_url"] + "/stats")
+        r["sink_stats"] = st
+        r["bytes_on_wire"] = st["upstreamBytes"]
+        r["bytes_per_1000_requests"] = st["upstreamBytes"] / r["requests"] * 1000
+    else:
+        r["bytes_on_wire"] = 0
+        r["bytes_per_1000_requests"] = 0.0
+    if mode == "mintaro":
+        r["stored_error_traces"] = stored_traces() - traces_before
+        r["error_responses"] = r["non2xx"]
+    if mode == "otel":
+        r["spans_expected"] = 3 * r["requests"]
+        r["logs_expected"] = 5 * r["requests"]
+    log("%s: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %.1f us service CPU/req, %.1f us sink CPU/req, %.0f B/1000 req"
+        % (mode, r["rps"], r["p50_ms"], r["p99_ms"], r["service_cpu_us_per_request"], r["sink_cpu_us_per_request"],
+           r["bytes_per_1000_requests"]))
+    return r
 
 
 def stored_traces():
@@ -151,16 +149,22 @@ def median(xs):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__)
-    ap.add_argument("--duration", type=int, default=30, help="measured wrk run, seconds")
+    ap.add_argument("--duration", type=int, default=20, help="each measured wrk slice, seconds")
     ap.add_argument("--warmup", type=int, default=120,
-                    help="warm-up wrk run, seconds (C2 still recompiles Jetty and the JDK client at 40 s on 2 cores)")
-    ap.add_argument("--settle", type=int, default=6, help="pause after each run for batches to flush, seconds")
+                    help="warm-up wrk run per configuration, seconds (C2 still recompiles Jetty and the JDK client "
+                         "at 40 s on 2 cores)")
+    ap.add_argument("--preroll", type=int, default=3,
+                    help="unmeasured wrk run right before each slice, seconds (new connections and pool threads)")
+    ap.add_argument("--settle", type=int, default=5, help="pause after each slice for batches to flush, seconds")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--connections", type=int, default=32)
-    ap.add_argument("--rounds", type=int, default=1, help="rounds; configurations are interleaved per round")
+    ap.add_argument("--rounds", type=int, default=5,
+                    help="rounds; each measures every configuration once, in an order rotated per round")
     ap.add_argument("--jvm-flags", default="-Xms512m -Xmx512m -XX:+UseG1GC")
     ap.add_argument("--otel-queue", type=int, default=65536,
                     help="maxQueueSize of the OTel batch processors (SDK default 2048 drops logs at this rate)")
+    ap.add_argument("--otel-batch", type=int, default=4096,
+                    help="maxExportBatchSize of the OTel batch processors (SDK default 512 exports only a third of the logs here)")
     ap.add_argument("--otel-compression", default="none", choices=["none", "gzip"])
     ap.add_argument("--max-jmh-wait", type=int, default=1800, help="seconds to wait for benchmarks.jar to finish")
     ap.add_argument("--no-wait", action="store_true", help="do not wait for benchmarks.jar")
@@ -174,13 +178,30 @@ def main():
     runs = {c: [] for c in configs}
     tmp = tempfile.mkdtemp(prefix="mintaro-load-")
     quiet_at_start = True
-    for rnd in range(args.rounds):
+    started = []
+    try:
         for mode in configs:
+            started.append(start_config(mode, args, tmp))
+        for cfg in started:
             if not args.no_wait:
                 quiet_at_start = wait_for_quiet_machine(args.max_jmh_wait) and quiet_at_start
-            r = run_config(mode, args, tmp)
-            r["round"] = rnd + 1
-            runs[mode].append(r)
+            log("%s: warm-up %d s" % (cfg["mode"], args.warmup))
+            wrk(cfg, args, args.warmup)
+            time.sleep(args.settle)
+        for rnd in range(args.rounds):
+            # The machine's speed drifts by 10-20% over minutes (a shared VM), so every round
+            # measures every configuration back to back, starting with a different one each time.
+            order = started[rnd % len(started):] + started[:rnd % len(started)]
+            for cfg in order:
+                if not args.no_wait:
+                    quiet_at_start = wait_for_quiet_machine(args.max_jmh_wait) and quiet_at_start
+                log("round %d/%d: %s, %d s" % (rnd + 1, args.rounds, cfg["mode"], args.duration))
+                r = measure(cfg, args)
+                r["round"] = rnd + 1
+                runs[cfg["mode"]].append(r)
+    finally:
+        for cfg in reversed(started):
+            stop(list(reversed(cfg["procs"])))
 
     summary = {}
     for mode, rs in runs.items():
@@ -189,6 +210,7 @@ def main():
             "p50_ms": median([r["p50_ms"] for r in rs]),
             "p99_ms": median([r["p99_ms"] for r in rs]),
             "service_cpu_us_per_request": median([r["service_cpu_us_per_request"] for r in rs]),
+            "sink_cpu_us_per_request": median([r["sink_cpu_us_per_request"] for r in rs]),
             "bytes_per_1000_requests": median([r["bytes_per_1000_requests"] for r in rs]),
             "non2xx_fraction": median([r["non2xx"] / r["requests"] for r in rs]),
         }
@@ -198,13 +220,18 @@ def main():
         if mode == "mintaro":
             summary[mode]["stored_error_traces"] = [r["stored_error_traces"] for r in rs]
             summary[mode]["error_responses"] = [r["error_responses"] for r in rs]
-    ratios = {}
-    if "none" in summary:
-        base = summary["none"]["rps"]
+    # Losses are paired: each round's configuration against the uninstrumented run of the same round.
+    per_round = {}
+    if "none" in runs:
         for m in ("mintaro", "otel"):
-            if m in summary:
-                ratios["%s_throughput_loss" % m] = 1 - summary[m]["rps"] / base
-    if "mintaro_throughput_loss" in ratios and "otel_throughput_loss" in ratios:
+            if m in runs:
+                per_round[m] = [1 - r["rps"] / b["rps"] for r, b in zip(runs[m], runs["none"])]
+    ratios = {}
+    for m, losses in per_round.items():
+        ratios["%s_throughput_loss" % m] = median(losses)
+        ratios["%s_throughput_loss_min" % m] = min(losses)
+        ratios["%s_throughput_loss_max" % m] = max(losses)
+    if "mintaro" in per_round and "otel" in per_round:
         ol = ratios["otel_throughput_loss"]
         ratios["mintaro_loss_over_otel_loss"] = ratios["mintaro_throughput_loss"] / ol if ol > 0 else None
     if "mintaro" in summary and "otel" in summary and summary["otel"]["bytes_per_1000_requests"] > 0:
@@ -227,19 +254,25 @@ def main():
         "machine_otherwise_idle": not jmh_any,
         "build": build_info(),
         "settings": {"wrk": "wrk -t%d -c%d -d%ds --latency" % (args.threads, args.connections, args.duration),
-                     "warmup_s": args.warmup, "settle_s": args.settle, "rounds": args.rounds,
+                     "design": "all configurations up at once; rounds measure each back to back, order rotated",
+                     "warmup_s": args.warmup, "preroll_s": args.preroll, "settle_s": args.settle,
+                     "rounds": args.rounds,
                      "jvm_flags": args.jvm_flags, "otel_compression": args.otel_compression,
-                     "otel_batch_queue_size": args.otel_queue},
-        "summary": summary, "ratios": ratios, "goals": goals, "runs": runs,
+                     "otel_batch_queue_size": args.otel_queue, "otel_export_batch_size": args.otel_batch},
+        "summary": summary, "per_round_losses": per_round, "ratios": ratios, "goals": goals, "runs": runs,
     }
     path = write_result("load", result)
 
     print()
-    print("| configuration | req/s | p50 ms | p99 ms | service CPU us/req | bytes to sink per 1,000 req | non-2xx |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| configuration | req/s | p50 ms | p99 ms | service CPU us/req | sink CPU us/req | bytes to sink per 1,000 req | non-2xx |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     for mode, s in summary.items():
-        print("| %s | %.0f | %.2f | %.2f | %.1f | %.0f | %.2f%% |" % (mode, s["rps"], s["p50_ms"], s["p99_ms"],
-              s["service_cpu_us_per_request"], s["bytes_per_1000_requests"], 100 * s["non2xx_fraction"]))
+        print("| %s | %.0f | %.2f | %.2f | %.1f | %.1f | %.0f | %.2f%% |" % (mode, s["rps"], s["p50_ms"], s["p99_ms"],
+              s["service_cpu_us_per_request"], s["sink_cpu_us_per_request"], s["bytes_per_1000_requests"],
+              100 * s["non2xx_fraction"]))
+    print()
+    for m, losses in per_round.items():
+        print("%s loss per round: %s" % (m, " ".join("%.1f%%" % (100 * x) for x in losses)))
     print()
     for k, v in ratios.items():
         print("%-32s %s" % (k, "n/a" if v is None else ("%.2f%%" % (100 * v))))

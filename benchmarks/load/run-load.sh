@@ -1,17 +1,20 @@
 #!/usr/bin/env bash
 # End-to-end load benchmark: one command.
 #
-#   benchmarks/load/run-load.sh [--duration 30] [--warmup 120] [--rounds 1] [--connections 32] [--build] [--no-wait]
+#   benchmarks/load/run-load.sh [--rounds 5] [--duration 20] [--warmup 120] [--connections 32] [--build] [--no-wait]
 #
-# Builds mintaro-loadtest if its jar is missing (--build forces it), then for each configuration
-# (none = uninstrumented, mintaro, otel) starts the sink JVM (Mintaro collector behind a counting
-# TCP relay, or the OTLP byte-counting receiver behind the same relay), the backend JVM and the
-# edge JVM (same JVM flags and heap), runs a wrk warm-up, then the measured
-# `wrk -t2 -c32 -d30s --latency` against http://127.0.0.1:18080/api/item, samples
-# /proc/<pid>/stat of the two service JVMs, stops everything, and goes on to the next.
+# Builds mintaro-loadtest if its jar is missing (--build forces it), then starts every
+# configuration at once, each on its own ports: none (uninstrumented), mintaro (with its collector
+# behind a counting TCP relay) and otel (with the OTLP byte-counting receiver behind the same
+# relay); every service JVM gets the same flags and heap. Each configuration is warmed up with wrk
+# in turn; then each round measures every configuration back to back (a 3 s unmeasured pre-roll,
+# the measured `wrk -t2 -c32 -d20s --latency`, a 5 s settle), starting with a different one each
+# round, and samples /proc/<pid>/stat of the services and the sink. Throughput losses are paired
+# per round, because this machine's speed drifts by 10-20% over minutes. Only the measured
+# configuration gets traffic; the others sit idle.
 # Waits (polling every 30 s) while another JMH run (benchmarks.jar) is using the machine.
 # Writes benchmarks/results/load-<timestamp>.json and prints the table and ratios.
-# Uses loopback ports 17070-17072, 17080-17081, 18080-18081.
+# Uses loopback ports 17070-17072, 17080-17081, 18080-18081, 18180-18181, 18280-18281.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 exec python3 benchmarks/load/load.py "$@"

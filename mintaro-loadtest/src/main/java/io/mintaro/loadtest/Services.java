@@ -77,7 +77,8 @@ final class Services {
         break;
       case "otel":
         otel = OtelSetup.start(service, LoadMain.require(a, "otlp"), LoadMain.get(a, "compression", "none"),
-            Integer.parseInt(LoadMain.get(a, "otel-queue", "65536")));
+            Integer.parseInt(LoadMain.get(a, "otel-queue", "65536")),
+            Integer.parseInt(LoadMain.get(a, "otel-batch", "512")));
         extra = new OpenTelemetryAppender();
         break;
       default:
@@ -133,6 +134,7 @@ final class Services {
         // stopping anyway
       }
       if (m != null) {
+        System.out.println("stats " + role + " " + m.stats());
         m.close();
       }
       if (o != null) {
