@@ -32,49 +32,15 @@ final class Summaries {
                 rootEnd = Store.nullableLong(rs, 3);
             }
         }
-        long spanCount;
-        Long spanMin;
-        Long spanMax;
-        long failedSpans;
-        PreparedStatement spans = w.get("""
+        Extent spans = extent(w, """
                 SELECT count(*), min(start_us), max(coalesce(end_us, start_us)), total(status = 'failed')
-                FROM spans WHERE trace_id = ?""");
-        spans.setString(1, traceId);
-        try (ResultSet rs = spans.executeQuery()) {
-            rs.next();
-            spanCount = rs.getLong(1);
-            spanMin = Store.nullableLong(rs, 2);
-            spanMax = Store.nullableLong(rs, 3);
-            failedSpans = rs.getLong(4);
-        }
-        long messageCount;
-        Long messageMin;
-        Long messageMax;
-        long inbound5xx;
-        PreparedStatement messages = w.get("""
+                FROM spans WHERE trace_id = ?""", traceId);
+        Extent messages = extent(w, """
                 SELECT count(*), min(start_us), max(start_us + coalesce(duration_us, 0)),
                        total(direction = 'inbound' AND status >= 500)
-                FROM messages WHERE trace_id = ?""");
-        messages.setString(1, traceId);
-        try (ResultSet rs = messages.executeQuery()) {
-            rs.next();
-            messageCount = rs.getLong(1);
-            messageMin = Store.nullableLong(rs, 2);
-            messageMax = Store.nullableLong(rs, 3);
-            inbound5xx = rs.getLong(4);
-        }
-        long logCount;
-        Long logMin;
-        Long logMax;
-        PreparedStatement logs = w.get(
-                "SELECT count(*), min(time_us), max(time_us) FROM logs WHERE trace_id = ?");
-        logs.setString(1, traceId);
-        try (ResultSet rs = logs.executeQuery()) {
-            rs.next();
-            logCount = rs.getLong(1);
-            logMin = Store.nullableLong(rs, 2);
-            logMax = Store.nullableLong(rs, 3);
-        }
+                FROM messages WHERE trace_id = ?""", traceId);
+        Extent logs = extent(w,
+                "SELECT count(*), min(time_us), max(time_us), 0 FROM logs WHERE trace_id = ?", traceId);
         String triggerKind = null;
         String triggerReason = null;
         String triggerService = null;
@@ -116,8 +82,8 @@ final class Summaries {
         }
 
         // Without spans, the trace's extent comes from whatever else was recorded.
-        Long startedAt = spanMin != null ? spanMin : min(messageMin, logMin);
-        Long endedAt = spanMin != null ? spanMax : max(messageMax, logMax);
+        Long startedAt = spans.min() != null ? spans.min() : min(messages.min(), logs.min());
+        Long endedAt = spans.min() != null ? spans.max() : max(messages.max(), logs.max());
         if (startedAt == null && triggeredAt != null) {
             startedAt = triggeredAt * 1000;
             endedAt = startedAt;
@@ -130,7 +96,7 @@ final class Summaries {
         } else {
             duration = null;
         }
-        String status = errorTriggers > 0 || failedSpans > 0 || inbound5xx > 0 ? "error"
+        String status = errorTriggers > 0 || spans.failures() > 0 || messages.failures() > 0 ? "error"
                 : slowTriggers > 0 ? "slow" : "ok";
 
         Grouping.Group group = Grouping.compute(w, traceId, status, rootName);
@@ -151,9 +117,9 @@ final class Summaries {
         update.setString(8, triggerService);
         update.setObject(9, triggeredAt);
         update.setLong(10, nowMs);
-        update.setLong(11, spanCount);
-        update.setLong(12, messageCount);
-        update.setLong(13, logCount);
+        update.setLong(11, spans.count());
+        update.setLong(12, messages.count());
+        update.setLong(13, logs.count());
         setGroup(update, 14, group);
         update.setString(19, traceId);
         update.executeUpdate();
@@ -180,6 +146,23 @@ final class Summaries {
         ps.setString(first + 2, group.endpoint());
         ps.setString(first + 3, group.problem());
         ps.setString(first + 4, group.kind());
+    }
+
+    /**
+     * One kind of record in a trace: how many, the first and last time, and how many are failures
+     * (failed spans, inbound 5xx answers; none for logs).
+     */
+    private record Extent(long count, Long min, Long max, long failures) {
+    }
+
+    /** Runs {@code sql}, which selects count, min, max and failures for one trace id. */
+    private static Extent extent(WriterStatements w, String sql, String traceId) throws SQLException {
+        PreparedStatement ps = w.get(sql);
+        ps.setString(1, traceId);
+        try (ResultSet rs = ps.executeQuery()) {
+            rs.next();
+            return new Extent(rs.getLong(1), Store.nullableLong(rs, 2), Store.nullableLong(rs, 3), rs.getLong(4));
+        }
     }
 
     private static Long min(Long a, Long b) {
