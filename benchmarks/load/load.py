@@ -40,10 +40,13 @@ def parse_wrk(text):
     return r
 
 
-def wrk(cfg, args, duration):
+def wrk(cfg, args, duration, think=False):
+    """A wrk run; with think=True each connection pauses --think-ms before every request."""
     url = "http://127.0.0.1:%d/api/item?id=42" % cfg["edge_port"]
-    cmd = ["wrk", "-t%d" % args.threads, "-c%d" % args.connections, "-d%ds" % duration, "--latency", url]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=duration + 60).stdout
+    cmd = ["wrk", "-t%d" % args.threads, "-c%d" % args.connections, "-d%ds" % duration, "--latency"]
+    if think and args.think_script:
+        cmd += ["-s", args.think_script]
+    return subprocess.run(cmd + [url], capture_output=True, text=True, timeout=duration + 60).stdout
 
 
 def start_config(mode, args, tmp):
@@ -88,7 +91,7 @@ def measure(cfg, args):
     """One measured slice: a short pre-roll, counters reset, the measured wrk run, then a settle pause."""
     mode, sink = cfg["mode"], cfg["sink"]
     if args.preroll > 0:
-        wrk(cfg, args, args.preroll)  # fresh connections and pool threads, for every configuration alike
+        wrk(cfg, args, args.preroll, think=True)  # fresh connections and pool threads, for every configuration alike
     if cfg["stats_url"]:
         http_json(cfg["stats_url"] + "/reset", "POST")
     traces_before = stored_traces() if mode == "mintaro" else None
@@ -97,7 +100,7 @@ def measure(cfg, args):
     c0 = sum(cpu_ticks(p) for p in pids)
     s0 = cpu_ticks(sink.pid) if sink else 0
     t0 = time.time()
-    out = wrk(cfg, args, args.duration)
+    out = wrk(cfg, args, args.duration, think=True)
     t1 = time.time()
     c1 = sum(cpu_ticks(p) for p in pids)
     jmh_during = jmh_during or jmh_running()
@@ -160,6 +163,9 @@ def main():
     ap.add_argument("--connections", type=int, default=32)
     ap.add_argument("--rounds", type=int, default=5,
                     help="rounds; each measures every configuration once, in an order rotated per round")
+    ap.add_argument("--think-ms", type=int, default=0,
+                    help="pause of each wrk connection before every measured request, ms: all configurations "
+                         "then run at about the same rate below saturation, and the script compares CPU per request")
     ap.add_argument("--jvm-flags", default="-Xms512m -Xmx512m -XX:+UseG1GC")
     ap.add_argument("--otel-queue", type=int, default=65536,
                     help="maxQueueSize of the OTel batch processors (SDK default 2048 drops logs at this rate)")
@@ -175,8 +181,13 @@ def main():
         sys.exit("wrk is not installed")
     build(args.build)
     configs = args.configs.split(",")
-    runs = {c: [] for c in configs}
     tmp = tempfile.mkdtemp(prefix="mintaro-load-")
+    args.think_script = None
+    if args.think_ms > 0:
+        args.think_script = os.path.join(tmp, "think.lua")
+        with open(args.think_script, "w") as f:
+            f.write("function delay()\n  return %d\nend\n" % args.think_ms)
+    runs = {c: [] for c in configs}
     quiet_at_start = True
     started = []
     try:
@@ -237,10 +248,24 @@ def main():
     if "mintaro" in summary and "otel" in summary and summary["otel"]["bytes_per_1000_requests"] > 0:
         ratios["mintaro_bytes_over_otel_bytes"] = (summary["mintaro"]["bytes_per_1000_requests"]
                                                    / summary["otel"]["bytes_per_1000_requests"])
+    # CPU per request of the services plus their sink, paired per round; the measure that counts
+    # when --think-ms holds every configuration at about the same rate.
+    for m in ("mintaro", "otel"):
+        if m in runs and "none" in runs:
+            extra = [(r["service_cpu_us_per_request"] + r["sink_cpu_us_per_request"]) / b["service_cpu_us_per_request"] - 1
+                     for r, b in zip(runs[m], runs["none"])]
+            ratios["%s_cpu_per_request_overhead" % m] = median(extra)
+            ratios["%s_cpu_per_request_overhead_min" % m] = min(extra)
+            ratios["%s_cpu_per_request_overhead_max" % m] = max(extra)
+            own = [r["service_cpu_us_per_request"] / b["service_cpu_us_per_request"] - 1
+                   for r, b in zip(runs[m], runs["none"])]
+            ratios["%s_service_cpu_per_request_overhead" % m] = median(own)
     goals = {}
-    if "mintaro_throughput_loss" in ratios:
+    if args.think_ms > 0:
+        pass  # below saturation the throughput goals do not apply: see the CPU overheads
+    elif "mintaro_throughput_loss" in ratios:
         goals["mintaro_loss_le_3pct"] = ratios["mintaro_throughput_loss"] <= 0.03
-    if ratios.get("mintaro_loss_over_otel_loss") is not None:
+    if ratios.get("mintaro_loss_over_otel_loss") is not None and args.think_ms == 0:
         goals["mintaro_loss_le_half_otel_loss"] = ratios["mintaro_loss_over_otel_loss"] <= 0.5
     if "mintaro_bytes_over_otel_bytes" in ratios:
         goals["mintaro_bytes_le_3pct_of_otel"] = ratios["mintaro_bytes_over_otel_bytes"] <= 0.03
@@ -256,7 +281,7 @@ def main():
         "settings": {"wrk": "wrk -t%d -c%d -d%ds --latency" % (args.threads, args.connections, args.duration),
                      "design": "all configurations up at once; rounds measure each back to back, order rotated",
                      "warmup_s": args.warmup, "preroll_s": args.preroll, "settle_s": args.settle,
-                     "rounds": args.rounds,
+                     "rounds": args.rounds, "think_ms": args.think_ms,
                      "jvm_flags": args.jvm_flags, "otel_compression": args.otel_compression,
                      "otel_batch_queue_size": args.otel_queue, "otel_export_batch_size": args.otel_batch},
         "summary": summary, "per_round_losses": per_round, "ratios": ratios, "goals": goals, "runs": runs,

@@ -12,6 +12,8 @@
 # round, and samples /proc/<pid>/stat of the services and the sink. Throughput losses are paired
 # per round, because this machine's speed drifts by 10-20% over minutes. Only the measured
 # configuration gets traffic; the others sit idle.
+# With --think-ms N every wrk connection pauses N ms before each measured request, so all
+# configurations run at about the same rate below saturation; compare their CPU per request then.
 # Waits (polling every 30 s) while another JMH run (benchmarks.jar) is using the machine.
 # Writes benchmarks/results/load-<timestamp>.json and prints the table and ratios.
 # Uses loopback ports 17070-17072, 17080-17081, 18080-18081, 18180-18181, 18280-18281.
