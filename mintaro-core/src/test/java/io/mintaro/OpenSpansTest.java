@@ -20,7 +20,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,15 +27,7 @@ import org.junit.jupiter.api.Test;
  * is still open does it also get a start record, so that the collected trace shows it running.
  */
 @SuppressWarnings("try") // spans opened only for the context they make current
-class OpenSpansTest {
-  private final MintaroSdk sdk = TestSdks.local();
-
-  @AfterEach
-  void cleanUp() {
-    TestSdks.clearContext();
-    sdk.close();
-  }
-
+class OpenSpansTest extends LocalSdkTest {
   @Test
   void aSpanThatEndsBeforeItsTraceIsCollectedWritesOnlyItsEndRecord() {
     String traceId;

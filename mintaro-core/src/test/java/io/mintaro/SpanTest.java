@@ -11,20 +11,11 @@ import io.mintaro.internal.RecordingSpan;
 import io.mintaro.internal.agent.RingDump;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Spans nest on the current thread, and what they carry is written to the flight recorder. */
 @SuppressWarnings("try") // spans opened only for the context they make current
-class SpanTest {
-  private final MintaroSdk sdk = TestSdks.local();
-
-  @AfterEach
-  void cleanUp() {
-    TestSdks.clearContext();
-    sdk.close();
-  }
-
+class SpanTest extends LocalSdkTest {
   @Test
   void aChildSpanJoinsTheTraceOfTheCurrentSpan() {
     try (RecordingSpan root = TestSdks.root(sdk, "root");

@@ -4,8 +4,8 @@ import static io.mintaro.internal.agent.RingDump.list;
 import static io.mintaro.internal.agent.RingDump.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mintaro.LocalSdkTest;
 import io.mintaro.Mintaro;
-import io.mintaro.MintaroSdk;
 import io.mintaro.TestSdks;
 import io.mintaro.internal.Core;
 import io.mintaro.internal.RecordingSpan;
@@ -16,19 +16,10 @@ import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** An outbound call: a client span, the headers that carry the trace, and the exchange and breadcrumb. */
-class ClientExchangeTest {
-  private final MintaroSdk sdk = TestSdks.local();
-
-  @AfterEach
-  void cleanUp() {
-    TestSdks.clearContext();
-    sdk.close();
-  }
-
+class ClientExchangeTest extends LocalSdkTest {
   @Test
   void propagationHeadersCarryTheTraceTheClientSpanAndTheCaller() {
     Map<String, String> sent = new LinkedHashMap<>();

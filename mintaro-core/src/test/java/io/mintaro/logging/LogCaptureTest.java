@@ -4,8 +4,8 @@ import static io.mintaro.internal.agent.RingDump.list;
 import static io.mintaro.internal.agent.RingDump.map;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mintaro.LocalSdkTest;
 import io.mintaro.Mintaro;
-import io.mintaro.MintaroSdk;
 import io.mintaro.Span;
 import io.mintaro.TestSdks;
 import io.mintaro.internal.Core;
@@ -14,19 +14,10 @@ import io.mintaro.internal.agent.RingDump;
 import java.lang.System.Logger.Level;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** Log lines are kept only inside a trace, with every level, and with their errors. */
-class LogCaptureTest {
-  private final MintaroSdk sdk = TestSdks.local();
-
-  @AfterEach
-  void cleanUp() {
-    TestSdks.clearContext();
-    sdk.close();
-  }
-
+class LogCaptureTest extends LocalSdkTest {
   @Test
   void linesOutsideAnyTraceAreNotKept() {
     long before = Core.of(sdk).recorder().written();
