@@ -58,7 +58,7 @@ final class ExchangeData {
     if (index * 2 + 2 > headers.length) {
       headers = Arrays.copyOf(headers, headers.length * 2);
     }
-    headers[index * 2] = name.toLowerCase(java.util.Locale.ROOT);
+    headers[index * 2] = name; // lowercased when the trace is sent, not on the request's thread
     headers[index * 2 + 1] = value;
     return headers;
   }

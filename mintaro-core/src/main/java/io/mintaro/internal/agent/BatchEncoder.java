@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /** Turns ring records of one trace into the {@code traces[]} entry of protocol v1. */
@@ -135,7 +136,8 @@ final class BatchEncoder {
     int count = r.readInt();
     w.beginArray();
     for (int i = 0; i < count; i++) {
-      w.beginArray().value(r.readString()).value(r.readString()).endArray();
+      String name = r.readString();
+      w.beginArray().value(name == null ? null : name.toLowerCase(Locale.ROOT)).value(r.readString()).endArray();
     }
     w.endArray();
   }

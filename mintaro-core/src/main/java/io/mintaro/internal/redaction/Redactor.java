@@ -1,6 +1,9 @@
 package io.mintaro.internal.redaction;
 
 import java.io.ByteArrayOutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,6 +22,8 @@ public final class Redactor {
   public static final String MASK = "[REDACTED]";
   private static final byte[] MASK_JSON = ("\"" + MASK + "\"").getBytes(StandardCharsets.US_ASCII);
   private static final byte[] MASK_FORM = "%5BREDACTED%5D".getBytes(StandardCharsets.US_ASCII);
+  private static final VarHandle PAIR =
+      MethodHandles.byteArrayViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
 
   /** Sensitive header names by length, as configured; most names are rejected by length alone. */
   private final String[][] headersByLength;
@@ -28,7 +33,8 @@ public final class Redactor {
   /**
    * The pairs (either ASCII case) at offsets 0..step-1 of the names of two bytes or more. Such a
    * name is at least step + 1 bytes long, so one of those pairs starts at a multiple of step in
-   * the body: the body is looked at every step bytes, not at every byte.
+   * the body: the body is looked at every step bytes, not at every byte. Indexed by the pair read
+   * as one little-endian 16-bit value ({@code lo << 8 | hi}), one load per look.
    */
   private final long[] inner = new long[1024];
   private final int step;
@@ -58,7 +64,7 @@ public final class Redactor {
         }
       } else {
         shortest = Math.min(shortest, f.length);
-        setPairs(starts, f, 0);
+        setPairs(starts, f[0], f[1]);
         prefixed.computeIfAbsent(pair(f[0], f[1]), k -> new ArrayList<>()).add(f);
       }
     }
@@ -67,7 +73,7 @@ public final class Redactor {
     for (List<byte[]> names : prefixed.values()) {
       for (byte[] f : names) {
         for (int d = 0; d < step; d++) {
-          setPairs(inner, f, d);
+          setPairs(inner, f[d + 1], f[d]);
         }
       }
     }
@@ -105,10 +111,10 @@ public final class Redactor {
     return c >= 'a' && c <= 'z' ? new int[] {c, c - 32} : new int[] {c};
   }
 
-  /** Sets the pair at {@code f[d], f[d + 1]} in all its ASCII case variants. */
-  private static void setPairs(long[] bits, byte[] f, int d) {
-    for (int hi : cases(f[d])) {
-      for (int lo : cases(f[d + 1])) {
+  /** Sets the pair {@code hi << 8 | lo} in all its ASCII case variants. */
+  private static void setPairs(long[] bits, byte high, byte low) {
+    for (int hi : cases(high)) {
+      for (int lo : cases(low)) {
         int pair = hi << 8 | lo;
         bits[pair >>> 6] |= 1L << pair;
       }
@@ -236,7 +242,8 @@ public final class Redactor {
     }
     long[] inner = this.inner;
     for (int k = 0; k < length - 1; k += step) {
-      if (has(inner, b[k], b[k + 1])) {
+      int pair = (char) (short) PAIR.get(b, k); // b[k + 1] << 8 | b[k]
+      if ((inner[pair >>> 6] & (1L << pair)) != 0) {
         // a name that holds this pair starts at most step - 1 bytes earlier
         for (int i = Math.max(0, k - step + 1); i <= k; i++) {
           if (has(starts, b[i], b[i + 1]) && matchAt(b, length, i)) {
