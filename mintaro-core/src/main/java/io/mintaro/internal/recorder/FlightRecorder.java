@@ -10,7 +10,9 @@ import java.util.List;
  * fixed-size index from trace id to that trace's newest record.
  *
  * <p>Writers claim space with a CAS on a monotonically growing cursor, write the record in place
- * and then publish it by swinging the index slot of its trace to it. Every record links to the
+ * and then publish it by swinging the index slot of its trace to it. Small records are claimed
+ * from a block of the ring that the writing thread claimed for itself, so threads neither contend
+ * on the cursor for every record nor write into each other's cache lines. Every record links to the
  * record that was at the head of its slot before it, so each slot is a chain in publish order.
  * Slots are shared by traces whose ids hash alike; readers skip foreign records. Nothing here
  * locks, and the write path allocates nothing.
@@ -50,6 +52,10 @@ public final class FlightRecorder {
   private final int mask;
   private final int capacity;
   private final int maxRecordSize;
+  /** Records up to a quarter of this are claimed from the writing thread's block. */
+  private final int blockSize;
+  /** How far the cursor may have moved past a thread's block before the thread claims a new one. */
+  private final long staleLimit;
   private final long[] index;
   private final int indexMask;
   @SuppressWarnings("unused") // accessed through CURSOR
@@ -64,6 +70,8 @@ public final class FlightRecorder {
     this.mask = cap - 1;
     this.ring = new byte[cap];
     this.maxRecordSize = cap / 8;
+    this.blockSize = Math.min(16 * 1024, cap / 64);
+    this.staleLimit = cap / 16;
     int slots = Integer.highestOneBit(Math.max(cap / 1024, 256));
     this.index = new long[slots];
     this.indexMask = slots - 1;
@@ -98,18 +106,41 @@ public final class FlightRecorder {
     }
   }
 
+  /**
+   * Claims {@code size} bytes from the calling thread's block, first claiming a new block when
+   * the record does not fit, the block belongs to another recorder, or the cursor has moved more
+   * than {@link #staleLimit} past it (a thread that was idle must not write where the ring is
+   * about to be overwritten).
+   */
+  private long claimInBlock(RecordBuffer thread, int size) {
+    long position = thread.blockNext;
+    if (thread.blockOwner != this || position + size > thread.blockEnd || written() - position > staleLimit) {
+      position = claim(blockSize);
+      thread.blockOwner = this;
+      thread.blockEnd = position + blockSize;
+    }
+    thread.blockNext = position + size;
+    return position;
+  }
+
+  /** The size of the blocks that threads claim for their small records. */
+  int blockSize() {
+    return blockSize;
+  }
+
   int offsetOf(long position) {
     return (int) (position & mask);
   }
 
   /**
    * Claims space for an encoded record, copies it in, publishes it and releases the buffer. A
-   * record larger than {@link #maxRecordSize()} is dropped.
+   * record larger than {@link #maxRecordSize()} is dropped; one larger than a quarter block is
+   * claimed on its own, so that a block wastes at most a quarter of itself at its end.
    */
   void append(RecordBuffer record, long traceLo) {
     int aligned = (record.size() + 7) & ~7;
     if (aligned <= maxRecordSize) {
-      long position = claim(aligned);
+      long position = aligned <= blockSize / 4 ? claimInBlock(record, aligned) : claim(aligned);
       int offset = offsetOf(position);
       record.copyTo(ring, offset);
       Bytes.putInt(ring, offset + OFF_SIZE, aligned);
@@ -194,7 +225,9 @@ public final class FlightRecorder {
     while (link != 0 && link != stopAt && guard-- > 0) {
       long position = link - 1;
       if (position < written() - capacity) {
-        break; // overwritten, and so is everything older in this chain
+        // overwritten; what is older in the chain is too, or (published earlier from a newer
+        // block) is within the stale limit of it and about to be
+        break;
       }
       int offset = offsetOf(position);
       if ((offset & 7) != 0 || offset + HEADER_SIZE > capacity) {

@@ -28,6 +28,10 @@ final class RecordBuffer {
   private final int[] spliceAt = new int[MAX_SPLICES];
   private int splices;
   private int splicedBytes;
+  /** The ring block this thread claims its small records from ({@link FlightRecorder}). */
+  FlightRecorder blockOwner;
+  long blockNext;
+  long blockEnd;
 
   /**
    * The calling thread's buffer, reset, with the record header filled in. One record at a time:
