@@ -23,7 +23,10 @@ public final class MintaroStats {
     this.connected = connected;
   }
 
-  /** Bytes written to the flight recorder; it keeps the newest of them up to its budget. */
+  /**
+   * Bytes of the flight recorder claimed so far: the records, and the unused ends of the blocks
+   * that writing threads claim their small records from. It keeps the newest up to its budget.
+   */
   public long bytesRecorded() {
     return bytesRecorded;
   }

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The in-process store of recent activity: one ring of bytes with a fixed size, and a
@@ -48,6 +49,10 @@ public final class FlightRecorder {
     }
   }
 
+  /** Names this recorder in the threads' block state without keeping it reachable from them. */
+  private static final AtomicLong IDS = new AtomicLong();
+
+  private final long id = IDS.incrementAndGet();
   final byte[] ring;
   private final int mask;
   private final int capacity;
@@ -114,9 +119,9 @@ public final class FlightRecorder {
    */
   private long claimInBlock(RecordBuffer thread, int size) {
     long position = thread.blockNext;
-    if (thread.blockOwner != this || position + size > thread.blockEnd || written() - position > staleLimit) {
+    if (thread.blockOwner != id || position + size > thread.blockEnd || written() - position > staleLimit) {
       position = claim(blockSize);
-      thread.blockOwner = this;
+      thread.blockOwner = id;
       thread.blockEnd = position + blockSize;
     }
     thread.blockNext = position + size;

@@ -28,8 +28,12 @@ final class RecordBuffer {
   private final int[] spliceAt = new int[MAX_SPLICES];
   private int splices;
   private int splicedBytes;
-  /** The ring block this thread claims its small records from ({@link FlightRecorder}). */
-  FlightRecorder blockOwner;
+  /**
+   * The ring block this thread claims its small records from ({@link FlightRecorder}): the id of
+   * its recorder (0 for none yet; an id, not the recorder, so a closed SDK's ring is not kept
+   * alive by every thread that once wrote to it), the next free position and the block's end.
+   */
+  long blockOwner;
   long blockNext;
   long blockEnd;
 
