@@ -8,6 +8,7 @@ TITLES = {
     "SpanBenchmark": "Span start and end with 5 attributes",
     "LogBenchmark": "One DEBUG log line, 2 parameters",
     "ExchangeBenchmark": "Recording one HTTP exchange, 1 KiB bodies",
+    "RedactorBenchmark": "The redaction scan of one 1 KiB JSON body",
 }
 LABELS = {
     "SpanBenchmark.mintaro": "Mintaro `Mintaro.startSpan`",
@@ -18,6 +19,7 @@ LABELS = {
     "Log4j2AsyncBenchmark.log4j2AsyncFile": "Log4j2 all-async loggers → File appender",
     "ExchangeBenchmark.server": "Mintaro `ServerExchange` (inbound)",
     "ExchangeBenchmark.client": "Mintaro `ClientExchange` (outbound)",
+    "RedactorBenchmark.scanJsonBody": "Mintaro `Redactor.body` (no secret field in the body)",
 }
 
 
@@ -45,7 +47,7 @@ def main(paths):
                 "unit": r["primaryMetric"]["scoreUnit"],
                 "bop": sec.get("score"),
             })
-    for group in ["SpanBenchmark", "LogBenchmark", "ExchangeBenchmark"]:
+    for group in ["SpanBenchmark", "LogBenchmark", "ExchangeBenchmark", "RedactorBenchmark"]:
         for t in sorted({r["threads"] for r in rows if r["group"] == group}):
             sel = [r for r in rows if r["group"] == group and r["threads"] == t]
             if not sel:

@@ -35,6 +35,7 @@ PY
 run spans 'SpanBenchmark'
 run logs 'LogBenchmark|Log4j2AsyncBenchmark'
 run exchange 'ExchangeBenchmark'
+run redaction 'RedactorBenchmark'
 
-python3 benchmarks/jmh-tables.py "$OUT/jmh-spans.json" "$OUT/jmh-logs.json" "$OUT/jmh-exchange.json" \
+python3 benchmarks/jmh-tables.py "$OUT/jmh-spans.json" "$OUT/jmh-logs.json" "$OUT/jmh-exchange.json" "$OUT/jmh-redaction.json" \
   | tee "$OUT/tables.md"

@@ -1,6 +1,7 @@
 """Shared helpers of run-load.sh and run-capture.sh: building, JMH courtesy wait, processes."""
 import json
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -43,13 +44,29 @@ def jmh_running():
     return bool(subprocess.run(["pgrep", "-f", "benchmarks.jar"], capture_output=True, text=True).stdout.split())
 
 
-def start_java(args, jvm_flags, env=None, logfile=None):
+def start_java(args, jvm_flags, env=None, logfile=None, jar=JAR):
     e = dict(os.environ)
     if env:
         e.update(env)
     out = open(logfile, "w") if logfile else subprocess.DEVNULL
-    return subprocess.Popen(["java"] + jvm_flags + ["-jar", JAR] + args, env=e, stdout=out,
+    return subprocess.Popen(["java"] + jvm_flags + ["-jar", jar] + args, env=e, stdout=out,
                             stderr=subprocess.STDOUT, start_new_session=True)
+
+
+def build_at(rev, workdir):
+    """Builds mintaro-loadtest's jar from the sources at git revision rev; returns the jar's path."""
+    tree = os.path.join(workdir, "baseline")
+    subprocess.run(["git", "worktree", "add", "-q", "--detach", tree, rev], cwd=ROOT, check=True)
+    try:
+        log("building mintaro-loadtest at %s (offline)" % rev)
+        # package, not install: the local repository keeps the working tree's artifacts
+        subprocess.run(["./mvnw", "-q", "-o", "package", "-DskipTests", "-pl", "mintaro-loadtest", "-am"],
+                       cwd=tree, check=True)
+        jar = os.path.join(workdir, "baseline.jar")
+        shutil.copy(os.path.join(tree, "mintaro-loadtest", "target", "mintaro-loadtest.jar"), jar)
+        return jar
+    finally:
+        subprocess.run(["git", "worktree", "remove", "--force", tree], cwd=ROOT)
 
 
 def wait_port(port, proc, timeout=60):

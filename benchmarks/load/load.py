@@ -11,13 +11,15 @@ import tempfile
 import time
 
 sys.path.insert(0, os.path.dirname(__file__))
-from common import (CLK_TCK, build_info, JAR, ROOT, build, cpu_ticks, http_json, jmh_running, log, start_java, stop,
-                    wait_for_quiet_machine, wait_port, write_result)
+from common import (CLK_TCK, build_info, JAR, ROOT, build, build_at, cpu_ticks, http_json, jmh_running, log,
+                    start_java, stop, wait_for_quiet_machine, wait_port, write_result)
 
 # Every configuration runs at once on its own ports; only the one being measured gets traffic.
-PORTS = {"none": (18080, 18081), "mintaro": (18180, 18181), "otel": (18280, 18281)}
-COLLECTOR, COLLECTOR_RELAY, COLLECTOR_STATS = 17070, 17071, 17072
+# mintaro_before is Mintaro built from another revision (--baseline-rev), with its own collector.
+PORTS = {"none": (18080, 18081), "mintaro": (18180, 18181), "otel": (18280, 18281), "mintaro_before": (18380, 18381)}
+COLLECTORS = {"mintaro": (17070, 17071, 17072), "mintaro_before": (17090, 17091, 17092)}  # API, relay, stats
 RECEIVER, RECEIVER_RELAY = 17080, 17081
+MINTARO = ("mintaro", "mintaro_before")
 API_KEY = "loadtest-key-0001"
 CONFIGS = ["none", "mintaro", "otel"]
 
@@ -49,22 +51,26 @@ def wrk(cfg, args, duration, think=False):
     return subprocess.run(cmd + [url], capture_output=True, text=True, timeout=duration + 60).stdout
 
 
-def start_config(mode, args, tmp):
+def start_config(name, args, tmp):
     """Starts one configuration's sink (if any), backend and edge; returns them once they listen."""
     jvm = args.jvm_flags.split()
-    edge_port, backend_port = PORTS[mode]
-    cfg = {"mode": mode, "edge_port": edge_port, "procs": [], "sink": None, "stats_url": None}
+    jar = args.baseline_jar if name == "mintaro_before" else JAR
+    mode = "mintaro" if name in MINTARO else name
+    edge_port, backend_port = PORTS[name]
+    cfg = {"name": name, "mode": mode, "edge_port": edge_port, "procs": [], "sink": None, "stats_url": None}
     env = {}
     service_extra = []
     if mode == "mintaro":
-        db = os.path.join(tmp, "mintaro-%d.db" % time.time_ns())
-        sink = start_java(["collector", "--port", str(COLLECTOR), "--relay-port", str(COLLECTOR_RELAY),
-                           "--stats-port", str(COLLECTOR_STATS), "--db", db, "--api-key", API_KEY],
-                          jvm, logfile=os.path.join(tmp, "collector.log"))
+        api, relay, stats = COLLECTORS[name]
+        cfg["collector_port"] = api
+        db = os.path.join(tmp, "%s-%d.db" % (name, time.time_ns()))
+        sink = start_java(["collector", "--port", str(api), "--relay-port", str(relay), "--stats-port", str(stats),
+                           "--db", db, "--api-key", API_KEY],
+                          jvm, logfile=os.path.join(tmp, "collector-%s.log" % name), jar=jar)
         cfg["procs"].append(sink)
-        wait_port(COLLECTOR_STATS, sink)
-        cfg["sink"], cfg["stats_url"] = sink, "http://127.0.0.1:%d" % COLLECTOR_STATS
-        env = {"MINTARO_COLLECTOR": "http://127.0.0.1:%d" % COLLECTOR_RELAY, "MINTARO_API_KEY": API_KEY}
+        wait_port(stats, sink)
+        cfg["sink"], cfg["stats_url"] = sink, "http://127.0.0.1:%d" % stats
+        env = {"MINTARO_COLLECTOR": "http://127.0.0.1:%d" % relay, "MINTARO_API_KEY": API_KEY}
     elif mode == "otel":
         sink = start_java(["receiver", "--port", str(RECEIVER), "--relay-port", str(RECEIVER_RELAY)],
                           jvm, logfile=os.path.join(tmp, "receiver.log"))
@@ -75,11 +81,11 @@ def start_config(mode, args, tmp):
                          "--otel-queue", str(args.otel_queue), "--otel-batch", str(args.otel_batch)]
     backend = start_java(["service", "--role", "backend", "--mode", mode, "--port", str(backend_port)] + service_extra,
                          jvm, env=dict(env, MINTARO_SERVICE="backend"),
-                         logfile=os.path.join(tmp, "backend-%s.log" % mode))
+                         logfile=os.path.join(tmp, "backend-%s.log" % name), jar=jar)
     cfg["procs"].append(backend)
     edge = start_java(["service", "--role", "edge", "--mode", mode, "--port", str(edge_port),
                        "--backend", "http://127.0.0.1:%d/price" % backend_port] + service_extra,
-                      jvm, env=dict(env, MINTARO_SERVICE="edge"), logfile=os.path.join(tmp, "edge-%s.log" % mode))
+                      jvm, env=dict(env, MINTARO_SERVICE="edge"), logfile=os.path.join(tmp, "edge-%s.log" % name), jar=jar)
     cfg["procs"].append(edge)
     wait_port(backend_port, backend)
     wait_port(edge_port, edge)
@@ -94,7 +100,7 @@ def measure(cfg, args):
         wrk(cfg, args, args.preroll, think=True)  # fresh connections and pool threads, for every configuration alike
     if cfg["stats_url"]:
         http_json(cfg["stats_url"] + "/reset", "POST")
-    traces_before = stored_traces() if mode == "mintaro" else None
+    traces_before = stored_traces(cfg["collector_port"]) if mode == "mintaro" else None
     jmh_during = jmh_running()
     pids = [p.pid for p in cfg["services"]]
     c0 = sum(cpu_ticks(p) for p in pids)
@@ -108,6 +114,7 @@ def measure(cfg, args):
     s1 = cpu_ticks(sink.pid) if sink else 0
     r = parse_wrk(out)
     r["mode"] = mode
+    r["config"] = cfg["name"]
     r["wrk_output"] = out
     r["wall_s"] = t1 - t0
     r["service_cpu_s"] = (c1 - c0) / CLK_TCK
@@ -124,20 +131,20 @@ def measure(cfg, args):
         r["bytes_on_wire"] = 0
         r["bytes_per_1000_requests"] = 0.0
     if mode == "mintaro":
-        r["stored_error_traces"] = stored_traces() - traces_before
+        r["stored_error_traces"] = stored_traces(cfg["collector_port"]) - traces_before
         r["error_responses"] = r["non2xx"]
     if mode == "otel":
         r["spans_expected"] = 3 * r["requests"]
         r["logs_expected"] = 5 * r["requests"]
     log("%s: %.0f req/s, p50 %.2f ms, p99 %.2f ms, %.1f us service CPU/req, %.1f us sink CPU/req, %.0f B/1000 req"
-        % (mode, r["rps"], r["p50_ms"], r["p99_ms"], r["service_cpu_us_per_request"], r["sink_cpu_us_per_request"],
+        % (cfg["name"], r["rps"], r["p50_ms"], r["p99_ms"], r["service_cpu_us_per_request"], r["sink_cpu_us_per_request"],
            r["bytes_per_1000_requests"]))
     return r
 
 
-def stored_traces():
+def stored_traces(collector_port):
     try:
-        return http_json("http://127.0.0.1:%d/api/traces?pageSize=1" % COLLECTOR,
+        return http_json("http://127.0.0.1:%d/api/traces?pageSize=1" % collector_port,
                          headers={"Authorization": "Bearer " + API_KEY}).get("total", -1)
     except Exception as e:  # noqa
         log("could not read stored traces: %s" % e)
@@ -176,12 +183,17 @@ def main():
     ap.add_argument("--no-wait", action="store_true", help="do not wait for benchmarks.jar")
     ap.add_argument("--build", action="store_true", help="rebuild the jar first")
     ap.add_argument("--configs", default=",".join(CONFIGS))
+    ap.add_argument("--baseline-rev", help="also run Mintaro built from this git revision (mintaro_before), to "
+                                           "measure a change in the same rounds as the change itself")
     args = ap.parse_args()
     if not shutil.which("wrk"):
         sys.exit("wrk is not installed")
     build(args.build)
     configs = args.configs.split(",")
     tmp = tempfile.mkdtemp(prefix="mintaro-load-")
+    if args.baseline_rev:
+        args.baseline_jar = build_at(args.baseline_rev, tmp)
+        configs.append("mintaro_before")
     args.think_script = None
     if args.think_ms > 0:
         args.think_script = os.path.join(tmp, "think.lua")
@@ -196,7 +208,7 @@ def main():
         for cfg in started:
             if not args.no_wait:
                 quiet_at_start = wait_for_quiet_machine(args.max_jmh_wait) and quiet_at_start
-            log("%s: warm-up %d s" % (cfg["mode"], args.warmup))
+            log("%s: warm-up %d s" % (cfg["name"], args.warmup))
             wrk(cfg, args, args.warmup)
             time.sleep(args.settle)
         for rnd in range(args.rounds):
@@ -206,10 +218,10 @@ def main():
             for cfg in order:
                 if not args.no_wait:
                     quiet_at_start = wait_for_quiet_machine(args.max_jmh_wait) and quiet_at_start
-                log("round %d/%d: %s, %d s" % (rnd + 1, args.rounds, cfg["mode"], args.duration))
+                log("round %d/%d: %s, %d s" % (rnd + 1, args.rounds, cfg["name"], args.duration))
                 r = measure(cfg, args)
                 r["round"] = rnd + 1
-                runs[cfg["mode"]].append(r)
+                runs[cfg["name"]].append(r)
     finally:
         for cfg in reversed(started):
             stop(list(reversed(cfg["procs"])))
@@ -228,13 +240,13 @@ def main():
         if mode == "otel":
             summary[mode]["spans_delivered_fraction"] = median([r["sink_stats"]["spans"] / r["spans_expected"] for r in rs])
             summary[mode]["logs_delivered_fraction"] = median([r["sink_stats"]["logRecords"] / r["logs_expected"] for r in rs])
-        if mode == "mintaro":
+        if mode in MINTARO:
             summary[mode]["stored_error_traces"] = [r["stored_error_traces"] for r in rs]
             summary[mode]["error_responses"] = [r["error_responses"] for r in rs]
     # Losses are paired: each round's configuration against the uninstrumented run of the same round.
     per_round = {}
     if "none" in runs:
-        for m in ("mintaro", "otel"):
+        for m in ("mintaro", "otel", "mintaro_before"):
             if m in runs:
                 per_round[m] = [1 - r["rps"] / b["rps"] for r, b in zip(runs[m], runs["none"])]
     ratios = {}
@@ -245,12 +257,18 @@ def main():
     if "mintaro" in per_round and "otel" in per_round:
         ol = ratios["otel_throughput_loss"]
         ratios["mintaro_loss_over_otel_loss"] = ratios["mintaro_throughput_loss"] / ol if ol > 0 else None
+    if "mintaro" in runs and "mintaro_before" in runs:
+        # the change itself, paired per round: this build's throughput over the baseline build's
+        gain = [r["rps"] / b["rps"] for r, b in zip(runs["mintaro"], runs["mintaro_before"])]
+        ratios["mintaro_rps_over_mintaro_before_rps"] = median(gain)
+        ratios["mintaro_rps_over_mintaro_before_rps_min"] = min(gain)
+        ratios["mintaro_rps_over_mintaro_before_rps_max"] = max(gain)
     if "mintaro" in summary and "otel" in summary and summary["otel"]["bytes_per_1000_requests"] > 0:
         ratios["mintaro_bytes_over_otel_bytes"] = (summary["mintaro"]["bytes_per_1000_requests"]
                                                    / summary["otel"]["bytes_per_1000_requests"])
     # CPU per request of the services plus their sink, paired per round; the measure that counts
     # when --think-ms holds every configuration at about the same rate.
-    for m in ("mintaro", "otel"):
+    for m in ("mintaro", "otel", "mintaro_before"):
         if m in runs and "none" in runs:
             extra = [(r["service_cpu_us_per_request"] + r["sink_cpu_us_per_request"]) / b["service_cpu_us_per_request"] - 1
                      for r, b in zip(runs[m], runs["none"])]
@@ -278,6 +296,7 @@ def main():
                     "java": subprocess.run(["java", "-version"], capture_output=True, text=True).stderr.splitlines()[0]},
         "machine_otherwise_idle": not jmh_any,
         "build": build_info(),
+        "baseline_rev": args.baseline_rev,
         "settings": {"wrk": "wrk -t%d -c%d -d%ds --latency" % (args.threads, args.connections, args.duration),
                      "design": "all configurations up at once; rounds measure each back to back, order rotated",
                      "warmup_s": args.warmup, "preroll_s": args.preroll, "settle_s": args.settle,

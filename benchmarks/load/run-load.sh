@@ -14,9 +14,13 @@
 # configuration gets traffic; the others sit idle.
 # With --think-ms N every wrk connection pauses N ms before each measured request, so all
 # configurations run at about the same rate below saturation; compare their CPU per request then.
+# With --baseline-rev REV a fourth configuration, mintaro_before, runs Mintaro built from git
+# revision REV (its own collector too), so a change is measured in the same rounds as its baseline:
+#   benchmarks/load/run-load.sh --configs none,mintaro --baseline-rev 90d8e67
 # Waits (polling every 30 s) while another JMH run (benchmarks.jar) is using the machine.
 # Writes benchmarks/results/load-<timestamp>.json and prints the table and ratios.
-# Uses loopback ports 17070-17072, 17080-17081, 18080-18081, 18180-18181, 18280-18281.
+# Uses loopback ports 17070-17072, 17080-17081, 17090-17092, 18080-18081, 18180-18181, 18280-18281,
+# 18380-18381.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 exec python3 benchmarks/load/load.py "$@"
