@@ -15,11 +15,13 @@ from common import (CLK_TCK, build_info, JAR, ROOT, build, build_at, cpu_ticks, 
                     start_java, stop, wait_for_quiet_machine, wait_port, write_result)
 
 # Every configuration runs at once on its own ports; only the one being measured gets traffic.
-# mintaro_before is Mintaro built from another revision (--baseline-rev), with its own collector.
-PORTS = {"none": (18080, 18081), "mintaro": (18180, 18181), "otel": (18280, 18281), "mintaro_before": (18380, 18381)}
+# mintaro_before is Mintaro built from another revision (--baseline-rev), with its own collector;
+# mintaro_local records the same way with no collector at all, to tell recording from collecting.
+PORTS = {"none": (18080, 18081), "mintaro": (18180, 18181), "otel": (18280, 18281), "mintaro_before": (18380, 18381),
+         "mintaro_local": (18480, 18481)}
 COLLECTORS = {"mintaro": (17070, 17071, 17072), "mintaro_before": (17090, 17091, 17092)}  # API, relay, stats
 RECEIVER, RECEIVER_RELAY = 17080, 17081
-MINTARO = ("mintaro", "mintaro_before")
+MINTARO = ("mintaro", "mintaro_before", "mintaro_local")
 API_KEY = "loadtest-key-0001"
 CONFIGS = ["none", "mintaro", "otel"]
 
@@ -60,7 +62,7 @@ def start_config(name, args, tmp):
     cfg = {"name": name, "mode": mode, "edge_port": edge_port, "procs": [], "sink": None, "stats_url": None}
     env = {}
     service_extra = []
-    if mode == "mintaro":
+    if name in COLLECTORS:
         api, relay, stats = COLLECTORS[name]
         cfg["collector_port"] = api
         db = os.path.join(tmp, "%s-%d.db" % (name, time.time_ns()))
@@ -100,7 +102,7 @@ def measure(cfg, args):
         wrk(cfg, args, args.preroll, think=True)  # fresh connections and pool threads, for every configuration alike
     if cfg["stats_url"]:
         http_json(cfg["stats_url"] + "/reset", "POST")
-    traces_before = stored_traces(cfg["collector_port"]) if mode == "mintaro" else None
+    traces_before = stored_traces(cfg["collector_port"]) if "collector_port" in cfg else None
     jmh_during = jmh_running()
     pids = [p.pid for p in cfg["services"]]
     c0 = sum(cpu_ticks(p) for p in pids)
@@ -130,7 +132,7 @@ def measure(cfg, args):
     else:
         r["bytes_on_wire"] = 0
         r["bytes_per_1000_requests"] = 0.0
-    if mode == "mintaro":
+    if "collector_port" in cfg:
         r["stored_error_traces"] = stored_traces(cfg["collector_port"]) - traces_before
         r["error_responses"] = r["non2xx"]
     if mode == "otel":
@@ -240,13 +242,13 @@ def main():
         if mode == "otel":
             summary[mode]["spans_delivered_fraction"] = median([r["sink_stats"]["spans"] / r["spans_expected"] for r in rs])
             summary[mode]["logs_delivered_fraction"] = median([r["sink_stats"]["logRecords"] / r["logs_expected"] for r in rs])
-        if mode in MINTARO:
+        if mode in COLLECTORS:
             summary[mode]["stored_error_traces"] = [r["stored_error_traces"] for r in rs]
             summary[mode]["error_responses"] = [r["error_responses"] for r in rs]
     # Losses are paired: each round's configuration against the uninstrumented run of the same round.
     per_round = {}
     if "none" in runs:
-        for m in ("mintaro", "otel", "mintaro_before"):
+        for m in ("mintaro", "otel") + MINTARO[1:]:
             if m in runs:
                 per_round[m] = [1 - r["rps"] / b["rps"] for r, b in zip(runs[m], runs["none"])]
     ratios = {}
@@ -268,7 +270,7 @@ def main():
                                                    / summary["otel"]["bytes_per_1000_requests"])
     # CPU per request of the services plus their sink, paired per round; the measure that counts
     # when --think-ms holds every configuration at about the same rate.
-    for m in ("mintaro", "otel", "mintaro_before"):
+    for m in ("mintaro", "otel") + MINTARO[1:]:
         if m in runs and "none" in runs:
             extra = [(r["service_cpu_us_per_request"] + r["sink_cpu_us_per_request"]) / b["service_cpu_us_per_request"] - 1
                      for r, b in zip(runs[m], runs["none"])]

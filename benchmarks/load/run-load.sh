@@ -17,10 +17,12 @@
 # With --baseline-rev REV a fourth configuration, mintaro_before, runs Mintaro built from git
 # revision REV (its own collector too), so a change is measured in the same rounds as its baseline:
 #   benchmarks/load/run-load.sh --configs none,mintaro --baseline-rev 90d8e67
+# The configuration mintaro_local (--configs none,mintaro,mintaro_local) records exactly as
+# mintaro does but has no collector, which separates recording from collecting.
 # Waits (polling every 30 s) while another JMH run (benchmarks.jar) is using the machine.
 # Writes benchmarks/results/load-<timestamp>.json and prints the table and ratios.
 # Uses loopback ports 17070-17072, 17080-17081, 17090-17092, 18080-18081, 18180-18181, 18280-18281,
-# 18380-18381.
+# 18380-18381, 18480-18481.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 exec python3 benchmarks/load/load.py "$@"
