@@ -22,6 +22,7 @@ PORTS = {"none": (18080, 18081), "mintaro": (18180, 18181), "otel": (18280, 1828
 COLLECTORS = {"mintaro": (17070, 17071, 17072), "mintaro_before": (17090, 17091, 17092)}  # API, relay, stats
 RECEIVER, RECEIVER_RELAY = 17080, 17081
 MINTARO = ("mintaro", "mintaro_before", "mintaro_local")
+INSTRUMENTED = ("mintaro", "otel", "mintaro_before", "mintaro_local")  # compared with none
 API_KEY = "loadtest-key-0001"
 CONFIGS = ["none", "mintaro", "otel"]
 
@@ -248,7 +249,7 @@ def main():
     # Losses are paired: each round's configuration against the uninstrumented run of the same round.
     per_round = {}
     if "none" in runs:
-        for m in ("mintaro", "otel") + MINTARO[1:]:
+        for m in INSTRUMENTED:
             if m in runs:
                 per_round[m] = [1 - r["rps"] / b["rps"] for r, b in zip(runs[m], runs["none"])]
     ratios = {}
@@ -270,7 +271,7 @@ def main():
                                                    / summary["otel"]["bytes_per_1000_requests"])
     # CPU per request of the services plus their sink, paired per round; the measure that counts
     # when --think-ms holds every configuration at about the same rate.
-    for m in ("mintaro", "otel") + MINTARO[1:]:
+    for m in INSTRUMENTED:
         if m in runs and "none" in runs:
             extra = [(r["service_cpu_us_per_request"] + r["sink_cpu_us_per_request"]) / b["service_cpu_us_per_request"] - 1
                      for r, b in zip(runs[m], runs["none"])]

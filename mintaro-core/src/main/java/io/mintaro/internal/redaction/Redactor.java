@@ -28,13 +28,15 @@ public final class Redactor {
   /** Sensitive header names by length, as configured; most names are rejected by length alone. */
   private final String[][] headersByLength;
   private final String[] fields;
-  /** Bit {@code hi << 8 | lo} is set when the bytes hi, lo (either ASCII case) start a field name. */
+  /**
+   * The pairs (either ASCII case) that start a field name. Both pair tables are indexed by the two
+   * bytes read as one little-endian 16-bit value ({@link #pairAt}), one load per look.
+   */
   private final long[] starts = new long[1024];
   /**
    * The pairs (either ASCII case) at offsets 0..step-1 of the names of two bytes or more. Such a
    * name is at least step + 1 bytes long, so one of those pairs starts at a multiple of step in
-   * the body: the body is looked at every step bytes, not at every byte. Indexed by the pair read
-   * as one little-endian 16-bit value ({@code lo << 8 | hi}), one load per look.
+   * the body: the body is looked at every step bytes, not at every byte.
    */
   private final long[] inner = new long[1024];
   private final int step;
@@ -73,7 +75,7 @@ public final class Redactor {
     for (List<byte[]> names : prefixed.values()) {
       for (byte[] f : names) {
         for (int d = 0; d < step; d++) {
-          setPairs(inner, f[d + 1], f[d]);
+          setPairs(inner, f[d], f[d + 1]);
         }
       }
     }
@@ -111,18 +113,22 @@ public final class Redactor {
     return c >= 'a' && c <= 'z' ? new int[] {c, c - 32} : new int[] {c};
   }
 
-  /** Sets the pair {@code hi << 8 | lo} in all its ASCII case variants. */
-  private static void setPairs(long[] bits, byte high, byte low) {
-    for (int hi : cases(high)) {
-      for (int lo : cases(low)) {
-        int pair = hi << 8 | lo;
+  /** Sets the pair of bytes {@code first, second} in all its ASCII case variants. */
+  private static void setPairs(long[] bits, byte first, byte second) {
+    for (int a : cases(first)) {
+      for (int b : cases(second)) {
+        int pair = b << 8 | a; // as pairAt reads it
         bits[pair >>> 6] |= 1L << pair;
       }
     }
   }
 
-  private static boolean has(long[] bits, byte hi, byte lo) {
-    int pair = (hi & 0xFF) << 8 | (lo & 0xFF);
+  /** The bytes at {@code i} and {@code i + 1} as one little-endian 16-bit value: one load. */
+  private static int pairAt(byte[] b, int i) {
+    return (char) (short) PAIR.get(b, i);
+  }
+
+  private static boolean has(long[] bits, int pair) {
     return (bits[pair >>> 6] & (1L << pair)) != 0;
   }
 
@@ -242,11 +248,10 @@ public final class Redactor {
     }
     long[] inner = this.inner;
     for (int k = 0; k < length - 1; k += step) {
-      int pair = (char) (short) PAIR.get(b, k); // b[k + 1] << 8 | b[k]
-      if ((inner[pair >>> 6] & (1L << pair)) != 0) {
+      if (has(inner, pairAt(b, k))) {
         // a name that holds this pair starts at most step - 1 bytes earlier
         for (int i = Math.max(0, k - step + 1); i <= k; i++) {
-          if (has(starts, b[i], b[i + 1]) && matchAt(b, length, i)) {
+          if (has(starts, pairAt(b, i)) && matchAt(b, length, i)) {
             return true;
           }
         }
