@@ -2,6 +2,7 @@ package io.mintaro;
 
 import io.mintaro.internal.ContextExecutors;
 import io.mintaro.internal.Core;
+import io.mintaro.internal.GlobalSdk;
 import io.mintaro.internal.context.ContextStorage;
 import io.mintaro.internal.context.TraceContext;
 import java.util.concurrent.Callable;
@@ -15,30 +16,20 @@ import java.util.concurrent.ExecutorService;
  * {@link #install} was called before.
  */
 public final class Mintaro {
-  private static final Object LOCK = new Object();
-  private static volatile MintaroSdk global;
-
   private Mintaro() {}
 
   /** The global SDK; built from environment variables and system properties on first use. */
   public static MintaroSdk sdk() {
-    MintaroSdk sdk = global;
-    if (sdk != null) {
-      return sdk;
-    }
-    synchronized (LOCK) {
-      if (global == null) {
-        MintaroSdk built;
-        try {
-          built = MintaroSdk.fromEnvironment();
-        } catch (IllegalArgumentException e) {
-          System.getLogger("io.mintaro").log(System.Logger.Level.WARNING,
-              "Mintaro configuration is invalid, recording locally only: " + e.getMessage());
-          built = MintaroSdk.builder().build();
-        }
-        global = built;
-      }
-      return global;
+    return GlobalSdk.get(Mintaro::fromEnvironmentOrLocal);
+  }
+
+  private static MintaroSdk fromEnvironmentOrLocal() {
+    try {
+      return MintaroSdk.fromEnvironment();
+    } catch (IllegalArgumentException e) {
+      System.getLogger("io.mintaro").log(System.Logger.Level.WARNING,
+          "Mintaro configuration is invalid, recording locally only: " + e.getMessage());
+      return MintaroSdk.builder().build();
     }
   }
 
@@ -48,12 +39,7 @@ public final class Mintaro {
    * @throws IllegalStateException when a global SDK is already in use
    */
   public static void install(MintaroSdk sdk) {
-    synchronized (LOCK) {
-      if (global != null && global != sdk) {
-        throw new IllegalStateException("a global MintaroSdk is already installed");
-      }
-      global = sdk;
-    }
+    GlobalSdk.install(sdk);
   }
 
   /** The current trace id (32 lowercase hex digits), or null outside a trace. */
@@ -64,9 +50,19 @@ public final class Mintaro {
 
   /** Starts a span, current until closed: a child of the current span, or a new trace's root. */
   public static Span startSpan(String name) {
+    return startSpan(name, Span.Kind.INTERNAL);
+  }
+
+  /**
+   * Starts a span of the given kind, current until closed: a child of the current span, or a new
+   * trace's root. Integrations that call out of the process (a database, a queue) use
+   * {@link Span.Kind#CLIENT}.
+   */
+  public static Span startSpan(String name, Span.Kind kind) {
     TraceContext parent = ContextStorage.current();
     Core core = parent != null ? Core.ownerOf(parent) : Core.of(sdk());
-    return core.startSpan(name, Core.KIND_INTERNAL, parent, 0, null, true);
+    byte k = kind == Span.Kind.CLIENT ? Core.KIND_CLIENT : kind == Span.Kind.SERVER ? Core.KIND_SERVER : Core.KIND_INTERNAL;
+    return core.startSpan(name, k, parent, 0, null, true);
   }
 
   /** Runs {@code work} in a span; an exception that escapes marks the span failed and is rethrown. */

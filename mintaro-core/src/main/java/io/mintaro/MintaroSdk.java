@@ -59,10 +59,18 @@ public final class MintaroSdk implements AutoCloseable {
     return core.stats();
   }
 
-  /** Stops the agent; recording continues locally. Never throws. */
+  /** Stops the agent at once; recording continues locally. Never throws. */
   @Override
   public void close() {
     core.close();
+  }
+
+  /**
+   * Stops the agent after it has sent the triggers still queued and the traces they name,
+   * waiting at most {@code flushTimeout}: for an application's orderly shutdown. Never throws.
+   */
+  public void close(Duration flushTimeout) {
+    core.close(flushTimeout == null || flushTimeout.isNegative() ? 0 : flushTimeout.toMillis());
   }
 
   /** Configures a {@link MintaroSdk}. */

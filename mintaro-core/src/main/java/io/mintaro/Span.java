@@ -21,6 +21,16 @@ package io.mintaro;
  */
 public interface Span extends AutoCloseable {
 
+  /** What a span stands for, as in OpenTelemetry: work inside the process, or one side of a call. */
+  enum Kind {
+    /** Work inside the process. */
+    INTERNAL,
+    /** Handling a request from another process. */
+    SERVER,
+    /** A call to another process or a database, waited for by this one. */
+    CLIENT
+  }
+
   /** The trace id: 32 lowercase hex digits. */
   String traceId();
 

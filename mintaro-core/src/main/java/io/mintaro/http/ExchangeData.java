@@ -23,6 +23,8 @@ final class ExchangeData {
   private String responseContentType;
   int status;
   Throwable error;
+  /** The last exception handled inside the exchange, by the application or its framework. */
+  Throwable handledError;
 
   ExchangeData(Core core, RecordingSpan span, String method, String url) {
     this.core = core;
@@ -66,7 +68,11 @@ final class ExchangeData {
   /** A 5xx answer without an exception still fails the span, named by what was asked. */
   void failSpanOnServerError(String what) {
     if (status >= 500 && error == null) {
-      span.failWith("HTTP " + status, method + " " + what);
+      if (handledError != null) {
+        span.fail(handledError);
+      } else {
+        span.failWith("HTTP " + status, method + " " + what);
+      }
     }
   }
 

@@ -47,6 +47,18 @@ public abstract sealed class HttpExchange implements AutoCloseable permits Serve
     data.span.fail(error);
   }
 
+  /**
+   * Records an exception that the application or its framework handled while serving or making
+   * this call (an MVC exception handler that turned it into an error page, for example): it is
+   * kept on the exchange's span, and the span's status follows the response's status.
+   */
+  public final void recordError(Throwable error) {
+    if (error != null) {
+      data.handledError = error;
+      data.span.recordError(error);
+    }
+  }
+
   /** Writes the exchange and ends its span. */
   @Override
   public abstract void close();

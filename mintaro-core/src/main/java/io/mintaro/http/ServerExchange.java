@@ -124,7 +124,8 @@ public final class ServerExchange extends HttpExchange {
       if (data.error != null && core.triggerOnException()) {
         core.trigger(ctx, "error", "exception " + data.error.getClass().getName() + " in " + what);
       } else if (data.status >= 500 && core.triggerOnServerError()) {
-        core.trigger(ctx, "error", "HTTP " + data.status + " from " + what);
+        core.trigger(ctx, "error", "HTTP " + data.status + " from " + what
+            + (data.handledError == null ? "" : " (" + data.handledError.getClass().getName() + ")"));
       }
       long threshold = core.slowThresholdMicros(data.method, path);
       long duration = span.durationMicros();

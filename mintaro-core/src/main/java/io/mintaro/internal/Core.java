@@ -47,6 +47,7 @@ public final class Core {
   private final TriggerGate gate;
   private final SlowPolicy slowPolicy;
   private final Agent agent;
+  private volatile TriggerListener triggerListener;
 
   public Core(Settings settings) {
     this.settings = settings;
@@ -160,6 +161,14 @@ public final class Core {
     if (ctx == null || !gate.admit(ctx.traceHi, ctx.traceLo)) {
       return;
     }
+    TriggerListener listener = triggerListener;
+    if (listener != null) {
+      try {
+        listener.triggered(ctx.traceIdHex(), kind, reason);
+      } catch (RuntimeException e) {
+        // a listener's failure is not the application's
+      }
+    }
     if (agent != null) {
       agent.trigger(ctx.traceHi, ctx.traceLo, kind, reason);
     }
@@ -204,6 +213,21 @@ public final class Core {
     if (agent != null) {
       agent.close();
     }
+  }
+
+  public void close(long flushTimeoutMillis) {
+    if (agent != null) {
+      agent.close(flushTimeoutMillis);
+    }
+  }
+
+  /** Sees every trigger this SDK admits, before it is reported; for test mode. Never throws. */
+  public interface TriggerListener {
+    void triggered(String traceId, String kind, String reason);
+  }
+
+  public void triggerListener(TriggerListener listener) {
+    this.triggerListener = listener;
   }
 
   static String abbreviate(String s, int max) {

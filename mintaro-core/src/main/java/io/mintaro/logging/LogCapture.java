@@ -10,14 +10,30 @@ import io.mintaro.internal.recorder.ErrorInfo;
 /**
  * The entry point for logging integrations (Logback, Log4j2, java.util.logging): records one log
  * line into the flight recorder of the current trace. Lines outside any trace are not kept,
- * since no trace could ever ship them. Never throws.
+ * since no trace could ever ship them. An ERROR line triggers collection of its trace (unless the
+ * SDK says not). Never throws.
+ *
+ * <p>A library that records a line on another thread than the one that logged it (asynchronous
+ * loggers) takes {@link #currentContext()} where the line is logged and passes it to
+ * {@link #record(Object, System.Logger.Level, String, String, long, CharSequence, Throwable)}.
  */
 public final class LogCapture {
+  private static final int MAX_REASON = 200;
+
   private LogCapture() {}
 
   /** True when the calling thread is inside a trace, so the line will be kept. */
   public static boolean inTrace() {
     return ContextStorage.current() != null;
+  }
+
+  /**
+   * The calling thread's place in its trace, as an opaque handle, or null outside a trace. Taking
+   * it allocates nothing (it is the context itself, which never changes); it stays valid after
+   * its span ends, so a line logged inside the span is recorded into it however late it arrives.
+   */
+  public static Object currentContext() {
+    return ContextStorage.current();
   }
 
   /**
@@ -32,11 +48,7 @@ public final class LogCapture {
     }
     try {
       ErrorInfo error = errorType == null ? null : new ErrorInfo(errorType, errorMessage, stackTrace);
-      // The monotonic clock orders lines against spans to the microsecond; the event's own
-      // millisecond stamp is kept only when the line was logged long before it got here.
-      long now = Clock.nowMicros();
-      long time = Math.abs(now - epochMillis * 1000) < 1_000_000 ? now : epochMillis * 1000;
-      Core.ownerOf(ctx).log(ctx, LogLevels.of(level), logger, thread, time, message, error);
+      write(ctx, level, logger, thread, epochMillis, message, error);
     } catch (RuntimeException e) {
       // never into the application
     }
@@ -45,8 +57,52 @@ public final class LogCapture {
   /** Records a line with a {@link Throwable}, for libraries that keep the original. */
   public static void record(System.Logger.Level level, String logger, String thread, long epochMillis,
       String message, Throwable error) {
-    ErrorInfo info = ErrorInfo.of(error);
-    record(level, logger, thread, epochMillis, message, info == null ? null : info.type,
-        info == null ? null : info.message, info == null ? null : info.stack);
+    record(ContextStorage.current(), level, logger, thread, epochMillis, message, error);
+  }
+
+  /**
+   * Records a line into the trace of {@code context}, a handle from {@link #currentContext()};
+   * nothing when it is null (the line was logged outside any trace).
+   *
+   * @param message read before this returns and not kept, so it may be a buffer the caller
+   *     reuses for the next line (a {@code StringBuilder} is encoded without becoming a String)
+   * @param error may be null
+   */
+  public static void record(Object context, System.Logger.Level level, String logger, String thread,
+      long epochMillis, CharSequence message, Throwable error) {
+    if (!(context instanceof TraceContext)) {
+      return;
+    }
+    try {
+      write((TraceContext) context, level, logger, thread, epochMillis, message, ErrorInfo.of(error));
+    } catch (RuntimeException e) {
+      // never into the application
+    }
+  }
+
+  private static void write(TraceContext ctx, System.Logger.Level level, String logger, String thread,
+      long epochMillis, CharSequence message, ErrorInfo error) {
+    // The recorder reads the message char by char; any CharSequence but the JDK's own builders is
+    // read once here, so no application code runs while a record is being encoded.
+    if (message != null && !(message instanceof String) && !(message instanceof StringBuilder)) {
+      message = message.toString();
+    }
+    // The monotonic clock orders lines against spans to the microsecond; the event's own
+    // millisecond stamp is kept only when the line was logged long before it got here.
+    long now = Clock.nowMicros();
+    long time = Math.abs(now - epochMillis * 1000) < 1_000_000 ? now : epochMillis * 1000;
+    byte lvl = LogLevels.of(level);
+    Core core = Core.ownerOf(ctx);
+    core.writer().log(ctx.traceHi, ctx.traceLo, ctx.spanId, time, lvl, logger, thread, message, error);
+    if (lvl == LogLevels.ERROR && core.settings().triggerOnErrorLog) {
+      core.trigger(ctx, "error", "ERROR log: " + abbreviate(message));
+    }
+  }
+
+  private static String abbreviate(CharSequence s) {
+    if (s == null) {
+      return "";
+    }
+    return s.length() <= MAX_REASON ? s.toString() : s.subSequence(0, MAX_REASON) + "…";
   }
 }

@@ -61,6 +61,8 @@ public final class Agent {
   private final Map<String, Watch> watches = new HashMap<>(); // sender thread only
   private volatile boolean running = true;
   private volatile boolean registered;
+  /** True while the sender has taken triggers off the queue and not yet had them acknowledged. */
+  private volatile boolean sending;
   private volatile long pollTimeoutMs = 20_000;
   private volatile long lateWindowMs = 30_000;
   private final Thread poller;
@@ -106,6 +108,23 @@ public final class Agent {
   public void start() {
     poller.start();
     sender.start();
+  }
+
+  /**
+   * Sends what is pending (triggers and the traces they name), waiting at most
+   * {@code flushTimeoutMillis}, then closes. Called by the application's shutdown.
+   */
+  public void close(long flushTimeoutMillis) {
+    long deadline = System.nanoTime() + flushTimeoutMillis * 1_000_000L;
+    LockSupport.unpark(sender);
+    try {
+      while ((queuedTriggers.get() > 0 || sending) && running && System.nanoTime() - deadline < 0) {
+        Thread.sleep(5);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    close();
   }
 
   public void close() {
@@ -249,7 +268,12 @@ public final class Agent {
         if (authoritiesChanged) {
           register();
         }
-        sendOnce();
+        sending = true;
+        try {
+          sendOnce();
+        } finally {
+          sending = false;
+        }
       } catch (InterruptedException e) {
         return;
       } catch (Throwable e) {

@@ -29,8 +29,12 @@ final class Bytes {
     return (int) INT.get(b, off);
   }
 
-  /** Bytes needed for {@code s} in UTF-8, cut at a character boundary at {@code max}. */
-  static int utf8Length(String s, int max) {
+  /**
+   * Bytes needed for {@code s} in UTF-8, cut at a character boundary at {@code max}. Strings and
+   * the StringBuilders of logging libraries share this loop: where the caller's type is known the
+   * JIT binds {@code charAt} directly, elsewhere its profile sees at most those two types.
+   */
+  static int utf8Length(CharSequence s, int max) {
     if (s == null) {
       return 0;
     }
@@ -68,7 +72,7 @@ final class Bytes {
   }
 
   /** Writes exactly {@code byteLength} bytes (as computed by {@link #utf8Length}) of {@code s}. */
-  static int putUtf8(byte[] b, int off, String s, int byteLength) {
+  static int putUtf8(byte[] b, int off, CharSequence s, int byteLength) {
     int end = off + byteLength;
     int i = 0;
     for (char c; off < end && (c = s.charAt(i)) < 0x80; i++) { // ASCII: a byte per char

@@ -3,7 +3,10 @@ package io.mintaro.internal.recorder;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -225,7 +228,34 @@ public final class FlightRecorder {
    */
   public List<byte[]> read(long traceHi, long traceLo, long stopAt) {
     List<byte[]> out = new ArrayList<>();
-    long link = (long) INDEX.getVolatile(index, slotOf(traceLo));
+    walk((long) INDEX.getVolatile(index, slotOf(traceLo)), stopAt, copy -> {
+      if (Bytes.getLong(copy, OFF_TRACE_HI) == traceHi && Bytes.getLong(copy, OFF_TRACE_LO) == traceLo) {
+        out.add(copy);
+      }
+    });
+    return out;
+  }
+
+  /**
+   * The ids of every trace that still has records in the ring, each as {@code {hi, lo}}, the
+   * most recently written chain first. Walks the whole index: for test mode and local tools,
+   * never for the agent's per-trace work.
+   */
+  public List<long[]> traceIds() {
+    Set<List<Long>> seen = new LinkedHashSet<>();
+    for (int slot = 0; slot < index.length; slot++) {
+      walk((long) INDEX.getVolatile(index, slot), 0, copy ->
+          seen.add(List.of(Bytes.getLong(copy, OFF_TRACE_HI), Bytes.getLong(copy, OFF_TRACE_LO))));
+    }
+    List<long[]> out = new ArrayList<>(seen.size());
+    for (List<Long> id : seen) {
+      out.add(new long[] {id.get(0), id.get(1)});
+    }
+    return out;
+  }
+
+  /** Hands each intact record of a slot chain to {@code visitor}, newest first, until stopAt. */
+  private void walk(long link, long stopAt, Consumer<byte[]> visitor) {
     int guard = capacity / HEADER_SIZE + 1;
     while (link != 0 && link != stopAt && guard-- > 0) {
       long position = link - 1;
@@ -249,11 +279,8 @@ public final class FlightRecorder {
       if (position + capacity < written() || !intact(copy, position)) {
         break; // lapped or scribbled over while we were reading: the copy and the link may be torn
       }
-      if (Bytes.getLong(copy, OFF_TRACE_HI) == traceHi && Bytes.getLong(copy, OFF_TRACE_LO) == traceLo) {
-        out.add(copy);
-      }
+      visitor.accept(copy);
       link = Bytes.getLong(copy, OFF_PREV);
     }
-    return out;
   }
 }

@@ -113,9 +113,10 @@ final class RecordBuffer {
   /**
    * A string as its UTF-8 byte length and bytes, cut at a character boundary to at most {@code max}
    * bytes; null as length -1. ASCII, nearly every name, header and message, is measured and copied
-   * in one pass.
+   * in one pass. A CharSequence (a logging library's reused StringBuilder) is read the same way,
+   * so a message formatted into a buffer never becomes a String.
    */
-  void putString(String s, int max) {
+  void putString(CharSequence s, int max) {
     if (s == null) {
       putInt(-1);
       return;

@@ -58,8 +58,9 @@ public final class RecordWriter {
     recorder.append(r, lo);
   }
 
+  /** @param message read before this returns, so it may be a buffer the caller reuses */
   public void log(long hi, long lo, long spanId, long timeUs, byte level, String logger, String thread,
-      String message, ErrorInfo error) {
+      CharSequence message, ErrorInfo error) {
     RecordBuffer r = RecordBuffer.begin(RecordType.LOG, hi, lo, spanId, timeUs);
     r.putByte(level);
     r.putString(logger, MAX_NAME);
