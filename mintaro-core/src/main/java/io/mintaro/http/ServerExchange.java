@@ -34,6 +34,15 @@ public final class ServerExchange extends HttpExchange {
   private final Thread thread;
   private final TraceContext previous;
   private boolean closed;
+  /** Set when the request went asynchronous: the starting thread is no longer the request's. */
+  private volatile boolean detached;
+
+  /** A span made current by {@link #attach()}, until closed. */
+  public interface Scope extends AutoCloseable {
+    /** Restores what was current before; never throws. */
+    @Override
+    void close();
+  }
 
   private ServerExchange(ExchangeData data, String path, Thread thread, TraceContext previous) {
     super(data);
@@ -96,6 +105,27 @@ public final class ServerExchange extends HttpExchange {
     }
   }
 
+  /**
+   * The request goes on asynchronously (a servlet's {@code startAsync}): gives the calling thread
+   * back what was current before, and leaves the exchange open until {@link #close()}, which may
+   * then be called from any thread.
+   */
+  public void detach() {
+    detached = true;
+    if (Thread.currentThread() == thread && ContextStorage.current() != previous) {
+      ContextStorage.swap(previous);
+    }
+  }
+
+  /**
+   * Makes this request's server span current on the calling thread until the scope is closed:
+   * for work the request resumes on another thread, such as an async dispatch.
+   */
+  public Scope attach() {
+    TraceContext before = ContextStorage.swap(data.span.context());
+    return () -> ContextStorage.swap(before);
+  }
+
   /** Writes the exchange, ends the server span, fires triggers and restores the thread's context. */
   @Override
   public void close() {
@@ -115,7 +145,7 @@ public final class ServerExchange extends HttpExchange {
       // the host application must never see our failures
     }
     span.close();
-    if (Thread.currentThread() == thread && ContextStorage.current() != previous) {
+    if (!detached && Thread.currentThread() == thread && ContextStorage.current() != previous) {
       // A span the handler left open must not keep this request's trace current on the thread.
       ContextStorage.swap(previous);
     }

@@ -1,8 +1,10 @@
 package io.mintaro.servlet;
 
 import io.mintaro.http.BodyCapture;
+import jakarta.servlet.AsyncContext;
 import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletInputStream;
+import jakarta.servlet.ServletResponse;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletRequestWrapper;
 import java.io.BufferedReader;
@@ -16,10 +18,22 @@ final class CapturingRequest extends HttpServletRequestWrapper {
   private final BodyCapture capture;
   private ServletInputStream stream;
   private BufferedReader reader;
+  private ServletResponse capturingResponse;
 
   CapturingRequest(HttpServletRequest request, BodyCapture capture) {
     super(request);
     this.capture = capture;
+  }
+
+  /** The response wrapper that async work must write through, so its bytes are captured too. */
+  void pairWith(ServletResponse response) {
+    this.capturingResponse = response;
+  }
+
+  @Override
+  public AsyncContext startAsync() {
+    // The no-argument form would hand async work the container's unwrapped response.
+    return capturingResponse == null ? super.startAsync() : super.startAsync(this, capturingResponse);
   }
 
   @Override

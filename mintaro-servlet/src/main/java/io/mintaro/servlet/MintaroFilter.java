@@ -3,6 +3,9 @@ package io.mintaro.servlet;
 import io.mintaro.Mintaro;
 import io.mintaro.MintaroSdk;
 import io.mintaro.http.ServerExchange;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.DispatcherType;
 import jakarta.servlet.Filter;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
@@ -27,6 +30,12 @@ import java.util.Enumeration;
  * declared in {@code web.xml}.
  */
 public final class MintaroFilter implements Filter {
+  /**
+   * The request attribute that holds the request's {@link ServerExchange} while it is served, so
+   * that framework integrations can add to it (an exception a framework handled, for example).
+   */
+  public static final String EXCHANGE_ATTRIBUTE = ServerExchange.class.getName();
+
   private final MintaroSdk sdk;
 
   public MintaroFilter() {
@@ -46,6 +55,10 @@ public final class MintaroFilter implements Filter {
     }
     HttpServletRequest request = (HttpServletRequest) req;
     HttpServletResponse response = (HttpServletResponse) resp;
+    if (request.getDispatcherType() != DispatcherType.REQUEST) {
+      redispatch(request, response, chain);
+      return;
+    }
     ServerExchange exchange = begin(request, response);
     if (exchange == null) {
       chain.doFilter(req, resp);
@@ -53,6 +66,7 @@ public final class MintaroFilter implements Filter {
     }
     CapturingRequest capturingRequest = new CapturingRequest(request, exchange.requestBody());
     CapturingResponse capturingResponse = new CapturingResponse(response, exchange.responseBody());
+    capturingRequest.pairWith(capturingResponse);
     boolean failed = false;
     try {
       chain.doFilter(capturingRequest, capturingResponse);
@@ -61,7 +75,79 @@ public final class MintaroFilter implements Filter {
       exchange.fail(e instanceof ServletException && e.getCause() != null ? e.getCause() : e);
       throw e;
     } finally {
-      finish(exchange, response, capturingResponse, failed);
+      if (!failed && goesAsync(request, exchange, response, capturingResponse)) {
+        exchange.detach();
+      } else {
+        finish(exchange, response, capturingResponse, failed);
+      }
+    }
+  }
+
+  /**
+   * An async or error dispatch of a request this filter already records: it runs in that
+   * request's trace, and adds nothing of its own.
+   */
+  private static void redispatch(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+      throws IOException, ServletException {
+    Object attribute = request.getAttribute(EXCHANGE_ATTRIBUTE);
+    if (!(attribute instanceof ServerExchange exchange)) {
+      chain.doFilter(request, response);
+      return;
+    }
+    try (ServerExchange.Scope scope = exchange.attach()) {
+      chain.doFilter(request, response);
+    }
+  }
+
+  /** True when the request went asynchronous; it is then finished by the async listener. */
+  private static boolean goesAsync(HttpServletRequest request, ServerExchange exchange,
+      HttpServletResponse response, CapturingResponse capturing) {
+    try {
+      if (!request.isAsyncStarted()) {
+        return false;
+      }
+      request.getAsyncContext().addListener(new AsyncCompletion(exchange, response, capturing));
+      return true;
+    } catch (RuntimeException e) {
+      return false; // the container would not take a listener: finish now rather than never
+    }
+  }
+
+  /** Finishes an asynchronous request's exchange when the container completes it. */
+  private static final class AsyncCompletion implements AsyncListener {
+    private final ServerExchange exchange;
+    private final HttpServletResponse response;
+    private final CapturingResponse capturing;
+    private boolean failed;
+
+    AsyncCompletion(ServerExchange exchange, HttpServletResponse response, CapturingResponse capturing) {
+      this.exchange = exchange;
+      this.response = response;
+      this.capturing = capturing;
+    }
+
+    @Override
+    public void onComplete(AsyncEvent event) {
+      finish(exchange, response, capturing, failed);
+    }
+
+    @Override
+    public void onTimeout(AsyncEvent event) {
+      exchange.fail(new java.util.concurrent.TimeoutException("async request timed out"));
+      failed = true;
+    }
+
+    @Override
+    public void onError(AsyncEvent event) {
+      Throwable error = event.getThrowable();
+      exchange.fail(error == null ? new IllegalStateException("async request failed") : error);
+      failed = true;
+    }
+
+    @Override
+    public void onStartAsync(AsyncEvent event) {
+      // started again from an async dispatch: stay registered for the new cycle
+      event.getAsyncContext().addListener(this);
     }
   }
 
@@ -72,6 +158,7 @@ public final class MintaroFilter implements Filter {
       ServerExchange exchange = ServerExchange.start(sdk == null ? Mintaro.sdk() : sdk,
           request.getMethod(), url, request.getRequestURI(), request::getHeader);
       response.setHeader(ServerExchange.CALLEE_HEADER, exchange.agentId());
+      request.setAttribute(EXCHANGE_ATTRIBUTE, exchange);
       for (Enumeration<String> names = request.getHeaderNames(); names != null && names.hasMoreElements(); ) {
         String name = names.nextElement();
         for (Enumeration<String> values = request.getHeaders(name); values.hasMoreElements(); ) {
