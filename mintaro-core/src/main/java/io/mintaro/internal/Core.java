@@ -144,6 +144,19 @@ public final class Core {
     });
   }
 
+  /** Writes the start records of every open span of this SDK, in every trace; for test mode. */
+  public void recordAllOpenSpans() {
+    ContextStorage.forEachCurrent(current -> {
+      int depth = 0;
+      for (TraceContext c = current; c != null && c.span != null && depth < MAX_OPEN_DEPTH; depth++) {
+        if (c.owner == this) {
+          c.span.recordStartIfOpen();
+        }
+        c = c.span.replaced();
+      }
+    });
+  }
+
   public void log(TraceContext ctx, byte level, String logger, String thread, long timeUs,
       String message, ErrorInfo error) {
     writer.log(ctx.traceHi, ctx.traceLo, ctx.spanId, timeUs, level, logger, thread, message, error);

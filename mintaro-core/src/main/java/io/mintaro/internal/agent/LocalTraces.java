@@ -15,10 +15,12 @@ import java.util.List;
 public final class LocalTraces {
   private LocalTraces() {}
 
-  /** Trace ids (32 hex digits) with records in the ring, the most recently written chain first. */
+  /** Trace ids (32 hex digits) with records in the ring or spans open, the most recently written chain first. */
   public static List<String> traceIds(MintaroSdk sdk) {
     List<String> ids = new ArrayList<>();
-    for (long[] id : Core.of(sdk).recorder().traceIds()) {
+    Core core = Core.of(sdk);
+    core.recordAllOpenSpans(); // a trace of open spans only has nothing in the ring yet
+    for (long[] id : core.recorder().traceIds()) {
       ids.add(Ids.traceHex(id[0], id[1]));
     }
     return ids;
