@@ -1,11 +1,10 @@
 package io.mintaro.servlet;
 
-import static io.mintaro.internal.agent.RingDump.list;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mintaro.MintaroSdk;
-import io.mintaro.TestSdks;
-import io.mintaro.internal.agent.RingDump;
+import io.mintaro.test.Header;
+import io.mintaro.test.MintaroExtension;
+import io.mintaro.test.RecordedExchange;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.BufferedReader;
 import java.io.InputStream;
@@ -13,23 +12,25 @@ import java.io.PrintWriter;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The filter records each request as one inbound exchange: method, full URL, status, headers and
  * both bodies, whichever way the application reads and writes them, with secrets redacted
  * before they are stored and bodies cut at the configured limit. Meanwhile the application and
- * its client see exactly what they would see without the filter.
+ * its client see exactly what they would see without the filter. Recording bodies of any size
+ * and redacting secrets at all is specified for every server integration by
+ * {@link MintaroFilterContractTest}; this class covers how the filter does it with the servlet API.
  */
 class MintaroFilterExchangeTest {
   private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
   private static final String TRACEPARENT = "00-" + TRACE + "-00f067aa0ba902b7-01";
-  private static final int MAX_BODY = 64;
+  private static final int MAX_BODY = 1024;
 
   /** The application: each route reads and writes its bodies in its own way. */
   private static final Map<String, TestServer.Handler> ROUTES = Map.of(
@@ -66,11 +67,13 @@ class MintaroFilterExchangeTest {
       "/large", (req, resp) -> {
         byte[] body = req.getInputStream().readAllBytes();
         resp.setContentType("text/plain; charset=utf-8");
-        resp.getWriter().print("y".repeat(1000) + " after reading " + body.length);
+        resp.getWriter().print("y".repeat(3000) + " after reading " + body.length);
       },
       "/empty", (req, resp) -> resp.setStatus(HttpServletResponse.SC_NO_CONTENT));
 
-  private MintaroSdk sdk = MintaroSdk.builder().service("orders").maxBodySize(MAX_BODY).build();
+  @RegisterExtension
+  final MintaroExtension mintaro = MintaroExtension.withConfig(b -> b.maxBodySize(MAX_BODY));
+
   private TestServer server;
 
   @AfterEach
@@ -78,13 +81,11 @@ class MintaroFilterExchangeTest {
     if (server != null) {
       server.close();
     }
-    sdk.close();
-    TestSdks.clearContext();
   }
 
   @Test
   void theExchangeIsRecordedWithMethodFullUrlStatusAndHeadersWithSecretsRedacted() throws Exception {
-    server = TestServer.start(sdk, ROUTES);
+    server = TestServer.start(mintaro.sdk(), ROUTES);
     String json = "{\"user\":\"ann\",\"password\":\"hunter2\"}";
     server.send(HttpRequest.newBuilder(server.uri("/login?user=ann&password=hunter2&api_token=abc"))
         .header("traceparent", TRACEPARENT)
@@ -94,59 +95,63 @@ class MintaroFilterExchangeTest {
         .header("X-Request-Id", "r-1")
         .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString());
 
-    Map<String, Object> message = onlyMessage(TRACE);
-    assertThat(message).containsEntry("direction", "inbound").containsEntry("method", "POST")
-        .containsEntry("url", "http://" + server.authority()
-            + "/login?user=ann&password=%5BREDACTED%5D&api_token=%5BREDACTED%5D")
-        .containsEntry("status", 201L).containsEntry("error", null);
-    assertThat(headers(message, "requestHeaders"))
-        .contains(List.of("authorization", "[REDACTED]"), List.of("cookie", "[REDACTED]"),
-            List.of("content-type", "application/json"), List.of("x-request-id", "r-1"),
-            List.of("host", server.authority()), List.of("traceparent", TRACEPARENT))
-        .noneMatch(h -> h.get(1).contains("secret-token") || h.get(1).contains("session=abc"));
-    assertThat(headers(message, "responseHeaders"))
-        .contains(List.of("set-cookie", "[REDACTED]"), List.of("x-mintaro-callee", sdk.agentId()))
-        .anySatisfy(h -> assertThat(h.get(0)).isEqualTo("content-type"));
+    RecordedExchange message = onlyMessage(TRACE);
+    assertThat(message.direction()).isEqualTo("inbound");
+    assertThat(message.method()).isEqualTo("POST");
+    assertThat(message.url()).isEqualTo("http://" + server.authority()
+        + "/login?user=ann&password=%5BREDACTED%5D&api_token=%5BREDACTED%5D");
+    assertThat(message.status()).isEqualTo(201);
+    assertThat(message.error()).isNull();
+    assertThat(message.requestHeaders())
+        .contains(new Header("authorization", "[REDACTED]"), new Header("cookie", "[REDACTED]"),
+            new Header("content-type", "application/json"), new Header("x-request-id", "r-1"),
+            new Header("host", server.authority()), new Header("traceparent", TRACEPARENT))
+        .noneMatch(h -> h.value().contains("secret-token") || h.value().contains("session=abc"));
+    assertThat(message.responseHeaders())
+        .contains(new Header("set-cookie", "[REDACTED]"), new Header("x-mintaro-callee", mintaro.sdk().agentId()))
+        .anySatisfy(h -> assertThat(h.name()).isEqualTo("content-type"));
   }
 
   @Test
   void jsonPasswordAndTokenFieldsAreRedactedInBothBodies() throws Exception {
-    server = TestServer.start(sdk, ROUTES);
+    server = TestServer.start(mintaro.sdk(), ROUTES);
     String json = "{\"user\":\"ann\",\"password\":\"hunter2\"}";
     HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri("/login"))
         .header("traceparent", TRACEPARENT).header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(json)).build(), HttpResponse.BodyHandlers.ofString()).response();
 
     assertThat(response.body()).as("the client gets the real body").contains("\"token\":\"t-123\"");
-    assertThat(onlyMessage(TRACE))
-        .containsEntry("requestBody", "{\"user\":\"ann\",\"password\":\"[REDACTED]\"}")
-        .containsEntry("requestBodyEncoding", "utf8")
-        .containsEntry("requestBodyTruncated", false)
-        .containsEntry("responseBody", "{\"ok\":true,\"read\":" + json.length() + ",\"token\":\"[REDACTED]\"}")
-        .containsEntry("responseBodyTruncated", false);
+    RecordedExchange message = onlyMessage(TRACE);
+    assertThat(message.requestBody()).isEqualTo("{\"user\":\"ann\",\"password\":\"[REDACTED]\"}");
+    assertThat(message.requestBodyBase64()).as("kept as UTF-8 text").isFalse();
+    assertThat(message.requestBodyTruncated()).isFalse();
+    assertThat(message.responseBody())
+        .isEqualTo("{\"ok\":true,\"read\":" + json.length() + ",\"token\":\"[REDACTED]\"}");
+    assertThat(message.responseBodyTruncated()).isFalse();
   }
 
   @Test
   void redactionNeverMakesACompleteBodyLookTruncated() throws Exception {
-    server = TestServer.start(sdk, ROUTES);
+    server = TestServer.start(mintaro.sdk(), ROUTES);
     String longSecret = "{\"user\":\"ann\",\"password\":\"correct horse battery staple\"}";
     server.send(HttpRequest.newBuilder(server.uri("/login")).header("traceparent", TRACEPARENT)
         .header("Content-Type", "application/json")
         .POST(HttpRequest.BodyPublishers.ofString(longSecret)).build(), HttpResponse.BodyHandlers.ofString());
 
-    Map<String, Object> message = onlyMessage(TRACE);
-    assertThat(message).containsEntry("requestBody", "{\"user\":\"ann\",\"password\":\"[REDACTED]\"}")
-        .containsEntry("requestBodyTruncated", false)
-        .containsEntry("responseBody", "{\"ok\":true,\"read\":" + longSecret.length() + ",\"token\":\"[REDACTED]\"}")
-        .containsEntry("responseBodyTruncated", false);
-    assertThat(message.get("requestBodySize")).as("the size of the body as recorded")
-        .isEqualTo((long) ((String) message.get("requestBody")).length());
-    assertThat(message.get("responseBodySize")).isEqualTo((long) ((String) message.get("responseBody")).length());
+    RecordedExchange message = onlyMessage(TRACE);
+    assertThat(message.requestBody()).isEqualTo("{\"user\":\"ann\",\"password\":\"[REDACTED]\"}");
+    assertThat(message.requestBodyTruncated()).isFalse();
+    assertThat(message.responseBody())
+        .isEqualTo("{\"ok\":true,\"read\":" + longSecret.length() + ",\"token\":\"[REDACTED]\"}");
+    assertThat(message.responseBodyTruncated()).isFalse();
+    assertThat(message.requestBodySize()).as("the size of the body as recorded")
+        .isEqualTo(message.requestBody().length());
+    assertThat(message.responseBodySize()).isEqualTo(message.responseBody().length());
   }
 
   @Test
   void aRequestBodyReadThroughGetReaderAndAResponseWrittenThroughGetWriterAreRecorded() throws Exception {
-    server = TestServer.start(sdk, ROUTES);
+    server = TestServer.start(mintaro.sdk(), ROUTES);
     String text = "Grüße aus Köln\nzweite Zeile";
     HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri("/echo-reader"))
         .header("traceparent", TRACEPARENT).header("Content-Type", "text/plain; charset=utf-8")
@@ -155,66 +160,73 @@ class MintaroFilterExchangeTest {
 
     assertThat(response.body()).isEqualTo("got: " + text);
     int bytes = text.getBytes(StandardCharsets.UTF_8).length;
-    assertThat(onlyMessage(TRACE))
-        .containsEntry("requestBody", text).containsEntry("requestBodyEncoding", "utf8")
-        .containsEntry("requestBodySize", (long) bytes)
-        .containsEntry("responseBody", "got: " + text).containsEntry("responseBodyEncoding", "utf8")
-        .containsEntry("responseBodySize", (long) bytes + 5);
+    RecordedExchange message = onlyMessage(TRACE);
+    assertThat(message.requestBody()).isEqualTo(text);
+    assertThat(message.requestBodyBase64()).isFalse();
+    assertThat(message.requestBodySize()).isEqualTo(bytes);
+    assertThat(message.responseBody()).isEqualTo("got: " + text);
+    assertThat(message.responseBodyBase64()).isFalse();
+    assertThat(message.responseBodySize()).isEqualTo(bytes + 5);
   }
 
   @Test
   void aRequestBodyReadByteByByteIsRecorded() throws Exception {
-    server = TestServer.start(sdk, ROUTES);
+    server = TestServer.start(mintaro.sdk(), ROUTES);
     server.send(HttpRequest.newBuilder(server.uri("/echo-bytes")).header("traceparent", TRACEPARENT)
         .POST(HttpRequest.BodyPublishers.ofString("a=1&b=2")).build(), HttpResponse.BodyHandlers.ofString());
 
-    assertThat(onlyMessage(TRACE)).containsEntry("requestBody", "a=1&b=2")
-        .containsEntry("responseBody", "read 7 bytes");
+    RecordedExchange message = onlyMessage(TRACE);
+    assertThat(message.requestBody()).isEqualTo("a=1&b=2");
+    assertThat(message.responseBody()).isEqualTo("read 7 bytes");
   }
 
   @Test
   void aBinaryResponseWrittenThroughGetOutputStreamIsRecordedAsBase64() throws Exception {
-    sdk.close();
-    sdk = MintaroSdk.builder().service("orders").maxBodySize(1024).build();
-    server = TestServer.start(sdk, ROUTES);
+    server = TestServer.start(mintaro.sdk(), ROUTES);
     HttpResponse<byte[]> response = server.send(HttpRequest.newBuilder(server.uri("/binary"))
         .header("traceparent", TRACEPARENT).build(), HttpResponse.BodyHandlers.ofByteArray()).response();
 
     assertThat(response.body()).isEqualTo(allByteValues());
-    Map<String, Object> message = onlyMessage(TRACE);
-    assertThat(message).containsEntry("responseBodyEncoding", "base64").containsEntry("responseBodySize", 256L)
-        .containsEntry("responseBodyTruncated", false);
-    assertThat(Base64.getDecoder().decode((String) message.get("responseBody"))).isEqualTo(allByteValues());
+    RecordedExchange message = onlyMessage(TRACE);
+    assertThat(message.responseBodyBase64()).isTrue();
+    assertThat(message.responseBodySize()).isEqualTo(256);
+    assertThat(message.responseBodyTruncated()).isFalse();
+    assertThat(message.responseBodyBytes()).isEqualTo(allByteValues());
   }
 
   @Test
   void bodiesAreCutAtMaxBodySizeAndKeepTheirFullSize() throws Exception {
-    server = TestServer.start(sdk, ROUTES);
-    String request = "x".repeat(500);
+    server = TestServer.start(mintaro.sdk(), ROUTES);
+    String request = "x".repeat(2000);
     HttpResponse<String> response = server.send(HttpRequest.newBuilder(server.uri("/large"))
         .header("traceparent", TRACEPARENT).POST(HttpRequest.BodyPublishers.ofString(request)).build(),
         HttpResponse.BodyHandlers.ofString()).response();
 
-    String expectedResponse = "y".repeat(1000) + " after reading 500";
+    String expectedResponse = "y".repeat(3000) + " after reading 2000";
     assertThat(response.body()).as("the application still reads and writes everything").isEqualTo(expectedResponse);
-    assertThat(onlyMessage(TRACE))
-        .containsEntry("requestBody", "x".repeat(MAX_BODY)).containsEntry("requestBodySize", 500L)
-        .containsEntry("requestBodyTruncated", true)
-        .containsEntry("responseBody", "y".repeat(MAX_BODY))
-        .containsEntry("responseBodySize", (long) expectedResponse.length())
-        .containsEntry("responseBodyTruncated", true);
+    RecordedExchange message = onlyMessage(TRACE);
+    assertThat(message.requestBody()).isEqualTo("x".repeat(MAX_BODY));
+    assertThat(message.requestBodySize()).isEqualTo(2000);
+    assertThat(message.requestBodyTruncated()).isTrue();
+    assertThat(message.responseBody()).isEqualTo("y".repeat(MAX_BODY));
+    assertThat(message.responseBodySize()).isEqualTo(expectedResponse.length());
+    assertThat(message.responseBodyTruncated()).isTrue();
   }
 
   @Test
   void aRequestWithoutBodiesIsRecordedWithEmptyBodies() throws Exception {
-    server = TestServer.start(sdk, ROUTES);
+    server = TestServer.start(mintaro.sdk(), ROUTES);
     HttpResponse<String> response = server.get("/empty?page=2", "traceparent", TRACEPARENT);
 
     assertThat(response.statusCode()).isEqualTo(204);
-    assertThat(onlyMessage(TRACE)).containsEntry("method", "GET")
-        .containsEntry("url", "http://" + server.authority() + "/empty?page=2").containsEntry("status", 204L)
-        .containsEntry("requestBody", "").containsEntry("requestBodySize", 0L)
-        .containsEntry("responseBody", "").containsEntry("responseBodySize", 0L);
+    RecordedExchange message = onlyMessage(TRACE);
+    assertThat(message.method()).isEqualTo("GET");
+    assertThat(message.url()).isEqualTo("http://" + server.authority() + "/empty?page=2");
+    assertThat(message.status()).isEqualTo(204);
+    assertThat(message.requestBody()).isEmpty();
+    assertThat(message.requestBodySize()).isZero();
+    assertThat(message.responseBody()).isEmpty();
+    assertThat(message.responseBodySize()).isZero();
   }
 
   @Test
@@ -228,7 +240,7 @@ class MintaroFilterExchangeTest {
       resp.getWriter().print(text.codePoints().mapToObj(Integer::toHexString).collect(Collectors.joining(" ")));
     };
     Map<String, TestServer.Handler> routes = Map.of("/describe", describe);
-    server = TestServer.start(sdk, routes);
+    server = TestServer.start(mintaro.sdk(), routes);
     try (TestServer plain = TestServer.startWithoutMintaro(routes)) {
       for (String contentType : List.of("text/plain", "text/plain; charset=utf-8", "text/plain; charset=iso-8859-1",
           "application/json")) {
@@ -276,7 +288,7 @@ class MintaroFilterExchangeTest {
           resp.getWriter().print("text");
           resp.getOutputStream().write('!'); // not allowed: the container refuses it
         });
-    server = TestServer.start(sdk, routes);
+    server = TestServer.start(mintaro.sdk(), routes);
     try (TestServer plain = TestServer.startWithoutMintaro(routes)) {
       for (String path : routes.keySet()) {
         HttpResponse<byte[]> with = server.send(HttpRequest.newBuilder(server.uri(path)).build(),
@@ -296,15 +308,10 @@ class MintaroFilterExchangeTest {
     }
   }
 
-  private Map<String, Object> onlyMessage(String traceId) {
-    List<Map<String, Object>> messages = list(RingDump.trace(sdk, traceId), "messages");
-    assertThat(messages).hasSize(1);
-    return messages.get(0);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<List<String>> headers(Map<String, Object> message, String which) {
-    return (List<List<String>>) message.get(which);
+  private RecordedExchange onlyMessage(String traceId) {
+    List<RecordedExchange> exchanges = mintaro.trace(traceId).exchanges();
+    assertThat(exchanges).hasSize(1);
+    return exchanges.get(0);
   }
 
   private static byte[] allByteValues() {
