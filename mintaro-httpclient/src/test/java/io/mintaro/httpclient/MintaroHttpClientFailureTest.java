@@ -1,15 +1,14 @@
 package io.mintaro.httpclient;
 
-import static io.mintaro.internal.agent.RingDump.list;
-import static io.mintaro.internal.agent.RingDump.map;
-import static io.mintaro.internal.agent.RingDump.span;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.mintaro.MintaroSdk;
-import io.mintaro.TestSdks;
-import io.mintaro.internal.RecordingSpan;
-import io.mintaro.internal.agent.RingDump;
+import io.mintaro.Mintaro;
+import io.mintaro.Span;
+import io.mintaro.test.MintaroExtension;
+import io.mintaro.test.RecordedBreadcrumb;
+import io.mintaro.test.RecordedSpan;
+import io.mintaro.test.RecordedTrace;
 import java.net.ConnectException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -18,7 +17,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -27,20 +25,22 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * A call that gets no response is recorded with why (status 0 and the error), a failed client
  * span, and a breadcrumb naming the authority that was called, so the collector can still find
- * the silent callee. The caller still gets its exception, exactly as without Mintaro.
+ * the silent callee. The caller still gets its exception, exactly as without Mintaro. The
+ * contract ({@link MintaroHttpClientContractTest}) asks for this through {@code send}; this class
+ * pins down what exactly is recorded, through {@code sendAsync} as well.
  */
 @SuppressWarnings("try") // spans opened only for the context they make current
 class MintaroHttpClientFailureTest extends WrappedClientTest {
 
   MintaroHttpClientFailureTest() throws Exception {
-    super(MintaroSdk.builder().service("orders").build());
+    super(new MintaroExtension());
   }
 
   @ParameterizedTest
   @EnumSource(Call.class)
   void aTimeoutIsRecordedAndStillReachesTheCaller(Call call) throws Exception {
     String traceId;
-    try (RecordingSpan root = TestSdks.root(sdk, "checkout")) {
+    try (Span root = Mintaro.startSpan("checkout")) {
       traceId = root.traceId();
       assertThatThrownBy(() -> call.call(http, HttpRequest.newBuilder(server.uri("/hang"))
           .timeout(Duration.ofMillis(300)).build(), HttpResponse.BodyHandlers.ofString()))
@@ -53,7 +53,7 @@ class MintaroHttpClientFailureTest extends WrappedClientTest {
 
   @Test
   void sendAsyncFailsItsFutureWithTheTimeout() throws Exception {
-    try (RecordingSpan root = TestSdks.root(sdk, "checkout")) {
+    try (Span root = Mintaro.startSpan("checkout")) {
       var future = http.sendAsync(HttpRequest.newBuilder(server.uri("/hang")).timeout(Duration.ofMillis(300)).build(),
           HttpResponse.BodyHandlers.ofString());
 
@@ -67,7 +67,7 @@ class MintaroHttpClientFailureTest extends WrappedClientTest {
   void aRefusedConnectionIsRecordedAndStillReachesTheCaller(Call call) throws Exception {
     URI nobody = URI.create("http://127.0.0.1:" + unusedPort() + "/charge");
     String traceId;
-    try (RecordingSpan root = TestSdks.root(sdk, "checkout")) {
+    try (Span root = Mintaro.startSpan("checkout")) {
       traceId = root.traceId();
       assertThatThrownBy(() -> call.call(http, HttpRequest.newBuilder(nobody)
           .POST(HttpRequest.BodyPublishers.ofString("{\"amount\":12}")).build(), HttpResponse.BodyHandlers.ofString()))
@@ -83,7 +83,7 @@ class MintaroHttpClientFailureTest extends WrappedClientTest {
   void aServerErrorIsReturnedAsUsualAndFailsTheClientSpan(Call call) throws Exception {
     String traceId;
     HttpResponse<String> response;
-    try (RecordingSpan root = TestSdks.root(sdk, "checkout")) {
+    try (Span root = Mintaro.startSpan("checkout")) {
       traceId = root.traceId();
       response = call.call(http, HttpRequest.newBuilder(server.uri("/fail")).build(),
           HttpResponse.BodyHandlers.ofString());
@@ -91,34 +91,38 @@ class MintaroHttpClientFailureTest extends WrappedClientTest {
 
     assertThat(response.statusCode()).isEqualTo(500);
     assertThat(response.body()).isEqualTo("{\"error\":\"card declined\"}");
-    Map<String, Object> trace = RingDump.trace(sdk, traceId);
-    Map<String, Object> clientSpan = span(trace, "GET /fail");
-    assertThat(clientSpan).containsEntry("status", "failed");
-    assertThat(map(clientSpan.get("error"))).containsEntry("type", "HTTP 500");
-    assertThat(list(trace, "messages")).singleElement().satisfies(message -> assertThat(message)
-        .containsEntry("status", 500L).containsEntry("error", null)
-        .containsEntry("responseBody", "{\"error\":\"card declined\"}"));
-    assertThat(list(trace, "breadcrumbs")).singleElement().satisfies(crumb -> assertThat(crumb)
-        .containsEntry("agentId", TestHttpServer.CALLEE_AGENT));
+    RecordedTrace trace = mintaro.trace(traceId);
+    RecordedSpan clientSpan = trace.span("GET /fail");
+    assertThat(clientSpan.status()).isEqualTo("failed");
+    assertThat(clientSpan.error().type()).isEqualTo("HTTP 500");
+    assertThat(trace.exchanges()).singleElement().satisfies(message -> {
+      assertThat(message.status()).isEqualTo(500);
+      assertThat(message.error()).isNull();
+      assertThat(message.responseBody()).isEqualTo("{\"error\":\"card declined\"}");
+    });
+    assertThat(trace.breadcrumbs()).extracting(RecordedBreadcrumb::agentId)
+        .containsExactly(TestHttpServer.CALLEE_AGENT);
   }
 
   private void assertNoResponseRecorded(String traceId, String method, URI uri, String authority, String errorType,
       String errorTextPrefix) {
-    Map<String, Object> trace = RingDump.trace(sdk, traceId);
-    Map<String, Object> clientSpan = span(trace, method + " " + uri.getRawPath());
-    assertThat(clientSpan.get("attributes")).asString().contains("server.address=" + authority);
-    assertThat(clientSpan).containsEntry("kind", "client").containsEntry("status", "failed");
-    assertThat(map(clientSpan.get("error"))).containsEntry("type", errorType);
-    assertThat((String) map(clientSpan.get("error")).get("stack")).startsWith(errorType);
-    assertThat(list(trace, "messages")).singleElement().satisfies(message -> {
-      assertThat(message).containsEntry("direction", "outbound").containsEntry("method", method)
-          .containsEntry("url", uri.toString()).containsEntry("status", 0L)
-          .containsEntry("spanId", clientSpan.get("spanId"));
-      assertThat((String) message.get("error")).startsWith(errorTextPrefix);
+    RecordedTrace trace = mintaro.trace(traceId);
+    RecordedSpan clientSpan = trace.span(method + " " + uri.getRawPath());
+    assertThat(clientSpan.attribute("server.address")).isEqualTo(authority);
+    assertThat(clientSpan.kind()).isEqualTo("client");
+    assertThat(clientSpan.status()).isEqualTo("failed");
+    assertThat(clientSpan.error().type()).isEqualTo(errorType);
+    assertThat(clientSpan.error().stack()).startsWith(errorType);
+    assertThat(trace.exchanges()).singleElement().satisfies(message -> {
+      assertThat(message.direction()).isEqualTo("outbound");
+      assertThat(message.method()).isEqualTo(method);
+      assertThat(message.url()).isEqualTo(uri.toString());
+      assertThat(message.status()).isZero();
+      assertThat(message.spanId()).isEqualTo(clientSpan.spanId());
+      assertThat(message.error()).startsWith(errorTextPrefix);
     });
-    assertThat(list(trace, "breadcrumbs")).singleElement().satisfies(crumb -> assertThat(crumb)
-        .containsEntry("role", "callee").containsEntry("agentId", null).containsEntry("authority", authority)
-        .containsEntry("spanId", clientSpan.get("spanId")));
+    assertThat(trace.breadcrumbs()).containsExactly(
+        new RecordedBreadcrumb(clientSpan.spanId(), "callee", null, authority));
   }
 
   /** A loopback port nothing listens on (just released by the OS). */

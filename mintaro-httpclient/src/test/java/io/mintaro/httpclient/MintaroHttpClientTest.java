@@ -1,14 +1,16 @@
 package io.mintaro.httpclient;
 
-import static io.mintaro.internal.agent.RingDump.list;
-import static io.mintaro.internal.agent.RingDump.span;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mintaro.Mintaro;
 import io.mintaro.MintaroSdk;
-import io.mintaro.TestSdks;
-import io.mintaro.internal.RecordingSpan;
-import io.mintaro.internal.agent.RingDump;
+import io.mintaro.Span;
+import io.mintaro.test.Header;
+import io.mintaro.test.MintaroExtension;
+import io.mintaro.test.RecordedBreadcrumb;
+import io.mintaro.test.RecordedExchange;
+import io.mintaro.test.RecordedSpan;
+import io.mintaro.test.RecordedTrace;
 import java.io.ByteArrayOutputStream;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,9 +20,7 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.Base64;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -29,12 +29,15 @@ import org.junit.jupiter.params.provider.EnumSource;
  * A wrapped JDK client carries the trace to the service it calls (trace context and breadcrumb
  * in the request the server actually receives) and records the outbound exchange: bodies,
  * status, and who answered. It behaves the same through {@code send} and {@code sendAsync}.
+ * {@link MintaroHttpClientContractTest} specifies what every client integration does through
+ * {@code send}; this class covers the JDK client's body publishers and handlers, {@code sendAsync},
+ * and the details the contract leaves open.
  */
 @SuppressWarnings("try") // spans opened only for the context they make current
 class MintaroHttpClientTest extends WrappedClientTest {
 
   MintaroHttpClientTest() throws Exception {
-    super(MintaroSdk.builder().service("orders").maxBodySize(1024).build());
+    super(MintaroExtension.withConfig(b -> b.maxBodySize(1024)));
   }
 
   @ParameterizedTest
@@ -42,7 +45,7 @@ class MintaroHttpClientTest extends WrappedClientTest {
   void theCalledServerReceivesTheTraceTheClientSpanAndTheCaller(Call call) throws Exception {
     String traceId;
     String rootSpanId;
-    try (RecordingSpan root = TestSdks.root(sdk, "checkout")) {
+    try (Span root = Mintaro.startSpan("checkout")) {
       traceId = root.traceId();
       rootSpanId = root.spanId();
       call.call(http, HttpRequest.newBuilder(server.uri("/echo")).GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -50,18 +53,19 @@ class MintaroHttpClientTest extends WrappedClientTest {
     }
 
     TestHttpServer.Received received = server.received();
-    Map<String, Object> clientSpan = span(RingDump.trace(sdk, traceId), "GET /echo");
-    assertThat(clientSpan).containsEntry("kind", "client").containsEntry("parentSpanId", rootSpanId)
-        .containsEntry("status", "succeeded");
-    assertThat(received.header("traceparent")).isEqualTo("00-" + traceId + "-" + clientSpan.get("spanId") + "-01");
+    RecordedSpan clientSpan = mintaro.trace(traceId).span("GET /echo");
+    assertThat(clientSpan.kind()).isEqualTo("client");
+    assertThat(clientSpan.parentSpanId()).isEqualTo(rootSpanId);
+    assertThat(clientSpan.status()).isEqualTo("succeeded");
+    assertThat(received.header("traceparent")).isEqualTo("00-" + traceId + "-" + clientSpan.spanId() + "-01");
     assertThat(received.header("X-Mintaro-Trace")).isEqualTo(traceId);
-    assertThat(received.header("X-Mintaro-Caller")).isEqualTo(sdk.agentId());
+    assertThat(received.header("X-Mintaro-Caller")).isEqualTo(mintaro.sdk().agentId());
   }
 
   @ParameterizedTest
   @EnumSource(Call.class)
   void theCallersOwnHeadersAreSentUnchanged(Call call) throws Exception {
-    try (RecordingSpan root = TestSdks.root(sdk, "checkout")) {
+    try (Span root = Mintaro.startSpan("checkout")) {
       call.call(http, HttpRequest.newBuilder(server.uri("/echo"))
           .header("X-Request-Id", "r-1").header("Accept", "text/plain").header("X-Multi", "a").header("X-Multi", "b")
           .header("Authorization", "Bearer secret-token").GET().build(), HttpResponse.BodyHandlers.ofString());
@@ -79,7 +83,7 @@ class MintaroHttpClientTest extends WrappedClientTest {
   void theExchangeIsRecordedWithAStringRequestBodyAndTheResponse(Call call) throws Exception {
     String traceId;
     HttpResponse<String> response;
-    try (RecordingSpan root = TestSdks.root(sdk, "checkout")) {
+    try (Span root = Mintaro.startSpan("checkout")) {
       traceId = root.traceId();
       response = call.call(http, HttpRequest.newBuilder(server.uri("/echo?item=book&token=t-1"))
           .header("Content-Type", "application/json").header("Authorization", "Bearer secret-token")
@@ -93,23 +97,27 @@ class MintaroHttpClientTest extends WrappedClientTest {
     assertThat(new String(server.received().body(), StandardCharsets.UTF_8))
         .as("the server gets the real body").isEqualTo("{\"item\":\"book\",\"password\":\"hunter2\"}");
 
-    Map<String, Object> trace = RingDump.trace(sdk, traceId);
-    Map<String, Object> message = onlyMessage(trace);
-    assertThat(message).containsEntry("direction", "outbound").containsEntry("method", "POST")
-        .containsEntry("url", "http://" + server.authority() + "/echo?item=book&token=%5BREDACTED%5D")
-        .containsEntry("status", 200L).containsEntry("error", null)
-        .containsEntry("spanId", span(trace, "POST /echo").get("spanId"))
-        .containsEntry("requestBody", "{\"item\":\"book\",\"password\":\"[REDACTED]\"}")
-        .containsEntry("requestBodyEncoding", "utf8").containsEntry("requestBodyTruncated", false)
-        .containsEntry("responseBody", "got: {\"item\":\"book\",\"password\":\"hunter2\"}")
-        .containsEntry("responseBodyEncoding", "utf8").containsEntry("responseBodySize", 41L)
-        .containsEntry("responseBodyTruncated", false);
-    assertThat(headers(message, "requestHeaders")).contains(
-        List.of("content-type", "application/json"), List.of("authorization", "[REDACTED]"),
-        List.of("x-mintaro-trace", traceId), List.of("x-mintaro-caller", sdk.agentId()));
-    assertThat(headers(message, "responseHeaders")).contains(
-        List.of("x-mintaro-callee", TestHttpServer.CALLEE_AGENT),
-        List.of("content-type", "text/plain; charset=utf-8"));
+    RecordedTrace trace = mintaro.trace(traceId);
+    RecordedExchange message = onlyMessage(trace);
+    assertThat(message.direction()).isEqualTo("outbound");
+    assertThat(message.method()).isEqualTo("POST");
+    assertThat(message.url()).isEqualTo("http://" + server.authority() + "/echo?item=book&token=%5BREDACTED%5D");
+    assertThat(message.status()).isEqualTo(200);
+    assertThat(message.error()).isNull();
+    assertThat(message.spanId()).isEqualTo(trace.span("POST /echo").spanId());
+    assertThat(message.requestBody()).isEqualTo("{\"item\":\"book\",\"password\":\"[REDACTED]\"}");
+    assertThat(message.requestBodyBase64()).as("kept as UTF-8 text").isFalse();
+    assertThat(message.requestBodyTruncated()).isFalse();
+    assertThat(message.responseBody()).isEqualTo("got: {\"item\":\"book\",\"password\":\"hunter2\"}");
+    assertThat(message.responseBodyBase64()).isFalse();
+    assertThat(message.responseBodySize()).isEqualTo(41);
+    assertThat(message.responseBodyTruncated()).isFalse();
+    assertThat(message.requestHeaders()).contains(
+        new Header("content-type", "application/json"), new Header("authorization", "[REDACTED]"),
+        new Header("x-mintaro-trace", traceId), new Header("x-mintaro-caller", mintaro.sdk().agentId()));
+    assertThat(message.responseHeaders()).contains(
+        new Header("x-mintaro-callee", TestHttpServer.CALLEE_AGENT),
+        new Header("content-type", "text/plain; charset=utf-8"));
   }
 
   @ParameterizedTest
@@ -118,7 +126,7 @@ class MintaroHttpClientTest extends WrappedClientTest {
     byte[] request = {(byte) 0xca, (byte) 0xfe, 0, (byte) 0xba, (byte) 0xbe};
     String traceId;
     HttpResponse<byte[]> response;
-    try (RecordingSpan root = TestSdks.root(sdk, "checkout")) {
+    try (Span root = Mintaro.startSpan("checkout")) {
       traceId = root.traceId();
       response = call.call(http, HttpRequest.newBuilder(server.uri("/binary"))
           .POST(HttpRequest.BodyPublishers.ofByteArray(request)).build(), HttpResponse.BodyHandlers.ofByteArray());
@@ -126,12 +134,13 @@ class MintaroHttpClientTest extends WrappedClientTest {
 
     assertThat(response.body()).isEqualTo(TestHttpServer.allByteValues());
     assertThat(server.received().body()).isEqualTo(request);
-    Map<String, Object> message = onlyMessage(RingDump.trace(sdk, traceId));
-    assertThat(message).containsEntry("requestBodyEncoding", "base64").containsEntry("requestBodySize", 5L)
-        .containsEntry("responseBodyEncoding", "base64").containsEntry("responseBodySize", 256L);
-    assertThat(Base64.getDecoder().decode((String) message.get("requestBody"))).isEqualTo(request);
-    assertThat(Base64.getDecoder().decode((String) message.get("responseBody")))
-        .isEqualTo(TestHttpServer.allByteValues());
+    RecordedExchange message = onlyMessage(mintaro.trace(traceId));
+    assertThat(message.requestBodyBase64()).isTrue();
+    assertThat(message.requestBodySize()).isEqualTo(5);
+    assertThat(message.responseBodyBase64()).isTrue();
+    assertThat(message.responseBodySize()).isEqualTo(256);
+    assertThat(message.requestBodyBytes()).isEqualTo(request);
+    assertThat(message.responseBodyBytes()).isEqualTo(TestHttpServer.allByteValues());
   }
 
   @ParameterizedTest
@@ -139,17 +148,17 @@ class MintaroHttpClientTest extends WrappedClientTest {
   void aStringBodyIsRecordedInTheBytesOfTheCharsetItCameIn(Call call) throws Exception {
     String traceId;
     HttpResponse<String> response;
-    try (RecordingSpan root = TestSdks.root(sdk, "checkout")) {
+    try (Span root = Mintaro.startSpan("checkout")) {
       traceId = root.traceId();
       response = call.call(http, HttpRequest.newBuilder(server.uri("/latin1")).build(),
           HttpResponse.BodyHandlers.ofString());
     }
 
     assertThat(response.body()).isEqualTo("café crème");
-    Map<String, Object> message = onlyMessage(RingDump.trace(sdk, traceId));
-    assertThat(message).containsEntry("responseBodySize", 10L).containsEntry("responseBodyEncoding", "base64");
-    assertThat(Base64.getDecoder().decode((String) message.get("responseBody")))
-        .isEqualTo("café crème".getBytes(StandardCharsets.ISO_8859_1));
+    RecordedExchange message = onlyMessage(mintaro.trace(traceId));
+    assertThat(message.responseBodySize()).isEqualTo(10);
+    assertThat(message.responseBodyBase64()).isTrue();
+    assertThat(message.responseBodyBytes()).isEqualTo("café crème".getBytes(StandardCharsets.ISO_8859_1));
   }
 
   @ParameterizedTest
@@ -157,15 +166,16 @@ class MintaroHttpClientTest extends WrappedClientTest {
   void anyOtherBodyHandlerHasItsBodyRecordedAsItConsumesIt(Call call) throws Exception {
     String traceId;
     ByteArrayOutputStream consumed = new ByteArrayOutputStream();
-    try (RecordingSpan root = TestSdks.root(sdk, "checkout")) {
+    try (Span root = Mintaro.startSpan("checkout")) {
       traceId = root.traceId();
       call.call(http, HttpRequest.newBuilder(server.uri("/echo")).POST(HttpRequest.BodyPublishers.ofString("abc"))
           .build(), HttpResponse.BodyHandlers.ofByteArrayConsumer(chunk -> chunk.ifPresent(consumed::writeBytes)));
     }
 
     assertThat(consumed.toString(StandardCharsets.UTF_8)).isEqualTo("got: abc");
-    assertThat(onlyMessage(RingDump.trace(sdk, traceId))).containsEntry("responseBody", "got: abc")
-        .containsEntry("responseBodySize", 8L);
+    RecordedExchange message = onlyMessage(mintaro.trace(traceId));
+    assertThat(message.responseBody()).isEqualTo("got: abc");
+    assertThat(message.responseBodySize()).isEqualTo(8);
   }
 
   @Test
@@ -173,7 +183,8 @@ class MintaroHttpClientTest extends WrappedClientTest {
     CountingExecutor plainTasks = new CountingExecutor();
     CountingExecutor wrappedTasks = new CountingExecutor();
     HttpClient plain = HttpClient.newBuilder().executor(plainTasks).build();
-    HttpClient wrapped = MintaroHttpClient.wrap(HttpClient.newBuilder().executor(wrappedTasks).build(), sdk);
+    HttpClient wrapped = MintaroHttpClient.wrap(HttpClient.newBuilder().executor(wrappedTasks).build(),
+        mintaro.sdk());
     HttpRequest request = HttpRequest.newBuilder(server.uri("/echo")).POST(HttpRequest.BodyPublishers.ofString("x"))
         .build();
     plain.send(request, HttpResponse.BodyHandlers.ofString()); // connections are set up outside the count
@@ -215,28 +226,30 @@ class MintaroHttpClientTest extends WrappedClientTest {
   void bodiesAreCutAtMaxBodySizeAndKeepTheirFullSize(Call call) throws Exception {
     String body = "x".repeat(3000);
     String traceId;
-    try (RecordingSpan root = TestSdks.root(sdk, "checkout")) {
+    try (Span root = Mintaro.startSpan("checkout")) {
       traceId = root.traceId();
       call.call(http, HttpRequest.newBuilder(server.uri("/echo")).POST(HttpRequest.BodyPublishers.ofString(body))
           .build(), HttpResponse.BodyHandlers.ofString());
     }
 
     assertThat(server.received().body()).hasSize(3000);
-    assertThat(onlyMessage(RingDump.trace(sdk, traceId)))
-        .containsEntry("requestBody", "x".repeat(1024)).containsEntry("requestBodySize", 3000L)
-        .containsEntry("requestBodyTruncated", true)
-        .containsEntry("responseBody", "got: " + "x".repeat(1019)).containsEntry("responseBodySize", 3005L)
-        .containsEntry("responseBodyTruncated", true);
+    RecordedExchange message = onlyMessage(mintaro.trace(traceId));
+    assertThat(message.requestBody()).isEqualTo("x".repeat(1024));
+    assertThat(message.requestBodySize()).isEqualTo(3000);
+    assertThat(message.requestBodyTruncated()).isTrue();
+    assertThat(message.responseBody()).isEqualTo("got: " + "x".repeat(1019));
+    assertThat(message.responseBodySize()).isEqualTo(3005);
+    assertThat(message.responseBodyTruncated()).isTrue();
   }
 
   @ParameterizedTest
   @EnumSource(Call.class)
   void aRequestBodySentAgainOnARedirectIsRecordedOnce(Call call) throws Exception {
     HttpClient following = MintaroHttpClient.wrap(HttpClient.newBuilder()
-        .followRedirects(HttpClient.Redirect.NORMAL).build(), sdk);
+        .followRedirects(HttpClient.Redirect.NORMAL).build(), mintaro.sdk());
     String traceId;
     HttpResponse<String> response;
-    try (RecordingSpan root = TestSdks.root(sdk, "checkout")) {
+    try (Span root = Mintaro.startSpan("checkout")) {
       traceId = root.traceId();
       response = call.call(following, HttpRequest.newBuilder(server.uri("/redirect-to-echo"))
           .POST(HttpRequest.BodyPublishers.ofString("hello")).build(), HttpResponse.BodyHandlers.ofString());
@@ -246,37 +259,40 @@ class MintaroHttpClientTest extends WrappedClientTest {
     assertThat(server.received().body()).asString(StandardCharsets.UTF_8).isEqualTo("hello");
     assertThat(server.received().body()).as("sent again to /echo").asString(StandardCharsets.UTF_8)
         .isEqualTo("hello");
-    assertThat(onlyMessage(RingDump.trace(sdk, traceId))).containsEntry("status", 200L)
-        .containsEntry("requestBody", "hello").containsEntry("requestBodySize", 5L)
-        .containsEntry("responseBody", "got: hello");
+    RecordedExchange message = onlyMessage(mintaro.trace(traceId));
+    assertThat(message.status()).isEqualTo(200);
+    assertThat(message.requestBody()).isEqualTo("hello");
+    assertThat(message.requestBodySize()).isEqualTo(5);
+    assertThat(message.responseBody()).isEqualTo("got: hello");
   }
 
   @ParameterizedTest
   @EnumSource(Call.class)
   void theCalleeNamedInTheResponseBecomesABreadcrumbWithTheAuthorityCalled(Call call) throws Exception {
     String traceId;
-    try (RecordingSpan root = TestSdks.root(sdk, "checkout")) {
+    try (Span root = Mintaro.startSpan("checkout")) {
       traceId = root.traceId();
       call.call(http, HttpRequest.newBuilder(server.uri("/echo")).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    Map<String, Object> trace = RingDump.trace(sdk, traceId);
-    assertThat(list(trace, "breadcrumbs")).singleElement().satisfies(crumb -> assertThat(crumb)
-        .containsEntry("role", "callee").containsEntry("agentId", TestHttpServer.CALLEE_AGENT)
-        .containsEntry("authority", server.authority())
-        .containsEntry("spanId", span(trace, "GET /echo").get("spanId")));
+    RecordedTrace trace = mintaro.trace(traceId);
+    assertThat(trace.breadcrumbs()).containsExactly(new RecordedBreadcrumb(trace.span("GET /echo").spanId(),
+        "callee", TestHttpServer.CALLEE_AGENT, server.authority()));
   }
 
   @Test
   void anUninstrumentedCalleeLeavesABreadcrumbWithOnlyTheAuthority() throws Exception {
     String traceId;
-    try (RecordingSpan root = TestSdks.root(sdk, "checkout")) {
+    try (Span root = Mintaro.startSpan("checkout")) {
       traceId = root.traceId();
       http.send(HttpRequest.newBuilder(server.uri("/uninstrumented")).build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    assertThat(list(RingDump.trace(sdk, traceId), "breadcrumbs")).singleElement().satisfies(crumb -> assertThat(crumb)
-        .containsEntry("role", "callee").containsEntry("agentId", null).containsEntry("authority", server.authority()));
+    assertThat(mintaro.trace(traceId).breadcrumbs()).singleElement().satisfies(crumb -> {
+      assertThat(crumb.role()).isEqualTo("callee");
+      assertThat(crumb.agentId()).isNull();
+      assertThat(crumb.authority()).isEqualTo(server.authority());
+    });
   }
 
   @ParameterizedTest
@@ -288,11 +304,25 @@ class MintaroHttpClientTest extends WrappedClientTest {
     TestHttpServer.Received received = server.received();
     String traceId = received.header("X-Mintaro-Trace");
     assertThat(traceId).matches("[0-9a-f]{32}");
-    Map<String, Object> trace = RingDump.trace(sdk, traceId);
-    Map<String, Object> clientSpan = span(trace, "GET /echo");
-    assertThat(clientSpan).containsEntry("kind", "client").containsEntry("parentSpanId", null);
-    assertThat(received.header("traceparent")).isEqualTo("00-" + traceId + "-" + clientSpan.get("spanId") + "-01");
-    assertThat(list(trace, "messages")).hasSize(1);
+    RecordedTrace trace = mintaro.trace(traceId);
+    RecordedSpan clientSpan = trace.span("GET /echo");
+    assertThat(clientSpan.kind()).isEqualTo("client");
+    assertThat(clientSpan.parentSpanId()).isNull();
+    assertThat(received.header("traceparent")).isEqualTo("00-" + traceId + "-" + clientSpan.spanId() + "-01");
+    assertThat(trace.exchanges()).hasSize(1);
+  }
+
+  @Test
+  void aCallOutsideAnySpanRecordsIntoTheGivenSdkNotTheGlobalOne() throws Exception {
+    try (MintaroSdk given = MintaroSdk.builder().service("given").build()) {
+      HttpClient wrapped = MintaroHttpClient.wrap(HttpClient.newHttpClient(), given);
+      long before = given.stats().bytesRecorded();
+
+      wrapped.send(HttpRequest.newBuilder(server.uri("/echo")).build(), HttpResponse.BodyHandlers.ofString());
+
+      assertThat(given.stats().bytesRecorded()).isGreaterThan(before);
+      assertThat(mintaro.traces()).as("the global SDK (this test's) recorded nothing").isEmpty();
+    }
   }
 
   @Test
@@ -306,28 +336,25 @@ class MintaroHttpClientTest extends WrappedClientTest {
   @Test
   void wrappingAWrappedClientReturnsItUnchanged() {
     assertThat(MintaroHttpClient.wrap(http)).isSameAs(http);
-    assertThat(MintaroHttpClient.wrap(http, TestSdks.local())).isSameAs(http);
+    try (MintaroSdk other = MintaroSdk.builder().service("other").build()) {
+      assertThat(MintaroHttpClient.wrap(http, other)).isSameAs(http);
+    }
   }
 
   @Test
   void theWrapperReportsTheWrappedClientsSettings() {
     HttpClient plain = HttpClient.newBuilder().connectTimeout(Duration.ofMillis(1234))
         .followRedirects(HttpClient.Redirect.NORMAL).version(HttpClient.Version.HTTP_1_1).build();
-    HttpClient wrapped = MintaroHttpClient.wrap(plain, sdk);
+    HttpClient wrapped = MintaroHttpClient.wrap(plain, mintaro.sdk());
 
     assertThat(wrapped.connectTimeout()).hasValue(Duration.ofMillis(1234));
     assertThat(wrapped.followRedirects()).isEqualTo(HttpClient.Redirect.NORMAL);
     assertThat(wrapped.version()).isEqualTo(HttpClient.Version.HTTP_1_1);
   }
 
-  private static Map<String, Object> onlyMessage(Map<String, Object> trace) {
-    List<Map<String, Object>> messages = list(trace, "messages");
-    assertThat(messages).hasSize(1);
-    return messages.get(0);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static List<List<String>> headers(Map<String, Object> message, String which) {
-    return (List<List<String>>) message.get(which);
+  private static RecordedExchange onlyMessage(RecordedTrace trace) {
+    List<RecordedExchange> exchanges = trace.exchanges();
+    assertThat(exchanges).hasSize(1);
+    return exchanges.get(0);
   }
 }

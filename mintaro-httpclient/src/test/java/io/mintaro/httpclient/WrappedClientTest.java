@@ -1,27 +1,35 @@
 package io.mintaro.httpclient;
 
-import io.mintaro.MintaroSdk;
-import io.mintaro.TestSdks;
+import io.mintaro.test.MintaroExtension;
 import java.net.http.HttpClient;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** What every test of the wrapper starts from: an SDK, a client wrapped with it, a test server. */
+/**
+ * What every test of the wrapper starts from: test mode, a client wrapped with the test's SDK, a
+ * test server.
+ */
 abstract class WrappedClientTest {
-  final MintaroSdk sdk;
-  final HttpClient http;
+  @RegisterExtension
+  final MintaroExtension mintaro;
   final TestHttpServer server;
+  HttpClient http;
 
-  WrappedClientTest(MintaroSdk sdk) throws Exception {
-    this.sdk = sdk;
-    this.http = MintaroHttpClient.wrap(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), sdk);
+  WrappedClientTest(MintaroExtension mintaro) throws Exception {
+    this.mintaro = mintaro;
     this.server = new TestHttpServer();
+  }
+
+  @BeforeEach
+  void wrapClient() {
+    http = MintaroHttpClient.wrap(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(),
+        mintaro.sdk());
   }
 
   @AfterEach
   void cleanUp() {
     server.close();
-    sdk.close();
-    TestSdks.clearContext();
   }
 }
