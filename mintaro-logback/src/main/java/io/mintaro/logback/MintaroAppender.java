@@ -19,6 +19,9 @@ import io.mintaro.logging.LogCapture;
  */
 public final class MintaroAppender extends UnsynchronizedAppenderBase<ILoggingEvent> {
 
+  /** Made by Logback from {@code logback.xml}, or by hand before {@code start()}. */
+  public MintaroAppender() {}
+
   @Override
   protected void append(ILoggingEvent event) {
     if (!LogCapture.inTrace()) {

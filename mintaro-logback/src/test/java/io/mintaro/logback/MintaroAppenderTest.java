@@ -1,7 +1,5 @@
 package io.mintaro.logback;
 
-import static io.mintaro.internal.agent.RingDump.list;
-import static io.mintaro.internal.agent.RingDump.map;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.tuple;
@@ -13,19 +11,19 @@ import ch.qos.logback.classic.joran.JoranConfigurator;
 import ch.qos.logback.classic.spi.LoggingEvent;
 import ch.qos.logback.core.status.Status;
 import io.mintaro.Mintaro;
-import io.mintaro.MintaroSdk;
 import io.mintaro.Span;
-import io.mintaro.TestSdks;
-import io.mintaro.internal.RecordingSpan;
-import io.mintaro.internal.agent.RingDump;
+import io.mintaro.test.MintaroExtension;
+import io.mintaro.test.RecordedError;
+import io.mintaro.test.RecordedLog;
+import io.mintaro.test.RecordedTrigger;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The appender records every line logged inside a trace, at every level the logger lets through,
@@ -36,15 +34,15 @@ import org.junit.jupiter.api.Test;
 class MintaroAppenderTest {
   private static final String LOGGER = "io.mintaro.demo.Payments";
 
-  private MintaroSdk sdk;
+  @RegisterExtension
+  final MintaroExtension mintaro = new MintaroExtension();
+
   private LoggerContext logback;
   private MintaroAppender appender;
   private Logger log;
 
   @BeforeEach
   void setUp() {
-    // One trigger token and almost no refill: whether a trigger fired shows in a probe (see below).
-    sdk = MintaroSdk.builder().service("payments").triggerRateLimit(1e-9, 1).build();
     logback = new LoggerContext();
     logback.setName("mintaro-appender-test");
     logback.start();
@@ -61,15 +59,13 @@ class MintaroAppenderTest {
   @AfterEach
   void tearDown() {
     logback.stop();
-    sdk.close();
-    TestSdks.clearContext();
   }
 
   @Test
   void linesAtEveryLevelInsideASpanAreRecordedWithLoggerThreadAndFormattedMessage() {
     String traceId;
     String spanId;
-    try (RecordingSpan root = TestSdks.root(sdk, "charge")) {
+    try (Span root = Mintaro.startSpan("charge")) {
       traceId = root.traceId();
       spanId = root.spanId();
       log.trace("entering charge for {}", "order-7");
@@ -79,23 +75,26 @@ class MintaroAppenderTest {
       log.error("declined: {}", "insufficient funds");
     }
 
-    List<Map<String, Object>> logs = list(RingDump.trace(sdk, traceId), "logs");
-    assertThat(logs).extracting(l -> l.get("level"), l -> l.get("message")).containsExactly(
+    List<RecordedLog> logs = mintaro.trace(traceId).logs();
+    assertThat(logs).extracting(RecordedLog::level, RecordedLog::message).containsExactly(
         tuple("TRACE", "entering charge for order-7"),
         tuple("DEBUG", "card 4242 amount 12"),
         tuple("INFO", "charging"),
         tuple("WARN", "slow gateway: 1500 ms"),
         tuple("ERROR", "declined: insufficient funds"));
-    assertThat(logs).allSatisfy(line -> assertThat(line).containsEntry("logger", LOGGER)
-        .containsEntry("thread", Thread.currentThread().getName()).containsEntry("spanId", spanId)
-        .containsEntry("error", null));
+    assertThat(logs).allSatisfy(line -> {
+      assertThat(line.logger()).isEqualTo(LOGGER);
+      assertThat(line.thread()).isEqualTo(Thread.currentThread().getName());
+      assertThat(line.spanId()).isEqualTo(spanId);
+      assertThat(line.error()).isNull();
+    });
   }
 
   @Test
   void aLineBelongsToTheInnermostOpenSpan() {
     String traceId;
     String childSpanId;
-    try (RecordingSpan root = TestSdks.root(sdk, "checkout")) {
+    try (Span root = Mintaro.startSpan("checkout")) {
       traceId = root.traceId();
       try (Span child = Mintaro.startSpan("charge-card")) {
         childSpanId = child.spanId();
@@ -103,25 +102,24 @@ class MintaroAppenderTest {
       }
     }
 
-    assertThat(list(RingDump.trace(sdk, traceId), "logs")).singleElement()
-        .satisfies(line -> assertThat(line).containsEntry("spanId", childSpanId));
+    assertThat(mintaro.trace(traceId).logs()).extracting(RecordedLog::spanId).containsExactly(childSpanId);
   }
 
   @Test
   void anExceptionIsRecordedWithTypeMessageAndStackTrace() {
     String traceId;
-    try (RecordingSpan root = TestSdks.root(sdk, "charge")) {
+    try (Span root = Mintaro.startSpan("charge")) {
       traceId = root.traceId();
       log.warn("gateway call {} failed, retrying", 2, new IllegalStateException("gateway timeout",
           new IOException("connection reset")));
     }
 
-    Map<String, Object> line = list(RingDump.trace(sdk, traceId), "logs").get(0);
-    assertThat(line).containsEntry("message", "gateway call 2 failed, retrying");
-    Map<String, Object> error = map(line.get("error"));
-    assertThat(error).containsEntry("type", "java.lang.IllegalStateException")
-        .containsEntry("message", "gateway timeout");
-    assertThat((String) error.get("stack")).startsWith("java.lang.IllegalStateException: gateway timeout")
+    RecordedLog line = mintaro.trace(traceId).logs().get(0);
+    assertThat(line.message()).isEqualTo("gateway call 2 failed, retrying");
+    RecordedError error = line.error();
+    assertThat(error.type()).isEqualTo("java.lang.IllegalStateException");
+    assertThat(error.message()).isEqualTo("gateway timeout");
+    assertThat(error.stack()).startsWith("java.lang.IllegalStateException: gateway timeout")
         .contains("at io.mintaro.logback.MintaroAppenderTest.anExceptionIsRecordedWithTypeMessageAndStackTrace")
         .contains("Caused by: java.io.IOException: connection reset");
   }
@@ -130,72 +128,63 @@ class MintaroAppenderTest {
   void linesAtLevelsTheLoggerSwitchedOffAreNotRecorded() {
     log.setLevel(Level.INFO);
     String traceId;
-    try (RecordingSpan root = TestSdks.root(sdk, "charge")) {
+    try (Span root = Mintaro.startSpan("charge")) {
       traceId = root.traceId();
       log.debug("not kept");
       log.info("kept");
     }
 
-    assertThat(list(RingDump.trace(sdk, traceId), "logs")).extracting(l -> l.get("message")).containsExactly("kept");
+    assertThat(mintaro.trace(traceId).logs()).extracting(RecordedLog::message).containsExactly("kept");
   }
 
   @Test
   void linesOutsideAnyTraceAreIgnored() {
-    long before = sdk.stats().bytesRecorded();
+    long before = mintaro.sdk().stats().bytesRecorded();
 
     log.info("between requests");
     log.error("an error outside any trace", new IllegalStateException("boom"));
 
     assertThat(Mintaro.traceId()).isNull();
-    assertThat(sdk.stats().bytesRecorded()).as("nothing written to the ring").isEqualTo(before);
-    assertThat(probeWasRateLimited()).as("nor triggered").isFalse();
+    assertThat(mintaro.sdk().stats().bytesRecorded()).as("nothing written to the ring").isEqualTo(before);
+    assertThat(mintaro.traces()).isEmpty();
+    assertThat(mintaro.triggers()).as("nor triggered").isEmpty();
   }
 
   @Test
   void linesAfterTheSpanEndedAreNotAddedToItsTrace() {
     String traceId;
-    try (RecordingSpan root = TestSdks.root(sdk, "charge")) {
+    try (Span root = Mintaro.startSpan("charge")) {
       traceId = root.traceId();
       log.info("during");
     }
     log.info("after");
 
-    assertThat(list(RingDump.trace(sdk, traceId), "logs")).extracting(l -> l.get("message")).containsExactly("during");
+    assertThat(mintaro.trace(traceId).logs()).extracting(RecordedLog::message).containsExactly("during");
   }
 
-  // Triggers. Without a collector a trigger leaves nothing in the ring, but it spends the SDK's
-  // only trigger token: a probe trigger afterwards is then refused by the rate limit.
+  // Triggers. Switching the ERROR trigger off is in MintaroAppenderWithoutErrorLogTriggerTest.
 
   @Test
   void anErrorLineInsideATraceTriggersCollection() {
-    try (RecordingSpan root = TestSdks.root(sdk, "charge")) {
+    String traceId;
+    try (Span root = Mintaro.startSpan("charge")) {
+      traceId = root.traceId();
       log.error("card declined");
     }
 
-    assertThat(probeWasRateLimited()).isTrue();
+    assertThat(mintaro.triggers()).containsExactly(new RecordedTrigger(traceId, "error", "ERROR log: card declined"));
   }
 
   @Test
   void linesBelowErrorDoNotTrigger() {
-    try (RecordingSpan root = TestSdks.root(sdk, "charge")) {
+    try (Span root = Mintaro.startSpan("charge")) {
       log.trace("t");
       log.debug("d");
       log.info("i");
       log.warn("w", new IllegalStateException("handled"));
     }
 
-    assertThat(probeWasRateLimited()).isFalse();
-  }
-
-  @Test
-  void anErrorLineDoesNotTriggerWhenTheSdkSaysNot() {
-    sdk.close();
-    sdk = MintaroSdk.builder().service("payments").triggerRateLimit(1e-9, 1).triggerOnErrorLog(false).build();
-    try (RecordingSpan root = TestSdks.root(sdk, "charge")) {
-      log.error("card declined");
-    }
-
-    assertThat(probeWasRateLimited()).isFalse();
+    assertThat(mintaro.triggers()).isEmpty();
   }
 
   // Never into the application.
@@ -209,13 +198,13 @@ class MintaroAppenderTest {
       }
     };
     String traceId;
-    try (RecordingSpan root = TestSdks.root(sdk, "charge")) {
+    try (Span root = Mintaro.startSpan("charge")) {
       traceId = root.traceId();
       assertThatCode(() -> log.info("value: {}", hostile)).doesNotThrowAnyException();
     }
 
-    assertThat(list(RingDump.trace(sdk, traceId), "logs")).singleElement()
-        .satisfies(line -> assertThat((String) line.get("message")).startsWith("value: [FAILED toString()"));
+    assertThat(mintaro.trace(traceId).logs()).singleElement()
+        .satisfies(line -> assertThat(line.message()).startsWith("value: [FAILED toString()"));
   }
 
   @Test
@@ -227,7 +216,7 @@ class MintaroAppenderTest {
       }
     };
 
-    try (RecordingSpan root = TestSdks.root(sdk, "charge")) {
+    try (Span root = Mintaro.startSpan("charge")) {
       assertThatCode(() -> appender.doAppend(broken)).doesNotThrowAnyException();
       assertThatCode(() -> log.info("the next line still goes through")).doesNotThrowAnyException();
     }
@@ -253,23 +242,16 @@ class MintaroAppenderTest {
           </configuration>
           """.getBytes(StandardCharsets.UTF_8)));
       String traceId;
-      try (RecordingSpan root = TestSdks.root(sdk, "charge")) {
+      try (Span root = Mintaro.startSpan("charge")) {
         traceId = root.traceId();
         configured.getLogger("from.xml").debug("configured by {}", "logback.xml");
         configured.getLogger("from.xml").trace("below the root level");
       }
 
-      assertThat(list(RingDump.trace(sdk, traceId), "logs")).extracting(l -> l.get("message"))
+      assertThat(mintaro.trace(traceId).logs()).extracting(RecordedLog::message)
           .containsExactly("configured by logback.xml");
     } finally {
       configured.stop();
     }
-  }
-
-  private boolean probeWasRateLimited() {
-    try (RecordingSpan probe = TestSdks.root(sdk, "probe")) {
-      Mintaro.trigger("probe");
-    }
-    return sdk.stats().triggersRateLimited() > 0;
   }
 }
