@@ -94,8 +94,11 @@ public final class MintaroFilter implements Filter {
       chain.doFilter(request, response);
       return;
     }
-    try (ServerExchange.Scope scope = exchange.attach()) {
+    ServerExchange.Scope scope = exchange.attach();
+    try {
       chain.doFilter(request, response);
+    } finally {
+      scope.close();
     }
   }
 
