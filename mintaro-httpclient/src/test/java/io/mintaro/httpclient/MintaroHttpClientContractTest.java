@@ -18,10 +18,17 @@ class MintaroHttpClientContractTest extends HttpClientContract {
 
   @Override
   protected Response send(String method, URI uri, Map<String, String> headers, byte[] body) throws Exception {
+    return response(http.send(request(method, uri, headers, body), HttpResponse.BodyHandlers.ofByteArray()));
+  }
+
+  static HttpRequest request(String method, URI uri, Map<String, String> headers, byte[] body) {
     HttpRequest.Builder b = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(10))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
     headers.forEach(b::header);
-    HttpResponse<byte[]> r = http.send(b.build(), HttpResponse.BodyHandlers.ofByteArray());
+    return b.build();
+  }
+
+  static Response response(HttpResponse<byte[]> r) {
     return new Response(r.statusCode(), r.headers().map().entrySet().stream().collect(Collectors.toMap(
         e -> e.getKey().toLowerCase(Locale.ROOT), Map.Entry::getValue, (x, y) -> x, TreeMap::new)), r.body());
   }
