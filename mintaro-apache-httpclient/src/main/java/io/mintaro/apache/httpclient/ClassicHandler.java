@@ -4,6 +4,7 @@ import io.mintaro.MintaroSdk;
 import java.io.IOException;
 import org.apache.hc.client5.http.classic.ExecChain;
 import org.apache.hc.client5.http.classic.ExecChainHandler;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpResponse;
 import org.apache.hc.core5.http.ClassicHttpRequest;
 import org.apache.hc.core5.http.ClassicHttpResponse;
 import org.apache.hc.core5.http.HttpEntity;
@@ -42,13 +43,38 @@ final class ClassicHandler implements ExecChainHandler {
       HttpEntity body = response.getEntity();
       if (body == null) {
         recording.finish(null);
-      } else {
-        response.setEntity(new TeeResponseEntity(body, recording));
+        return response;
       }
+      response.setEntity(new TeeResponseEntity(body, recording));
+      return closing(response, recording);
     } catch (RuntimeException e) {
       recording.finish(null);
+      return response;
     }
-    return response;
+  }
+
+  private static volatile boolean canDecorateClose = true;
+
+  /**
+   * The response, ending the exchange when the application closes it in any mode. Closing
+   * gracefully closes the entity, which ends it anyway; {@code close(CloseMode.IMMEDIATE)} only
+   * drops the connection. {@code CloseableHttpResponse.create} is HttpClient's (5.5+) way to
+   * decorate that close; where it is missing, such a response ends its exchange on a failed read.
+   */
+  private static ClassicHttpResponse closing(ClassicHttpResponse response, Recording recording) {
+    if (!(response instanceof CloseableHttpResponse) || !canDecorateClose) {
+      return response;
+    }
+    CloseableHttpResponse closeable = (CloseableHttpResponse) response;
+    try {
+      return CloseableHttpResponse.create(closeable, (ignored, mode) -> {
+        recording.finish(null);
+        closeable.close(mode);
+      });
+    } catch (LinkageError e) {
+      canDecorateClose = false;
+      return response;
+    }
   }
 
   private static String contentType(HttpEntity entity) {

@@ -1,0 +1,97 @@
+package io.mintaro.apache.httpclient;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+
+/** A real HTTP server on a loopback port, without Mintaro, answering as each test tells it. */
+final class TestServer implements AutoCloseable {
+  /** One request as it arrived. */
+  record Seen(String method, String path, Map<String, String> headers, byte[] body) {
+    String header(String name) {
+      return headers.get(name.toLowerCase(Locale.ROOT));
+    }
+  }
+
+  interface Handler {
+    void handle(HttpExchange exchange, byte[] body) throws Exception;
+  }
+
+  private final HttpServer server;
+  private final ExecutorService executor = Executors.newCachedThreadPool();
+  private final List<Seen> seen = new CopyOnWriteArrayList<>();
+
+  TestServer() throws IOException {
+    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    server.setExecutor(executor);
+    server.start();
+  }
+
+  /** Answers {@code path} with {@code handler}, after noting the request; its body is read whole first. */
+  TestServer on(String path, Handler handler) {
+    server.createContext(path, exchange -> {
+      try (exchange) {
+        byte[] body;
+        try (InputStream in = exchange.getRequestBody()) {
+          body = in.readAllBytes();
+        }
+        Map<String, String> headers = new TreeMap<>();
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(Locale.ROOT), v.get(0)));
+        seen.add(new Seen(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), headers, body));
+        handler.handle(exchange, body);
+      } catch (IOException e) {
+        throw e;
+      } catch (Exception e) {
+        throw new IOException(e);
+      }
+    });
+    return this;
+  }
+
+  String url(String path) {
+    return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+  }
+
+  String authority() {
+    return "127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  List<Seen> seen() {
+    return List.copyOf(seen);
+  }
+
+  static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
+    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
+    if (body.length > 0) {
+      try (OutputStream out = exchange.getResponseBody()) {
+        out.write(body);
+      }
+    }
+  }
+
+  /** Deterministic bytes of every value, so a body cut or shifted anywhere is noticed. */
+  static byte[] pattern(int size) {
+    byte[] b = new byte[size];
+    for (int i = 0; i < size; i++) {
+      b[i] = (byte) (i * 31 + (i >>> 8));
+    }
+    return b;
+  }
+
+  @Override
+  public void close() {
+    server.stop(0);
+    executor.shutdownNow();
+  }
+}
