@@ -6,6 +6,7 @@ import io.mintaro.Mintaro;
 import io.mintaro.Span;
 import io.mintaro.test.MintaroExtension;
 import io.mintaro.test.RecordedSpan;
+import java.io.Serializable;
 import java.math.BigDecimal;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -85,6 +86,50 @@ class ParameterCaptureTest {
         .containsEntry("db.query.parameter.0", "[REDACTED]")
         .containsEntry("db.query.parameter.1", "[REDACTED]")
         .containsEntry("db.query.parameter.2", "NULL");
+  }
+
+  @Test
+  void everyValueOfAStatementOnASecretTableIsRedacted() throws SQLException {
+    try (Connection c = h2.getConnection()) {
+      c.createStatement().execute("CREATE TABLE api_secrets (id INT, val VARCHAR(20))");
+    }
+    DataSource ds = MintaroDataSource.builder(h2).captureParameters(true).build();
+    try (Span request = Mintaro.startSpan("request");
+        Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("INSERT INTO api_secrets VALUES (?, ?)")) {
+      ps.setInt(1, 1);
+      ps.setString(2, "sk_live_123");
+      ps.executeUpdate();
+    }
+    assertThat(mintaro.onlyTrace().span("INSERT api_secrets").attributes())
+        .containsEntry("db.query.parameter.0", "[REDACTED]")
+        .containsEntry("db.query.parameter.1", "[REDACTED]");
+  }
+
+  /** An application's type whose toString must not be called. */
+  static final class Money implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    @Override
+    public String toString() {
+      throw new IllegalStateException("never called by Mintaro");
+    }
+  }
+
+  @Test
+  void aValueOfAnApplicationTypeIsRecordedByItsClassNotItsToString() throws SQLException {
+    DataSource ds = MintaroDataSource.builder(h2).captureParameters(true).build();
+    try (Span request = Mintaro.startSpan("request");
+        Connection c = ds.getConnection();
+        PreparedStatement ps = c.prepareStatement("SELECT ? IS NULL")) {
+      ps.setObject(1, new Money(), Types.JAVA_OBJECT);
+      try (ResultSet rs = ps.executeQuery()) {
+        assertThat(rs.next()).isTrue();
+        assertThat(rs.getBoolean(1)).isFalse();
+      }
+    }
+    assertThat(mintaro.onlyTrace().span("SELECT").attribute("db.query.parameter.0"))
+        .isEqualTo("<" + Money.class.getName() + ">");
   }
 
   @Test
