@@ -89,7 +89,13 @@ public final class MintaroInterceptor implements Interceptor {
   private static Request traced(Request request, ClientExchange exchange) {
     try {
       Request.Builder builder = request.newBuilder();
-      exchange.propagationHeaders(builder::header);
+      exchange.propagationHeaders((name, value) -> {
+        try {
+          builder.header(name, value);
+        } catch (IllegalArgumentException e) {
+          // a tracestate carried in from upstream that OkHttp will not send: the rest still goes
+        }
+      });
       RequestBody body = request.body();
       if (body != null && !body.isDuplex()) {
         // A duplex body is written by the application on its own thread while the response

@@ -37,9 +37,9 @@ final class Recording {
    * @param contentType the body's content type, which HttpClient sends as a header further down
    */
   static Recording start(MintaroSdk sdk, HttpRequest request, String contentType) {
+    ClientExchange exchange = null;
     try {
-      ClientExchange exchange = ClientExchange.start(sdk == null ? Mintaro.sdk() : sdk, request.getMethod(),
-          uriOf(request));
+      exchange = ClientExchange.start(sdk == null ? Mintaro.sdk() : sdk, request.getMethod(), uriOf(request));
       exchange.propagationHeaders(request::setHeader);
       boolean typed = false;
       for (Iterator<Header> it = request.headerIterator(); it.hasNext(); ) {
@@ -54,7 +54,10 @@ final class Recording {
       }
       return new Recording(exchange);
     } catch (RuntimeException e) {
-      return null; // never into the application: the call goes out unrecorded
+      if (exchange != null) {
+        exchange.close(); // ends its span with what it has; the call goes on untouched further
+      }
+      return null;
     }
   }
 
