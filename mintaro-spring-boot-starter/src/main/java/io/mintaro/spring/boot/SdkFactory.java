@@ -1,0 +1,132 @@
+package io.mintaro.spring.boot;
+
+import io.mintaro.MintaroSdk;
+import java.time.Duration;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.env.Environment;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Builds the application's {@link MintaroSdk} from {@code mintaro.*} properties, and closes the
+ * SDKs it built when the context closes. Every SDK bean depends on it, so it is destroyed after
+ * them and after everything that records into them: pending triggers go out last.
+ */
+final class SdkFactory implements DisposableBean {
+  private static final String UNKNOWN_SERVICE = "unknown-service";
+
+  private final MintaroProperties properties;
+  private final Environment environment;
+  private final List<MintaroSdk> built = new CopyOnWriteArrayList<>();
+
+  SdkFactory(MintaroProperties properties, Environment environment) {
+    this.properties = properties;
+    this.environment = environment;
+  }
+
+  /** Whether {@code sdk} is one this factory built from properties (as opposed to the application's). */
+  boolean built(MintaroSdk sdk) {
+    return built.contains(sdk);
+  }
+
+  /** Whether the properties name a collector. */
+  boolean collectorConfigured() {
+    return properties.getCollector() != null && !properties.getCollector().isBlank();
+  }
+
+  /** @throws InvalidConfigurationPropertyValueException naming the property at fault */
+  MintaroSdk build() {
+    MintaroProperties p = properties;
+    MintaroSdk.Builder b = MintaroSdk.builder();
+    if (p.getService() != null) {
+      set("mintaro.service", p.getService(), () -> b.service(p.getService().trim()));
+    } else {
+      b.service(serviceName(environment.getProperty("spring.application.name")));
+    }
+    set("mintaro.collector", p.getCollector(), () -> b.collector(p.getCollector()));
+    if (p.getApiKey() != null) {
+      set("mintaro.api-key", "(hidden)", () -> b.apiKey(p.getApiKey().trim()));
+    }
+    set("mintaro.buffer-size", p.getBufferSize(), () -> b.bufferSize(bytes(p.getBufferSize())));
+    set("mintaro.max-body-size", p.getMaxBodySize(), () -> b.maxBodySize(bytes(p.getMaxBodySize())));
+    set("mintaro.redact-headers", p.getRedactHeaders(), () -> b.redactHeaders(p.getRedactHeaders().toArray(String[]::new)));
+    set("mintaro.redact-fields", p.getRedactFields(), () -> b.redactFields(p.getRedactFields().toArray(String[]::new)));
+    Set<MintaroProperties.Trigger> on = p.getTriggerOn() == null ? Set.of() : p.getTriggerOn();
+    b.triggerOnServerError(on.contains(MintaroProperties.Trigger.SERVER_ERROR));
+    b.triggerOnException(on.contains(MintaroProperties.Trigger.EXCEPTION));
+    b.triggerOnErrorLog(on.contains(MintaroProperties.Trigger.ERROR_LOG));
+    set("mintaro.slow-threshold", p.getSlowThreshold(), () -> b.slowThreshold(p.getSlowThreshold()));
+    if (p.getSlowRoutes() != null) {
+      set("mintaro.slow-routes", p.getSlowRoutes(), () -> slowRoutes(b, p.getSlowRoutes()));
+    }
+    boolean badBurst = p.getTriggerBurst() < 1;
+    set(badBurst ? "mintaro.trigger-burst" : "mintaro.trigger-rate", badBurst ? p.getTriggerBurst() : p.getTriggerRate(),
+        () -> b.triggerRateLimit(p.getTriggerRate(), p.getTriggerBurst()));
+    set("mintaro.reconnect-max-delay", p.getReconnectMaxDelay(), () -> b.reconnectMaxDelay(p.getReconnectMaxDelay()));
+    if (p.getShutdownTimeout() == null || p.getShutdownTimeout().isNegative()) {
+      throw new InvalidConfigurationPropertyValueException("mintaro.shutdown-timeout", p.getShutdownTimeout(),
+          "must not be negative");
+    }
+    MintaroSdk[] sdk = new MintaroSdk[1];
+    set("mintaro.max-body-size", p.getMaxBodySize(), () -> sdk[0] = b.build());
+    built.add(sdk[0]);
+    return sdk[0];
+  }
+
+  /**
+   * spring.application.name as a Mintaro service name: an application's name may hold characters
+   * the collector does not take, and nobody asked Mintaro to be strict about it.
+   */
+  static String serviceName(String applicationName) {
+    if (applicationName == null || applicationName.isBlank()) {
+      return UNKNOWN_SERVICE;
+    }
+    String name = applicationName.trim().replaceAll("[^A-Za-z0-9._-]", "-");
+    return name.length() > 100 ? name.substring(0, 100) : name;
+  }
+
+  private static int bytes(DataSize size) {
+    if (size == null) {
+      throw new IllegalArgumentException("must be set");
+    }
+    long n = size.toBytes();
+    if (n < 0 || n > Integer.MAX_VALUE) {
+      throw new IllegalArgumentException("is out of range: " + size);
+    }
+    return (int) n;
+  }
+
+  private static void slowRoutes(MintaroSdk.Builder b, String routes) {
+    for (String entry : routes.split(";")) {
+      if (entry.isBlank()) {
+        continue;
+      }
+      int eq = entry.lastIndexOf('=');
+      if (eq < 0) {
+        throw new IllegalArgumentException("expected '[METHOD ]/path=duration', got: " + entry.trim());
+      }
+      b.slowThreshold(entry.substring(0, eq).trim(), DurationStyle.detectAndParse(entry.substring(eq + 1).trim()));
+    }
+  }
+
+  private static void set(String property, Object value, Runnable setter) {
+    try {
+      setter.run();
+    } catch (IllegalArgumentException | NullPointerException e) {
+      throw new InvalidConfigurationPropertyValueException(property, value, e.getMessage());
+    }
+  }
+
+  @Override
+  public void destroy() {
+    Duration timeout = properties.getShutdownTimeout();
+    for (MintaroSdk sdk : built) {
+      sdk.close(timeout);
+    }
+    built.clear();
+  }
+}
