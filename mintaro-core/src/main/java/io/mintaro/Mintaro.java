@@ -48,6 +48,11 @@ public final class Mintaro {
     return ctx == null ? null : ctx.traceIdHex();
   }
 
+  /** True when the calling thread is inside a trace; cheaper than {@code traceId() != null}. */
+  public static boolean inTrace() {
+    return ContextStorage.current() != null;
+  }
+
   /** Starts a span, current until closed: a child of the current span, or a new trace's root. */
   public static Span startSpan(String name) {
     return startSpan(name, Span.Kind.INTERNAL);
@@ -61,8 +66,23 @@ public final class Mintaro {
   public static Span startSpan(String name, Span.Kind kind) {
     TraceContext parent = ContextStorage.current();
     Core core = parent != null ? Core.ownerOf(parent) : Core.of(sdk());
-    byte k = kind == Span.Kind.CLIENT ? Core.KIND_CLIENT : kind == Span.Kind.SERVER ? Core.KIND_SERVER : Core.KIND_INTERNAL;
-    return core.startSpan(name, k, parent, 0, null, true);
+    return core.startSpan(name, kindOf(kind), parent, 0, null, true);
+  }
+
+  /**
+   * Starts a span that is never made current: a child of the current span (or a new trace's
+   * root) for work that outlives the call that began it, such as a query whose rows are read
+   * later. Spans started meanwhile are not its children. Its start is recorded at once, so a
+   * trace collected while it is open shows it.
+   */
+  public static Span startDetachedSpan(String name, Span.Kind kind) {
+    TraceContext parent = ContextStorage.current();
+    Core core = parent != null ? Core.ownerOf(parent) : Core.of(sdk());
+    return core.startSpan(name, kindOf(kind), parent, 0, null, false);
+  }
+
+  private static byte kindOf(Span.Kind kind) {
+    return kind == Span.Kind.CLIENT ? Core.KIND_CLIENT : kind == Span.Kind.SERVER ? Core.KIND_SERVER : Core.KIND_INTERNAL;
   }
 
   /** Runs {@code work} in a span; an exception that escapes marks the span failed and is rethrown. */

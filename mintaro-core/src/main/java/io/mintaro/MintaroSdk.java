@@ -54,6 +54,15 @@ public final class MintaroSdk implements AutoCloseable {
     return core.agentId();
   }
 
+  /**
+   * True when values of a field of this name (a JSON, form or query field, or a database column)
+   * are redacted: it contains one of the configured words. For integrations that record values
+   * of their own.
+   */
+  public boolean redactsField(String name) {
+    return core.redactor().isSensitiveField(name);
+  }
+
   /** Counters describing what the SDK did; cheap to call. */
   public MintaroStats stats() {
     return core.stats();

@@ -34,6 +34,21 @@ class SpanLifecycleTest {
   }
 
   @Test
+  void aTraceCollectedWhileRowsAreReadShowsTheQueryAsStarted() throws SQLException {
+    try (Span request = Mintaro.startSpan("request");
+        Connection c = ds.getConnection();
+        Statement st = c.createStatement();
+        ResultSet rs = st.executeQuery("SELECT * FROM users")) {
+      assertThat(rs.next()).isTrue();
+
+      RecordedSpan query = mintaro.onlyTrace().span("SELECT users");
+      assertThat(query.status()).isEqualTo("started");
+      assertThat(query.parentSpanId()).isEqualTo(request.spanId());
+    }
+    assertThat(mintaro.onlyTrace().span("SELECT users").status()).isEqualTo("succeeded");
+  }
+
+  @Test
   void whileRowsAreReadTheCallersSpanIsCurrent() throws SQLException {
     String requestId;
     try (Span request = Mintaro.startSpan("request");

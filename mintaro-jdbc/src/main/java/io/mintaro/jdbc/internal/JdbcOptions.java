@@ -1,5 +1,6 @@
 package io.mintaro.jdbc.internal;
 
+import io.mintaro.Mintaro;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -93,7 +94,10 @@ public final class JdbcOptions {
     return List.of(secretWords);
   }
 
-  /** True when {@code name} contains a secret word, ignoring case. */
+  /**
+   * True when {@code name} contains a secret word, ignoring case: one of this data source's, or
+   * one the global SDK redacts fields by ({@code redactFields}, however it was configured).
+   */
   public boolean isSecret(String name) {
     if (name == null) {
       return false;
@@ -103,7 +107,11 @@ public final class JdbcOptions {
         return true;
       }
     }
-    return false;
+    try {
+      return Mintaro.sdk().redactsField(name);
+    } catch (RuntimeException e) {
+      return true; // when in doubt, keep no value
+    }
   }
 
   private static boolean containsIgnoreCase(String s, String lowerWord) {

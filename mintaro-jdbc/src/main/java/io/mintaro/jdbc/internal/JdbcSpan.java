@@ -3,12 +3,11 @@ package io.mintaro.jdbc.internal;
 import io.mintaro.Mintaro;
 import io.mintaro.Span;
 import java.sql.SQLException;
-import java.util.concurrent.Callable;
 
 /**
- * The client span of one statement execution. It is current while the driver executes, so that a
- * trace collected meanwhile shows it; when the driver returns, the caller's span is current again
- * and this one stays open for as long as its result set is read:
+ * The client span of one statement execution. It is never current (a detached span: its start is
+ * recorded at once, so a trace collected while it runs shows it), and stays open for as long as
+ * its result set is read:
  *
  * <ul>
  *   <li>an update or batch ends when the driver returns, with the affected rows;</li>
@@ -57,23 +56,13 @@ public final class JdbcSpan {
   }
 
   /**
-   * Calls the driver with this span current, then makes the caller's span current again and leaves
-   * this one open. Whatever the driver throws is rethrown as it is, the same object.
+   * Calls the driver with this span started, and leaves it open. Whatever the driver throws is
+   * rethrown as it is, the same object.
    */
   <T> T run(SqlCall<T> call) throws SQLException {
-    Callable<T> task;
+    start();
     try {
-      // Mintaro.wrap restores the caller's context when the task returns, which ends nothing:
-      // that is how a span outlives its scope without a span API that says so.
-      task = Mintaro.wrap(() -> {
-        start();
-        return call.call();
-      });
-    } catch (RuntimeException e) {
       return call.call();
-    }
-    try {
-      return task.call();
     } catch (SQLException | RuntimeException e) {
       failed(e);
       throw e;
@@ -98,7 +87,7 @@ public final class JdbcSpan {
 
   private void start() {
     try {
-      Span s = Mintaro.startSpan(name, Span.Kind.CLIENT);
+      Span s = Mintaro.startDetachedSpan(name, Span.Kind.CLIENT);
       span = s;
       s.attribute("db.system.name", db.system);
       if (db.namespace != null) {

@@ -9,7 +9,7 @@ import java.sql.Statement;
 
 /**
  * A statement whose executions are client spans of the current trace. Outside a trace each call
- * costs one check ({@link Mintaro#traceId()}) before it goes to the driver's statement.
+ * costs one check ({@link Mintaro#inTrace()}) before it goes to the driver's statement.
  */
 public class TracedStatement implements Statement {
   /** At most this many distinct statements of a batch are named in its span. */
@@ -38,7 +38,7 @@ public class TracedStatement implements Statement {
     if (open != null) {
       endOpen();
     }
-    return Mintaro.traceId() != null;
+    return Mintaro.inTrace();
   }
 
   final void endOpen() {
@@ -286,7 +286,7 @@ public class TracedStatement implements Statement {
   public void addBatch(String sql) throws SQLException {
     st.addBatch(sql);
     batchCount++;
-    if (Mintaro.traceId() != null) {
+    if (Mintaro.inTrace()) {
       batchStatement(sql);
     } else {
       batchIncomplete = true;
