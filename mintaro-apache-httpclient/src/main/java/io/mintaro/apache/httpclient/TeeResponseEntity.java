@@ -30,20 +30,23 @@ final class TeeResponseEntity extends HttpEntityWrapper {
     if (in == null) {
       return null;
     }
-    if (!teed) {
-      teed = true;
-      raw = in;
-      tee = new TeeInputStream(in, recording);
+    if (in == raw) {
       return tee;
     }
-    // a streamed entity hands out its one stream again; a repeatable one a new stream, which
-    // reads the same bytes again and is not captured twice
-    return in == raw ? tee : in;
+    if (teed && isRepeatable()) {
+      return in; // a new stream over the same bytes again: captured once
+    }
+    // HttpClient's own streamed entity hands out a new wrapper of its one stream on each call:
+    // every one of them reads bytes not read before
+    teed = true;
+    raw = in;
+    tee = new TeeInputStream(in, recording);
+    return tee;
   }
 
   @Override
   public void writeTo(OutputStream out) throws IOException {
-    if (teed || out == null) {
+    if ((teed && isRepeatable()) || out == null) {
       super.writeTo(out);
       return;
     }

@@ -407,6 +407,22 @@ class ClassicClientTest {
   }
 
   @Test
+  void aResponseReadThroughSeveralStreamsOfItsEntityIsRecordedWhole() throws Exception {
+    String traceId;
+    try (Span root = Mintaro.startSpan("root")) {
+      traceId = root.traceId();
+      try (ClassicHttpResponse response = client().executeOpen(null, new HttpGet(server.url("/ok")), null)) {
+        // HttpClient hands out a new stream over the one connection on each getContent()
+        assertThat(response.getEntity().getContent().read()).isEqualTo('o');
+        assertThat(new String(response.getEntity().getContent().readAllBytes(), UTF_8)).isEqualTo("k");
+      }
+    }
+
+    RecordedExchange exchange = awaitCall(traceId).outbound().get(0);
+    assertThat(exchange.responseBody()).isEqualTo("ok");
+  }
+
+  @Test
   void aResponseStreamReadAgainAfterResetIsRecordedOnce() throws Exception {
     // an exec handler after Mintaro's (a cache, say) answers with a repeatable, markable entity
     client = MintaroHttpClient5.classic(HttpClients.custom()).addExecInterceptorAfter(MintaroHttpClient5.NAME, "cache",
