@@ -30,7 +30,9 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * exactly what went over the wire.
  *
  * <p>Calls are made inside a root span, except where a test says otherwise. Asynchronous clients
- * may record after the application has its answer; the tests wait for that.
+ * may record after the application has its answer; the tests wait for that. One response carries
+ * a 16 KiB header: a client whose default header limit is lower (Apache HttpCore's is 8 KiB) must
+ * be configured to accept it, with or without Mintaro.
  */
 public abstract class HttpClientContract {
   /** The body capture limit the tests run with. */
