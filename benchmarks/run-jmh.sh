@@ -5,6 +5,9 @@
 #   benchmarks/run-jmh.sh                 # build (offline if possible) and run everything
 #   SKIP_BUILD=1 benchmarks/run-jmh.sh    # reuse benchmarks/target/benchmarks.jar
 #   JMH_OPTS="-f 1 -wi 5 -w 2s -i 10 -r 2s" benchmarks/run-jmh.sh   # longer runs
+#   ONLY="okhttp apache-httpclient jdbc log4j2" SKIP_BUILD=1 benchmarks/run-jmh.sh   # some comparisons
+#
+# The tables are made from every results/jmh-<comparison>.json there is, fresh or not.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$(pwd)
@@ -19,6 +22,9 @@ mkdir -p "$OUT"
 
 run() { # name, benchmark regex
   local name=$1 regex=$2
+  if [[ -n "${ONLY:-}" && " $ONLY " != *" $name "* ]]; then
+    return
+  fi
   for t in 1 2; do
     echo ">>> $name, $t thread(s)"
     java -jar "$JAR" "$regex" $JMH_OPTS -t "$t" -prof gc -rf json -rff "$OUT/jmh-$name-t$t.json"
@@ -36,6 +42,16 @@ run spans 'SpanBenchmark'
 run logs 'LogBenchmark|Log4j2AsyncBenchmark'
 run exchange 'ExchangeBenchmark'
 run redaction 'RedactorBenchmark'
+# the integrations, each against OpenTelemetry's and the plain library, in the same run
+run okhttp 'OkHttpBenchmark'
+run apache-httpclient 'ApacheHttpClientBenchmark'
+run jdbc 'JdbcBenchmark'
+run log4j2 'Log4j2Benchmark'
 
-python3 benchmarks/jmh-tables.py "$OUT/jmh-spans.json" "$OUT/jmh-logs.json" "$OUT/jmh-exchange.json" "$OUT/jmh-redaction.json" \
-  | tee "$OUT/tables.md"
+results=()
+for name in spans logs exchange redaction okhttp apache-httpclient jdbc log4j2; do
+  if [[ -f "$OUT/jmh-$name.json" ]]; then
+    results+=("$OUT/jmh-$name.json")
+  fi
+done
+python3 benchmarks/jmh-tables.py "${results[@]}" | tee "$OUT/tables.md"

@@ -16,16 +16,12 @@ import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
 import io.opentelemetry.instrumentation.logback.appender.v1_0.OpenTelemetryAppender;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
-import io.opentelemetry.sdk.logs.data.LogRecordData;
 import io.opentelemetry.sdk.logs.export.BatchLogRecordProcessor;
-import io.opentelemetry.sdk.logs.export.LogRecordExporter;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Collection;
 import java.util.Comparator;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -198,7 +194,7 @@ public class LogBenchmark {
       otel = OpenTelemetrySdk.builder()
           .setTracerProvider(SdkTracerProvider.builder().build())
           .setLoggerProvider(SdkLoggerProvider.builder()
-              .addLogRecordProcessor(BatchLogRecordProcessor.builder(new NoopLogRecordExporter()).build())
+              .addLogRecordProcessor(BatchLogRecordProcessor.builder(new OtelSetup.NoopExporter()).build())
               .build())
           .build();
       OpenTelemetryAppender appender = new OpenTelemetryAppender();
@@ -239,23 +235,6 @@ public class LogBenchmark {
   @Benchmark
   public void otelLogback(OtelLogback state, InOtelSpan span, Args args) {
     state.log.debug(MESSAGE, args.orderId, args.cents);
-  }
-
-  static final class NoopLogRecordExporter implements LogRecordExporter {
-    @Override
-    public CompletableResultCode export(Collection<LogRecordData> logs) {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode flush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return CompletableResultCode.ofSuccess();
-    }
   }
 
   static void deleteTree(Path dir) throws IOException {

@@ -6,12 +6,8 @@ import io.mintaro.Span;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
-import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
-import io.opentelemetry.sdk.trace.export.SpanExporter;
-import java.util.Collection;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -64,7 +60,7 @@ public class SpanBenchmark {
     @Setup
     public void setup() {
       provider = SdkTracerProvider.builder()
-          .addSpanProcessor(BatchSpanProcessor.builder(new NoopSpanExporter()).build())
+          .addSpanProcessor(BatchSpanProcessor.builder(new OtelSetup.NoopExporter()).build())
           .build();
       tracer = provider.get("bench");
     }
@@ -72,24 +68,6 @@ public class SpanBenchmark {
     @TearDown
     public void tearDown() {
       provider.shutdown().join(10, TimeUnit.SECONDS);
-    }
-  }
-
-  /** Accepts every batch and does nothing with it. */
-  static final class NoopSpanExporter implements SpanExporter {
-    @Override
-    public CompletableResultCode export(Collection<SpanData> spans) {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode flush() {
-      return CompletableResultCode.ofSuccess();
-    }
-
-    @Override
-    public CompletableResultCode shutdown() {
-      return CompletableResultCode.ofSuccess();
     }
   }
 
