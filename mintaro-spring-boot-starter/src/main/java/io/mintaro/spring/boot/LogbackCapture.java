@@ -13,6 +13,7 @@ import io.mintaro.logging.LogCapture;
 import java.util.Iterator;
 import org.slf4j.LoggerFactory;
 import org.slf4j.Marker;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.logging.LogLevel;
 
@@ -26,8 +27,10 @@ import org.springframework.boot.logging.LogLevel;
  * given a filter that drops exactly those lines again: the console shows what it showed before.
  * Outside traces nothing changes.
  */
-final class LogbackCapture implements InitializingBean {
+final class LogbackCapture implements InitializingBean, DisposableBean {
   private final LogLevel captureLevel;
+  private LoggerContext context;
+  private CaptureBelowLoggerLevel turbo;
 
   LogbackCapture(LogLevel captureLevel) {
     this.captureLevel = captureLevel;
@@ -38,6 +41,7 @@ final class LogbackCapture implements InitializingBean {
     if (!(LoggerFactory.getILoggerFactory() instanceof LoggerContext context)) {
       return; // Logback is on the class path but not the logging backend
     }
+    this.context = context;
     Logger root = context.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
     if (!hasMintaroAppender(root)) {
       MintaroAppender appender = new MintaroAppender();
@@ -49,7 +53,7 @@ final class LogbackCapture implements InitializingBean {
     context.getTurboFilterList().removeIf(f -> f instanceof CaptureBelowLoggerLevel);
     Level level = level(captureLevel);
     if (level != null) {
-      CaptureBelowLoggerLevel turbo = new CaptureBelowLoggerLevel(level);
+      turbo = new CaptureBelowLoggerLevel(level);
       turbo.setContext(context);
       turbo.start();
       context.addTurboFilter(turbo);
@@ -64,6 +68,18 @@ final class LogbackCapture implements InitializingBean {
           }
         }
       }
+    }
+  }
+
+  /**
+   * Takes the capture level back: the application is gone. The appender stays, as it may serve
+   * another application of the JVM, and records nothing outside traces.
+   */
+  @Override
+  public void destroy() {
+    if (context != null && turbo != null) {
+      context.getTurboFilterList().remove(turbo);
+      turbo.stop();
     }
   }
 

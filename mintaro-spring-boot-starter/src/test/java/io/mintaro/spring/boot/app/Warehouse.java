@@ -19,6 +19,7 @@ public class Warehouse {
 
   @Traced("price-lookup")
   public int price(String item) {
+    log.debug("pricing {}", item);
     if (item.equals("unknown")) {
       throw new IllegalArgumentException("no such item: " + item);
     }

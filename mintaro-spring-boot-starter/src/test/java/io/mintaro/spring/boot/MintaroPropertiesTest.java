@@ -1,0 +1,164 @@
+package io.mintaro.spring.boot;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.mintaro.MintaroSdk;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.logging.LogLevel;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.StandardEnvironment;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.springframework.util.unit.DataSize;
+
+/** Every setting as a property or an environment variable; bad values stop the start naming the property. */
+@ExtendWith(OutputCaptureExtension.class)
+class MintaroPropertiesTest {
+  private final ApplicationContextRunner runner = new ApplicationContextRunner()
+      .withConfiguration(AutoConfigurations.of(MintaroAutoConfiguration.class));
+
+  /** The environment variables of a process, as Boot reads them. */
+  private ApplicationContextRunner withEnvironment(Map<String, Object> variables) {
+    return runner.withInitializer(context -> context.getEnvironment().getPropertySources().replace(
+        StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
+        new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, variables)));
+  }
+
+  @Test
+  void theDefaultsAreCores() {
+    runner.run(context -> {
+      MintaroProperties p = context.getBean(MintaroProperties.class);
+      assertThat(p.getBufferSize()).isEqualTo(DataSize.ofBytes(MintaroSdk.DEFAULT_BUFFER_SIZE));
+      assertThat(p.getMaxBodySize()).isEqualTo(DataSize.ofBytes(MintaroSdk.DEFAULT_MAX_BODY_SIZE));
+      assertThat(p.getSlowThreshold()).isEqualTo(Duration.ofSeconds(2));
+      assertThat(p.getShutdownTimeout()).isEqualTo(Duration.ofSeconds(2));
+      assertThat(p.getTriggerOn()).containsExactlyInAnyOrder(MintaroProperties.Trigger.SERVER_ERROR,
+          MintaroProperties.Trigger.EXCEPTION, MintaroProperties.Trigger.ERROR_LOG);
+      assertThat(p.getTriggerRate()).isEqualTo(10);
+      assertThat(p.getTriggerBurst()).isEqualTo(100);
+      assertThat(p.getCollector()).isNull();
+    });
+  }
+
+  @Test
+  void sizesTakeSpringsSyntaxAndCores() {
+    runner.withPropertyValues("mintaro.buffer-size=16MB", "mintaro.max-body-size=8k").run(context -> {
+      MintaroProperties p = context.getBean(MintaroProperties.class);
+      assertThat(p.getBufferSize()).isEqualTo(DataSize.ofMegabytes(16));
+      assertThat(p.getMaxBodySize()).isEqualTo(DataSize.ofKilobytes(8));
+    });
+    runner.withPropertyValues("mintaro.buffer-size=1048576", "mintaro.max-body-size=2kib")
+        .run(context -> {
+          assertThat(context.getBean(MintaroProperties.class).getBufferSize()).as("bytes").isEqualTo(DataSize.ofMegabytes(1));
+          assertThat(context.getBean(MintaroProperties.class).getMaxBodySize()).isEqualTo(DataSize.ofKilobytes(2));
+        });
+  }
+
+  @Test
+  void everySettingComesFromTheEnvironmentToo() {
+    withEnvironment(Map.of(
+        "MINTARO_SERVICE", "orders",
+        "MINTARO_COLLECTOR", "http://collector.internal:7070",
+        "MINTARO_API_KEY", "k-123",
+        "MINTARO_BUFFER_SIZE", "8m",
+        "MINTARO_MAX_BODY_SIZE", "16KB",
+        "MINTARO_REDACT_HEADERS", "x-one,x-two",
+        "MINTARO_TRIGGER_ON", "server-error,error-log",
+        "MINTARO_SLOW_THRESHOLD", "500ms",
+        "MINTARO_SLOW_ROUTES", "GET /reports=10s;/search=3s",
+        "MINTARO_LOGGING_LEVEL", "debug")).run(context -> {
+          MintaroProperties p = context.getBean(MintaroProperties.class);
+          assertThat(p.getCollector()).isEqualTo("http://collector.internal:7070");
+          assertThat(p.getApiKey()).isEqualTo("k-123");
+          assertThat(p.getBufferSize()).isEqualTo(DataSize.ofMegabytes(8));
+          assertThat(p.getMaxBodySize()).isEqualTo(DataSize.ofKilobytes(16));
+          assertThat(p.getRedactHeaders()).containsExactly("x-one", "x-two");
+          assertThat(p.getTriggerOn()).containsExactlyInAnyOrder(MintaroProperties.Trigger.SERVER_ERROR,
+              MintaroProperties.Trigger.ERROR_LOG);
+          assertThat(p.getSlowThreshold()).isEqualTo(Duration.ofMillis(500));
+          assertThat(p.getSlowRoutes()).isEqualTo("GET /reports=10s;/search=3s");
+          assertThat(p.getLogging().getLevel()).isEqualTo(LogLevel.DEBUG);
+          assertThat(context.getBean(MintaroSdk.class).service()).isEqualTo("orders");
+        });
+  }
+
+  @Test
+  void aPartIsSwitchedOffFromTheEnvironment() {
+    withEnvironment(Map.of("MINTARO_REST_CLIENT_ENABLED", "false", "MINTARO_JDBC_ENABLED", "false"))
+        .run(context -> {
+          assertThat(context).doesNotHaveBean("mintaroRestClientInstrumentation")
+              .doesNotHaveBean("mintaroDataSourceWrapping").hasBean("mintaroRestTemplateInstrumentation");
+        });
+  }
+
+  @Test
+  void aBadValueStopsTheStartNamingTheProperty() {
+    assertStartFails("mintaro.collector=ftp://collector", "mintaro.collector");
+    assertStartFails("mintaro.collector=not a url", "mintaro.collector");
+    assertStartFails("mintaro.service=my shop", "mintaro.service");
+    assertStartFails("mintaro.buffer-size=lots", "mintaro.buffer-size");
+    assertStartFails("mintaro.buffer-size=1KB", "mintaro.buffer-size");
+    assertStartFails("mintaro.max-body-size=2MB", "mintaro.max-body-size");
+    assertStartFails("mintaro.slow-threshold=soon", "mintaro.slow-threshold");
+    assertStartFails("mintaro.slow-routes=GET /reports", "mintaro.slow-routes");
+    assertStartFails("mintaro.trigger-on=sometimes", "mintaro.trigger-on");
+    assertStartFails("mintaro.trigger-burst=0", "mintaro.trigger-burst");
+    assertStartFails("mintaro.api-key=has space", "mintaro.api-key");
+    assertStartFails("mintaro.redact-headers=x-ok,bad header", "mintaro.redact-headers");
+  }
+
+  private void assertStartFails(String property, String named) {
+    runner.withPropertyValues(property).run(context -> assertThat(context).hasFailed()
+        .getFailure().satisfies(failure -> assertThat(messages(failure)).contains(named)));
+  }
+
+  private static String messages(Throwable failure) {
+    StringBuilder out = new StringBuilder();
+    for (Throwable t = failure; t != null; t = t.getCause()) {
+      out.append(t.getMessage()).append('\n');
+    }
+    return out.toString();
+  }
+
+  @Test
+  void aRealStartThatFailsSaysWhichPropertyAndWhy(CapturedOutput output) {
+    SpringApplication app = new SpringApplication(Minimal.class);
+    app.setWebApplicationType(WebApplicationType.NONE);
+    assertThatThrownBy(() -> app.run("--mintaro.collector=collector:7070", "--spring.main.banner-mode=off"))
+        .isInstanceOf(RuntimeException.class);
+    assertThat(output).contains("APPLICATION FAILED TO START").contains("mintaro.collector")
+        .contains("collector must be an http(s) URL with a host");
+  }
+
+  @Test
+  void anUnreachableCollectorNeverStopsTheStart() throws Exception {
+    int closedPort;
+    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+      closedPort = socket.getLocalPort();
+    }
+    runner.withPropertyValues("mintaro.collector=http://127.0.0.1:" + closedPort).run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context.getBean(MintaroSdk.class).stats().connected()).isFalse();
+      assertThat(context.getBean(MintaroHealth.class).status()).isEqualTo("UNKNOWN");
+    });
+    runner.withPropertyValues("mintaro.collector=http://collector.invalid:7070")
+        .run(context -> assertThat(context).as("nor a name that does not resolve").hasNotFailed());
+  }
+
+  @Configuration(proxyBeanMethods = false)
+  @ImportAutoConfiguration(MintaroAutoConfiguration.class)
+  static class Minimal {
+  }
+}
