@@ -157,8 +157,9 @@ public final class Core {
     });
   }
 
+  /** Records a log line; an ERROR line triggers its trace when so configured. */
   public void log(TraceContext ctx, byte level, String logger, String thread, long timeUs,
-      String message, ErrorInfo error) {
+      CharSequence message, ErrorInfo error) {
     writer.log(ctx.traceHi, ctx.traceLo, ctx.spanId, timeUs, level, logger, thread, message, error);
     if (level == LogLevels.ERROR && settings.triggerOnErrorLog) {
       trigger(ctx, "error", "ERROR log: " + abbreviate(message, 200));
@@ -243,10 +244,10 @@ public final class Core {
     this.triggerListener = listener;
   }
 
-  static String abbreviate(String s, int max) {
+  static String abbreviate(CharSequence s, int max) {
     if (s == null) {
       return "";
     }
-    return s.length() <= max ? s : s.substring(0, max) + "…";
+    return s.length() <= max ? s.toString() : s.subSequence(0, max) + "…";
   }
 }

@@ -18,7 +18,6 @@ import io.mintaro.internal.recorder.ErrorInfo;
  * {@link #record(Object, System.Logger.Level, String, String, long, CharSequence, Throwable)}.
  */
 public final class LogCapture {
-  private static final int MAX_REASON = 200;
 
   private LogCapture() {}
 
@@ -91,18 +90,6 @@ public final class LogCapture {
     // millisecond stamp is kept only when the line was logged long before it got here.
     long now = Clock.nowMicros();
     long time = Math.abs(now - epochMillis * 1000) < 1_000_000 ? now : epochMillis * 1000;
-    byte lvl = LogLevels.of(level);
-    Core core = Core.ownerOf(ctx);
-    core.writer().log(ctx.traceHi, ctx.traceLo, ctx.spanId, time, lvl, logger, thread, message, error);
-    if (lvl == LogLevels.ERROR && core.settings().triggerOnErrorLog) {
-      core.trigger(ctx, "error", "ERROR log: " + abbreviate(message));
-    }
-  }
-
-  private static String abbreviate(CharSequence s) {
-    if (s == null) {
-      return "";
-    }
-    return s.length() <= MAX_REASON ? s.toString() : s.subSequence(0, MAX_REASON) + "…";
+    Core.ownerOf(ctx).log(ctx, LogLevels.of(level), logger, thread, time, message, error);
   }
 }
