@@ -28,12 +28,13 @@ public class MintaroProperties {
   private String service;
 
   /**
-   * The collector's base URL, for example http://collector:7070. Without one, traces are
-   * recorded locally only. An unreachable collector never stops the application.
+   * The collector's base URL, for example http://collector:7070. It may carry the API key as
+   * its user part, like a DSN: http://KEY@collector:7070. Without one, traces are recorded
+   * locally only. An unreachable collector never stops the application.
    */
   private String collector;
 
-  /** The key the agent presents to the collector. */
+  /** The key the agent presents to the collector; wins over a key in the collector URL. */
   private String apiKey;
 
   /** Memory budget of the flight recorder, 64KB to 1GB; the oldest records are overwritten first. */

@@ -1,6 +1,8 @@
 package io.mintaro.spring.boot;
 
 import io.mintaro.MintaroSdk;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -33,6 +35,28 @@ final class SdkFactory implements DisposableBean {
     return built.contains(sdk);
   }
 
+  /**
+   * The collector URL, which may carry the API key as its user part, like a Sentry DSN:
+   * {@code http://KEY@collector:7070}. The key is taken out of the URL, and never shown.
+   */
+  record Collector(String url, String key, String shown) {
+    static Collector parse(String value) {
+      if (value == null || value.isBlank()) {
+        return new Collector(value, null, value);
+      }
+      String v = value.trim();
+      int scheme = v.indexOf("://");
+      int at = scheme < 0 ? -1 : v.indexOf('@', scheme + 3);
+      int slash = scheme < 0 ? -1 : v.indexOf('/', scheme + 3);
+      if (at < 0 || (slash >= 0 && slash < at)) {
+        return new Collector(v, null, v);
+      }
+      String key = URLDecoder.decode(v.substring(scheme + 3, at), StandardCharsets.UTF_8);
+      String url = v.substring(0, scheme + 3) + v.substring(at + 1);
+      return new Collector(url, key.isEmpty() ? null : key, v.substring(0, scheme + 3) + "***@" + v.substring(at + 1));
+    }
+  }
+
   /** Whether the properties name a collector. */
   boolean collectorConfigured() {
     return properties.getCollector() != null && !properties.getCollector().isBlank();
@@ -47,9 +71,11 @@ final class SdkFactory implements DisposableBean {
     } else {
       b.service(serviceName(environment.getProperty("spring.application.name")));
     }
-    set("mintaro.collector", p.getCollector(), () -> b.collector(p.getCollector()));
-    if (p.getApiKey() != null) {
-      set("mintaro.api-key", "(hidden)", () -> b.apiKey(p.getApiKey().trim()));
+    Collector collector = Collector.parse(p.getCollector());
+    set("mintaro.collector", collector.shown(), () -> b.collector(collector.url()));
+    String apiKey = p.getApiKey() != null ? p.getApiKey().trim() : collector.key();
+    if (apiKey != null) {
+      set(p.getApiKey() != null ? "mintaro.api-key" : "mintaro.collector", "(hidden)", () -> b.apiKey(apiKey));
     }
     set("mintaro.buffer-size", p.getBufferSize(), () -> b.bufferSize(bytes(p.getBufferSize())));
     set("mintaro.max-body-size", p.getMaxBodySize(), () -> b.maxBodySize(bytes(p.getMaxBodySize())));

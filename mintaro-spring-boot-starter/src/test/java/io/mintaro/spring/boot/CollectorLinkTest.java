@@ -48,6 +48,16 @@ class CollectorLinkTest {
   }
 
   @Test
+  void theKeyCanRideInTheCollectorUrlSoThatOnePropertyIsEnough() {
+    new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(MintaroAutoConfiguration.class))
+        .withPropertyValues("mintaro.collector=" + collector.url().replace("http://", "http://url-key@"))
+        .run(context -> {
+          awaitConnected(context.getBean(MintaroSdk.class));
+          assertThat(collector.received("/agent/v1/register").get(0).authorization()).isEqualTo("Bearer url-key");
+        });
+  }
+
+  @Test
   void aConfiguredCollectorThatIsNotReachedIsUnknownNeverDown() {
     collector.close();
     runner.run(context -> {

@@ -119,6 +119,13 @@ class MintaroPropertiesTest {
     assertStartFails("mintaro.redact-headers=x-ok,bad header", "mintaro.redact-headers");
   }
 
+  @Test
+  void aKeyInABadCollectorUrlIsNotShownInTheError() {
+    runner.withPropertyValues("mintaro.collector=ftp://s3cr3t@collector").run(context -> assertThat(context)
+        .hasFailed().getFailure().satisfies(failure -> assertThat(messages(failure)).contains("mintaro.collector")
+            .contains("ftp://***@collector").doesNotContain("s3cr3t")));
+  }
+
   private void assertStartFails(String property, String named) {
     runner.withPropertyValues(property).run(context -> assertThat(context).hasFailed()
         .getFailure().satisfies(failure -> assertThat(messages(failure)).contains(named)));
