@@ -1,0 +1,1 @@
+CREATE TABLE items (name VARCHAR(40) PRIMARY KEY, price_cents INT NOT NULL);
