@@ -27,6 +27,8 @@ import org.springframework.core.Ordered;
 import org.springframework.core.convert.converter.GenericConverter;
 import org.springframework.core.env.Environment;
 import org.springframework.core.task.TaskDecorator;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /**
  * Mintaro for a Spring Boot application: the SDK built from {@code mintaro.*} properties and
@@ -84,11 +86,24 @@ public class MintaroAutoConfiguration {
       return registration;
     }
 
-    @Bean
+    @Configuration(proxyBeanMethods = false)
     @ConditionalOnClass(name = "org.springframework.web.servlet.HandlerExceptionResolver")
     @ConditionalOnProperty(prefix = "mintaro.mvc-errors", name = "enabled", matchIfMissing = true)
-    MvcErrorRecorder mintaroMvcErrorRecorder() {
-      return new MvcErrorRecorder();
+    static class MvcErrors {
+      @Bean
+      MvcErrorRecorder mintaroMvcErrorRecorder() {
+        return new MvcErrorRecorder();
+      }
+
+      @Bean
+      WebMvcConfigurer mintaroMvcErrorInterceptor(MvcErrorRecorder recorder) {
+        return new WebMvcConfigurer() {
+          @Override
+          public void addInterceptors(InterceptorRegistry registry) {
+            registry.addInterceptor(recorder).order(Ordered.HIGHEST_PRECEDENCE);
+          }
+        };
+      }
     }
   }
 

@@ -41,7 +41,8 @@ class ShopApplicationTest {
         .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
   }
 
-  private RecordedTrace traceOf(HttpResponse<String> response, int inbound) {
+  /** The only trace, once it has {@code inbound} exchanges and its server spans are all finished. */
+  private RecordedTrace awaitServed(int inbound) {
     return mintaro.awaitOnlyTrace(t -> t.inbound().size() == inbound
         && t.spans().stream().filter(s -> s.kind().equals("server")).noneMatch(s -> s.status().equals("started")));
   }
@@ -57,7 +58,7 @@ class ShopApplicationTest {
 
     assertThat(response.body()).isEqualTo("hello");
     assertThat(response.headers().firstValue("X-Mintaro-Callee")).hasValue(mintaro.sdk().agentId());
-    RecordedTrace trace = traceOf(response, 1);
+    RecordedTrace trace = awaitServed(1);
     RecordedSpan root = trace.root();
     assertThat(root.name()).isEqualTo("GET /hello");
     assertThat(root.kind()).isEqualTo("server");
@@ -85,7 +86,7 @@ class ShopApplicationTest {
 
     assertThat(response.statusCode()).isEqualTo(500);
     assertThat(response.body()).isEqualTo("sorry: book is out of stock");
-    RecordedTrace trace = traceOf(response, 1);
+    RecordedTrace trace = awaitServed(1);
     RecordedSpan root = trace.root();
     assertThat(root.handledErrors()).extracting(RecordedError::type, RecordedError::message)
         .containsExactly(org.assertj.core.groups.Tuple.tuple(ShopController.OutOfStock.class.getName(),
@@ -101,7 +102,7 @@ class ShopApplicationTest {
     HttpResponse<String> response = get("/handled?status=409");
 
     assertThat(response.statusCode()).isEqualTo(409);
-    RecordedTrace trace = traceOf(response, 1);
+    RecordedTrace trace = awaitServed(1);
     assertThat(trace.root().handledErrors()).extracting(RecordedError::type)
         .containsExactly(ShopController.OutOfStock.class.getName());
     assertThat(trace.root().status()).isEqualTo("succeeded");
@@ -113,7 +114,7 @@ class ShopApplicationTest {
     HttpResponse<String> response = get("/unavailable");
 
     assertThat(response.statusCode()).isEqualTo(503);
-    RecordedTrace trace = traceOf(response, 1);
+    RecordedTrace trace = awaitServed(1);
     assertThat(trace.root().handledErrors()).singleElement().satisfies(e -> {
       assertThat(e.type()).isEqualTo(ResponseStatusException.class.getName());
       assertThat(e.message()).contains("payments are down");
@@ -127,11 +128,12 @@ class ShopApplicationTest {
 
     assertThat(response.statusCode()).isEqualTo(500);
     assertThat(response.body()).as("Boot's error page still answers").contains("\"status\":500");
-    RecordedTrace trace = traceOf(response, 1);
+    RecordedTrace trace = awaitServed(1);
     assertThat(trace.spans()).filteredOn(s -> s.kind().equals("server")).singleElement().satisfies(s -> {
       assertThat(s.name()).isEqualTo("GET /boom");
       assertThat(s.status()).isEqualTo("failed");
       assertThat(s.error().type()).isEqualTo(IllegalStateException.class.getName());
+      assertThat(s.handledErrors()).as("no resolver handled it: a failure, not a handled error").isEmpty();
     });
     assertThat(trace.inbound()).singleElement().satisfies(e -> assertThat(e.status()).isEqualTo(500));
     assertThat(mintaro.triggers()).extracting(RecordedTrigger::kind).containsExactly("error");
@@ -188,7 +190,7 @@ class ShopApplicationTest {
     HttpResponse<String> response = get("/async");
 
     assertThat(response.body()).isEqualTo("counted");
-    RecordedTrace trace = traceOf(response, 1);
+    RecordedTrace trace = awaitServed(1);
     assertThat(trace.logs()).filteredOn(l -> l.message().startsWith("counting on")).singleElement().satisfies(l -> {
       assertThat(l.spanId()).isEqualTo(trace.root().spanId());
       assertThat(l.thread()).as("Boot's task executor").startsWith("task-");
@@ -200,7 +202,7 @@ class ShopApplicationTest {
     HttpResponse<String> response = get("/callable");
 
     assertThat(response.body()).isEqualTo("answered later");
-    RecordedTrace trace = traceOf(response, 1);
+    RecordedTrace trace = awaitServed(1);
     assertThat(trace.spans()).filteredOn(s -> s.kind().equals("server")).hasSize(1);
     assertThat(trace.inbound().get(0).responseBody()).isEqualTo("answered later");
     assertThat(trace.logs()).extracting(RecordedLog::message).contains("answering later");
@@ -208,9 +210,10 @@ class ShopApplicationTest {
 
   @Test
   void aTracedMethodIsASpanOfItsOwn() throws Exception {
-    assertThat(get("/price?item=book").body()).isEqualTo("price: 12");
+    HttpResponse<String> response = get("/price?item=book");
+    assertThat(response.body()).isEqualTo("price: 12");
 
-    RecordedTrace trace = mintaro.awaitOnlyTrace(t -> t.spans().stream().anyMatch(s -> s.name().equals("price-lookup")));
+    RecordedTrace trace = awaitServed(1);
     RecordedSpan lookup = trace.span("price-lookup");
     assertThat(lookup.kind()).isEqualTo("internal");
     assertThat(lookup.status()).isEqualTo("succeeded");
@@ -219,9 +222,10 @@ class ShopApplicationTest {
 
   @Test
   void aTracedMethodThatThrowsFailsItsSpanAndTheCallerStillGetsTheException() throws Exception {
-    assertThat(get("/price?item=unknown").body()).as("the controller caught it").isEqualTo("no price");
+    HttpResponse<String> response = get("/price?item=unknown");
+    assertThat(response.body()).as("the controller caught it").isEqualTo("no price");
 
-    RecordedTrace trace = mintaro.awaitOnlyTrace(t -> t.spans().stream().anyMatch(s -> s.name().equals("price-lookup")));
+    RecordedTrace trace = awaitServed(1);
     RecordedSpan lookup = trace.span("price-lookup");
     assertThat(lookup.status()).isEqualTo("failed");
     assertThat(lookup.error().message()).isEqualTo("no such item: unknown");
