@@ -12,16 +12,26 @@ import org.eclipse.jetty.ee10.servlet.ServletHolder;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 
-/** One demo service: an embedded Jetty with the Mintaro filter in front of one servlet. */
+/**
+ * One demo service with its own SDK: an embedded Jetty with the Mintaro filter in front of one
+ * servlet, or (orders) a Spring Boot application.
+ */
 public final class DemoService implements AutoCloseable {
   private final String name;
   private final MintaroSdk sdk;
-  private final Server server;
+  private final int port;
+  private final AutoCloseable server;
 
-  private DemoService(String name, MintaroSdk sdk, Server server) {
+  private DemoService(String name, MintaroSdk sdk, int port, AutoCloseable server) {
     this.name = name;
     this.sdk = sdk;
+    this.port = port;
     this.server = server;
+  }
+
+  /** A service that is already running on {@code port}; closing it closes {@code server}, then the SDK. */
+  static DemoService of(String name, MintaroSdk sdk, int port, AutoCloseable server) {
+    return new DemoService(name, sdk, port, server);
   }
 
   static DemoService start(String name, MintaroSdk sdk, int port, String path, HttpServlet servlet)
@@ -37,7 +47,7 @@ public final class DemoService implements AutoCloseable {
     context.addServlet(new ServletHolder(servlet), path);
     server.setHandler(context);
     server.start();
-    return new DemoService(name, sdk, server);
+    return new DemoService(name, sdk, connector.getLocalPort(), server::stop);
   }
 
   public String name() {
@@ -49,7 +59,7 @@ public final class DemoService implements AutoCloseable {
   }
 
   public int port() {
-    return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    return port;
   }
 
   public URI uri(String path) {
@@ -59,7 +69,7 @@ public final class DemoService implements AutoCloseable {
   @Override
   public void close() {
     try {
-      server.stop();
+      server.close();
     } catch (Exception e) {
       // shutting down anyway
     }

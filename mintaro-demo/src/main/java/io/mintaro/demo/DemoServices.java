@@ -3,6 +3,7 @@ package io.mintaro.demo;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.mintaro.MintaroSdk;
+import io.mintaro.demo.orders.OrdersApplication;
 import io.mintaro.httpclient.MintaroHttpClient;
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -12,19 +13,20 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * Three services, frontend → orders → payments, instrumented as a user would: the filter, the
- * Logback appender and the wrapped HTTP client. Each has its own {@link MintaroSdk}, so they
- * behave as three processes even when they share a JVM.
+ * Three services, frontend → orders → payments, instrumented as a user would. frontend and
+ * payments are servlets on embedded Jetty with the filter, the Logback appender and the wrapped
+ * HTTP client; orders is a Spring Boot application with an embedded database, instrumented by
+ * the starter ({@link OrdersApplication}). Each has its own {@link MintaroSdk}, so they behave as
+ * three processes even when they share a JVM.
  *
  * <p>{@code GET /checkout?item=book&mode=fail|slow|hang} forces what payments does; without a
  * mode, payments fails or is slow at the configured random rates.
@@ -45,11 +47,35 @@ public final class DemoServices implements AutoCloseable {
   public static DemoServices start(DemoOptions options) throws Exception {
     DemoService payments = DemoService.start("payments", sdk("payments", options), options.paymentsPort,
         "/payments", new PaymentsServlet(options));
-    DemoService orders = DemoService.start("orders", sdk("orders", options), options.ordersPort,
-        "/orders", new OrdersServlet(options, payments.sdk(), payments.uri("/payments")));
-    DemoService frontend = DemoService.start("frontend", sdk("frontend", options), options.frontendPort,
-        "/checkout", new FrontendServlet(orders.sdk(), orders.uri("/orders")));
+    DemoService orders;
+    try {
+      orders = startOrders(options, payments.uri("/payments"));
+    } catch (RuntimeException | Error e) {
+      payments.close();
+      throw e;
+    }
+    DemoService frontend;
+    try {
+      frontend = DemoService.start("frontend", sdk("frontend", options), options.frontendPort,
+          "/checkout", new FrontendServlet(orders.sdk(), orders.uri("/orders")));
+    } catch (Exception | Error e) {
+      orders.close();
+      payments.close();
+      throw e;
+    }
     return new DemoServices(payments, orders, frontend);
+  }
+
+  private static DemoService startOrders(DemoOptions options, URI payments) {
+    MintaroSdk sdk = sdk("orders", options);
+    try {
+      ConfigurableApplicationContext app = OrdersApplication.start(sdk, options.ordersPort, payments,
+          options.ordersTimeout);
+      return DemoService.of("orders", sdk, OrdersApplication.port(app), app::close);
+    } catch (RuntimeException | Error e) {
+      sdk.close();
+      throw e;
+    }
   }
 
   private static MintaroSdk sdk(String service, DemoOptions o) {
@@ -129,54 +155,6 @@ public final class DemoServices implements AutoCloseable {
         }
         LOG.info("checkout complete for {}", item);
         json(resp, 200, Map.of("status", "ok", "order", JSON.readTree(answer.body())));
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        json(resp, 503, Map.of("error", "interrupted"));
-      }
-    }
-  }
-
-  static final class OrdersServlet extends HttpServlet {
-    private static final Logger LOG = LoggerFactory.getLogger("demo.orders");
-    private final HttpClient http;
-    private final URI payments;
-    private final Duration timeout;
-
-    OrdersServlet(DemoOptions options, MintaroSdk sdk, URI payments) {
-      this.http = MintaroHttpClient.wrap(HttpClient.newHttpClient(), sdk);
-      this.payments = payments;
-      this.timeout = options.ordersTimeout;
-    }
-
-    @Override
-    protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-      JsonNode order = JSON.readTree(req.getInputStream());
-      String orderId = UUID.randomUUID().toString().substring(0, 8);
-      String item = order.path("item").asText("unknown");
-      LOG.debug("creating order {} for item {}", orderId, item);
-      double amount = 12.5 * Math.max(1, order.path("quantity").asInt(1));
-      LOG.debug("order {} costs {}", orderId, amount);
-      Map<String, Object> charge = new LinkedHashMap<>();
-      charge.put("orderId", orderId);
-      charge.put("amount", amount);
-      charge.put("mode", order.path("mode").asText(""));
-      charge.put("cardToken", "tok_4242");
-      try {
-        HttpResponse<String> answer = http.send(HttpRequest.newBuilder(payments)
-            .timeout(timeout)
-            .header("Content-Type", "application/json")
-            .POST(HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(charge)))
-            .build(), HttpResponse.BodyHandlers.ofString());
-        LOG.debug("payments answered {} for order {}", answer.statusCode(), orderId);
-        if (answer.statusCode() >= 400) {
-          LOG.warn("payment for order {} failed with {}", orderId, answer.statusCode());
-          json(resp, 502, Map.of("error", "payment failed", "orderId", orderId));
-          return;
-        }
-        json(resp, 201, Map.of("orderId", orderId, "amount", amount, "payment", JSON.readTree(answer.body())));
-      } catch (HttpTimeoutException e) {
-        LOG.warn("payments did not answer within {} ms for order {}", timeout.toMillis(), orderId);
-        json(resp, 504, Map.of("error", "payments timed out", "orderId", orderId));
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         json(resp, 503, Map.of("error", "interrupted"));
