@@ -103,6 +103,7 @@ public final class MintaroSdk implements AutoCloseable {
     private double triggerRate = 10;
     private int triggerBurst = 100;
     private Duration reconnectMaxDelay = Duration.ofSeconds(30);
+    private int propagation = Settings.DEFAULT_PROPAGATION;
 
     private Builder() {}
 
@@ -235,6 +236,21 @@ public final class MintaroSdk implements AutoCloseable {
     }
 
     /**
+     * The trace headers sent on outgoing calls: {@code w3c} ({@code traceparent} and
+     * {@code tracestate}), {@code b3} (the single {@code b3} header), {@code b3multi}
+     * ({@code X-B3-*}) and {@code mintaro} ({@code X-Mintaro-Trace}); for example
+     * {@code propagation("w3c", "b3", "mintaro")} for a service inside a Zipkin fleet. Default
+     * {@code w3c,mintaro}. Incoming requests are read in every format whatever this says, and
+     * the {@code X-Mintaro-Caller} breadcrumb is always sent.
+     *
+     * @throws IllegalArgumentException for an unknown format, or none
+     */
+    public Builder propagation(String... formats) {
+      this.propagation = Settings.parsePropagation("propagation", formats);
+      return this;
+    }
+
+    /**
      * Applies every setting given as an environment variable ({@code MINTARO_SERVICE}) or a
      * system property ({@code mintaro.service}); the property wins. Invalid values throw here.
      */
@@ -274,6 +290,7 @@ public final class MintaroSdk implements AutoCloseable {
         }
       });
       env.get("TRIGGER_RATE").ifPresent(v -> triggerRateLimit(Settings.parseDouble("MINTARO_TRIGGER_RATE", v), triggerBurst));
+      env.get("PROPAGATION").ifPresent(v -> propagation = Settings.parsePropagation("MINTARO_PROPAGATION", v));
       env.get("TRIGGER_BURST").ifPresent(v -> triggerRateLimit(triggerRate, (int) Settings.parseDouble("MINTARO_TRIGGER_BURST", v)));
       return this;
     }
@@ -289,7 +306,7 @@ public final class MintaroSdk implements AutoCloseable {
       return new Settings(service, collector, apiKey, bufferSize, maxBodySize, List.copyOf(redactHeaders),
           List.copyOf(redactFields), triggerOnServerError, triggerOnException, triggerOnErrorLog,
           slowThreshold.toNanos() / 1000, List.copyOf(slowRoutes), triggerRate, triggerBurst,
-          reconnectMaxDelay.toMillis());
+          reconnectMaxDelay.toMillis(), propagation);
     }
 
     private static Duration requireNonNegative(Duration d) {

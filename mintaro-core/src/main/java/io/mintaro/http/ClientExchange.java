@@ -4,9 +4,11 @@ import io.mintaro.Mintaro;
 import io.mintaro.MintaroSdk;
 import io.mintaro.internal.Core;
 import io.mintaro.internal.RecordingSpan;
+import io.mintaro.internal.Settings;
 import io.mintaro.internal.context.Clock;
 import io.mintaro.internal.context.ContextStorage;
 import io.mintaro.internal.context.TraceContext;
+import io.mintaro.internal.propagation.B3;
 import io.mintaro.internal.propagation.TraceHeaders;
 import java.net.URI;
 import java.util.Locale;
@@ -27,12 +29,15 @@ import java.util.function.BiConsumer;
  */
 public final class ClientExchange extends HttpExchange {
   private final String authority;
+  /** The local span the call was made from (B3 sends it as the parent span id); 0 for none. */
+  private final long parentSpanId;
   private String calleeAgentId;
   private boolean closed;
 
-  private ClientExchange(ExchangeData data, String authority) {
+  private ClientExchange(ExchangeData data, String authority, long parentSpanId) {
     super(data);
     this.authority = authority;
+    this.parentSpanId = parentSpanId;
   }
 
   /**
@@ -49,7 +54,8 @@ public final class ClientExchange extends HttpExchange {
     if (authority != null) {
       span.attribute("server.address", authority);
     }
-    return new ClientExchange(new ExchangeData(core, span, m, uri == null ? null : uri.toString()), authority);
+    return new ClientExchange(new ExchangeData(core, span, m, uri == null ? null : uri.toString()), authority,
+        parent == null ? 0 : parent.spanId);
   }
 
   /** {@code host:port}, lower-cased, with the scheme's default port filled in. */
@@ -64,18 +70,34 @@ public final class ClientExchange extends HttpExchange {
     return uri.getHost().toLowerCase(Locale.ROOT) + ":" + port;
   }
 
-  /** Hands each header this call must carry to {@code setter}: trace context and breadcrumb. */
+  /**
+   * Hands each header this call must carry to {@code setter}: the trace context in the formats
+   * the SDK is configured for ({@code traceparent} and {@code tracestate} and
+   * {@code X-Mintaro-Trace} by default; {@code b3} or {@code X-B3-*} when asked for), and the
+   * {@code X-Mintaro-Caller} breadcrumb.
+   */
   public void propagationHeaders(BiConsumer<String, String> setter) {
     if (setter == null) {
       return;
     }
     TraceContext ctx = data.span.context();
-    setter.accept(TraceHeaders.TRACEPARENT, TraceHeaders.formatTraceparent(ctx.traceHi, ctx.traceLo, ctx.spanId, ctx.flags));
-    if (ctx.traceState != null) {
-      setter.accept(TraceHeaders.TRACESTATE, ctx.traceState);
+    String agentId = data.core.agentId();
+    int formats = data.core.settings().propagation;
+    if ((formats & Settings.PROPAGATE_W3C) != 0) {
+      setter.accept(TraceHeaders.TRACEPARENT, TraceHeaders.formatTraceparent(ctx.traceHi, ctx.traceLo, ctx.spanId, ctx.flags));
+      // ours first, then the caller's members (already put in that order when the request came in)
+      setter.accept(TraceHeaders.TRACESTATE, ctx.traceState != null ? ctx.traceState : TraceHeaders.ownMember(agentId));
     }
-    setter.accept(TraceHeaders.MINTARO_TRACE, ctx.traceIdHex());
-    setter.accept(TraceHeaders.CALLER, data.core.agentId());
+    if ((formats & Settings.PROPAGATE_B3) != 0) {
+      setter.accept(B3.SINGLE, B3.formatSingle(ctx.traceHi, ctx.traceLo, ctx.spanId, parentSpanId, ctx.flags));
+    }
+    if ((formats & Settings.PROPAGATE_B3_MULTI) != 0) {
+      B3.writeMulti(ctx.traceHi, ctx.traceLo, ctx.spanId, parentSpanId, ctx.flags, setter);
+    }
+    if ((formats & Settings.PROPAGATE_MINTARO) != 0) {
+      setter.accept(TraceHeaders.MINTARO_TRACE, ctx.traceIdHex());
+    }
+    setter.accept(TraceHeaders.CALLER, agentId);
   }
 
   @Override

@@ -7,7 +7,11 @@ import io.mintaro.internal.RecordingSpan;
 import io.mintaro.internal.context.Clock;
 import io.mintaro.internal.context.ContextStorage;
 import io.mintaro.internal.context.TraceContext;
+import io.mintaro.internal.context.Ids;
 import io.mintaro.internal.propagation.TraceHeaders;
+import io.mintaro.internal.propagation.TraceState;
+import java.util.Enumeration;
+import java.util.Iterator;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
 
@@ -17,7 +21,8 @@ import java.util.function.UnaryOperator;
  * {@link #close()}. Used by the servlet filter; other server integrations use it the same way:
  *
  * <pre>{@code
- * ServerExchange exchange = ServerExchange.start(sdk, method, url, path, request::getHeader);
+ * ServerExchange exchange = ServerExchange.start(sdk, method, url, path,
+ *     name -> ServerExchange.combine(request.getHeaders(name)));
  * response.setHeader(ServerExchange.CALLEE_HEADER, exchange.agentId());
  * try { ...copy headers, tee bodies, handle... } catch (Exception e) { exchange.fail(e); throw e; }
  * finally { exchange.status(status); exchange.close(); }
@@ -28,6 +33,8 @@ import java.util.function.UnaryOperator;
 public final class ServerExchange extends HttpExchange {
   /** The response header that names this process to its caller (a breadcrumb). */
   public static final String CALLEE_HEADER = TraceHeaders.CALLEE;
+  /** The longest value {@link #combine} builds; a longer one is ignored by {@link #start}. */
+  public static final int MAX_COMBINED = TraceState.MAX_READ;
 
   private final String path;
   /** The thread that started the exchange, and what was current on it before. */
@@ -54,42 +61,120 @@ public final class ServerExchange extends HttpExchange {
   /**
    * Begins a server exchange.
    *
+   * <p>The trace continues from the first of these request headers that is present and valid:
+   * {@code traceparent} (with {@code tracestate}), {@code b3}, {@code X-B3-*},
+   * {@code X-Mintaro-Trace}, {@code X-Amzn-Trace-Id}; otherwise the request starts a new trace.
+   *
    * @param url the full request URL including the query string
    * @param path the request path, used for the span name and slow-route matching
-   * @param requestHeader reads one request header by name, or returns null
+   * @param requestHeader reads a request header by name, in any case, or returns null. A header
+   *     the request carries more than once must be returned as all its values, in order, joined
+   *     with {@code ","} (RFC 9110 section 5.3): W3C Trace Context combines repeated
+   *     {@code tracestate} headers into one list, and restarts the trace when {@code traceparent}
+   *     is repeated. {@link #combine(Enumeration)} does that joining.
    */
   public static ServerExchange start(MintaroSdk sdk, String method, String url, String path,
       UnaryOperator<String> requestHeader) {
     Core core = Core.of(sdk == null ? Mintaro.sdk() : sdk);
     TraceContext previous = ContextStorage.current();
-    TraceHeaders.Incoming incoming = TraceHeaders.parseTraceparent(safeHeader(requestHeader, TraceHeaders.TRACEPARENT));
-    String traceState = null;
-    if (incoming != null) {
-      traceState = TraceHeaders.sanitizeTraceState(safeHeader(requestHeader, TraceHeaders.TRACESTATE));
-    } else {
-      incoming = TraceHeaders.parseMintaroTrace(safeHeader(requestHeader, TraceHeaders.MINTARO_TRACE));
-    }
+    TraceHeaders.Incoming incoming = TraceHeaders.extract(requestHeader);
     String name = (method == null ? "" : method.toUpperCase(Locale.ROOT)) + " " + (path == null ? "/" : path);
-    RecordingSpan span = incoming == null
-        ? core.startSpan(name, Core.KIND_SERVER, null, 0, null, true)
-        : core.startSpan(name, Core.KIND_SERVER, incoming.traceHi, incoming.traceLo, incoming.parentSpanId,
-            incoming.flags, traceState, true);
-    String caller = TraceHeaders.parseAgentId(safeHeader(requestHeader, TraceHeaders.CALLER));
+    String upstreamAgent = null;
+    RecordingSpan span;
+    if (incoming == null || incoming.samplingOnly()) {
+      // new ids, from a random source: the Level 2 random flag says so
+      byte flags = incoming == null ? TraceHeaders.NEW_TRACE_FLAGS
+          : (byte) (incoming.flags | TraceHeaders.FLAG_RANDOM);
+      span = core.startSpan(name, Core.KIND_SERVER, Ids.randomNonZero(), Ids.randomNonZero(), 0, flags, null, true);
+    } else {
+      String traceState = null;
+      if (incoming.format == TraceHeaders.FORMAT_W3C) {
+        String received = TraceHeaders.read(requestHeader, TraceHeaders.TRACESTATE);
+        if (received != null) {
+          TraceState.Forwarded forwarded = TraceState.forward(received, TraceHeaders.ownMember(core.agentId()));
+          if (forwarded != null) {
+            traceState = forwarded.value;
+            upstreamAgent = forwarded.upstreamAgent;
+          }
+        }
+      }
+      span = core.startSpan(name, Core.KIND_SERVER, incoming.traceHi, incoming.traceLo, incoming.parentSpanId,
+          incoming.flags, traceState, true);
+      if (incoming.awsTraceHeader != null) {
+        span.attribute(TraceHeaders.AWS_TRACE_ATTRIBUTE, incoming.awsTraceHeader);
+      }
+    }
+    String caller = TraceHeaders.parseAgentId(TraceHeaders.read(requestHeader, TraceHeaders.CALLER));
+    if (caller == null && upstreamAgent != null && !upstreamAgent.equals(core.agentId())) {
+      // no direct Mintaro caller, but a Mintaro process upstream named itself in tracestate
+      caller = upstreamAgent;
+    }
     if (caller != null) {
       core.breadcrumb(span.context(), Core.ROLE_CALLER, caller, null);
     }
-    String host = safeHeader(requestHeader, "host");
-    if (host != null) {
+    String host = TraceHeaders.read(requestHeader, "host");
+    if (host != null && host.indexOf(',') < 0) {
       core.observeAuthority(host.trim().toLowerCase(Locale.ROOT));
     }
     return new ServerExchange(new ExchangeData(core, span, method, url), path, Thread.currentThread(), previous);
   }
 
-  private static String safeHeader(UnaryOperator<String> headers, String name) {
+  /**
+   * The values of one request header joined as {@link #start} expects: null when there are
+   * none, the value itself when there is one, else the values joined with {@code ","}. Joining
+   * stops once the result is longer than {@value #MAX_COMBINED} characters, which no trace
+   * header may be, so a hostile request cannot make it build a large string. Never throws.
+   */
+  public static String combine(Enumeration<String> values) {
     try {
-      return headers.apply(name);
+      if (values == null || !values.hasMoreElements()) {
+        return null;
+      }
+      String first = values.nextElement();
+      if (!values.hasMoreElements()) {
+        return first;
+      }
+      StringBuilder joined = new StringBuilder();
+      joined.append(first == null ? "" : first, 0, first == null ? 0 : Math.min(first.length(), MAX_COMBINED + 1));
+      while (values.hasMoreElements() && joined.length() <= MAX_COMBINED) {
+        append(joined, values.nextElement());
+      }
+      return joined.toString();
     } catch (RuntimeException e) {
       return null;
+    }
+  }
+
+  /** {@link #combine(Enumeration)} for frameworks that list a header's values. */
+  public static String combine(Iterable<String> values) {
+    try {
+      return values == null ? null : combine(values.iterator());
+    } catch (RuntimeException e) {
+      return null;
+    }
+  }
+
+  private static String combine(Iterator<String> values) {
+    if (!values.hasNext()) {
+      return null;
+    }
+    String first = values.next();
+    if (!values.hasNext()) {
+      return first;
+    }
+    StringBuilder joined = new StringBuilder();
+    joined.append(first == null ? "" : first, 0, first == null ? 0 : Math.min(first.length(), MAX_COMBINED + 1));
+    while (values.hasNext() && joined.length() <= MAX_COMBINED) {
+      append(joined, values.next());
+    }
+    return joined.toString();
+  }
+
+  /** Appends one more value, never growing past one character more than {@link #MAX_COMBINED}. */
+  private static void append(StringBuilder joined, String next) {
+    joined.append(',');
+    if (next != null) {
+      joined.append(next, 0, Math.min(next.length(), Math.max(0, MAX_COMBINED + 1 - joined.length())));
     }
   }
 

@@ -25,11 +25,34 @@ public final class Settings {
   public final double triggerRate;
   public final int triggerBurst;
   public final long reconnectMaxDelayMillis;
+  /** The trace header formats sent on outgoing calls: {@code PROPAGATE_} bits. */
+  public final int propagation;
+
+  /** {@code traceparent} and {@code tracestate}. */
+  public static final int PROPAGATE_W3C = 1;
+  /** The single {@code b3} header. */
+  public static final int PROPAGATE_B3 = 2;
+  /** The {@code X-B3-*} headers. */
+  public static final int PROPAGATE_B3_MULTI = 4;
+  /** {@code X-Mintaro-Trace}. */
+  public static final int PROPAGATE_MINTARO = 8;
+  /** Today's behaviour: {@code w3c,mintaro}. */
+  public static final int DEFAULT_PROPAGATION = PROPAGATE_W3C | PROPAGATE_MINTARO;
 
   public Settings(String service, URI collector, String apiKey, int bufferSize, int maxBodySize,
       List<String> redactHeaders, List<String> redactFields, boolean triggerOnServerError,
       boolean triggerOnException, boolean triggerOnErrorLog, long slowThresholdMicros,
       List<String[]> slowRoutes, double triggerRate, int triggerBurst, long reconnectMaxDelayMillis) {
+    this(service, collector, apiKey, bufferSize, maxBodySize, redactHeaders, redactFields, triggerOnServerError,
+        triggerOnException, triggerOnErrorLog, slowThresholdMicros, slowRoutes, triggerRate, triggerBurst,
+        reconnectMaxDelayMillis, DEFAULT_PROPAGATION);
+  }
+
+  public Settings(String service, URI collector, String apiKey, int bufferSize, int maxBodySize,
+      List<String> redactHeaders, List<String> redactFields, boolean triggerOnServerError,
+      boolean triggerOnException, boolean triggerOnErrorLog, long slowThresholdMicros,
+      List<String[]> slowRoutes, double triggerRate, int triggerBurst, long reconnectMaxDelayMillis,
+      int propagation) {
     this.service = service;
     this.collector = collector;
     this.apiKey = apiKey;
@@ -45,6 +68,37 @@ public final class Settings {
     this.triggerRate = triggerRate;
     this.triggerBurst = triggerBurst;
     this.reconnectMaxDelayMillis = reconnectMaxDelayMillis;
+    this.propagation = propagation;
+  }
+
+  /**
+   * Parses trace header formats ({@code w3c}, {@code b3}, {@code b3multi}, {@code mintaro}; any
+   * case, each argument may itself be a comma-separated list) into {@code PROPAGATE_} bits.
+   *
+   * @param name what to call the setting in an error message
+   */
+  public static int parsePropagation(String name, String... formats) {
+    int bits = 0;
+    for (String arg : formats == null ? new String[0] : formats) {
+      if (arg == null) {
+        throw new IllegalArgumentException(name + ": a format must not be null");
+      }
+      for (String format : list(arg)) {
+        switch (format.toLowerCase(Locale.ROOT)) {
+          case "w3c" -> bits |= PROPAGATE_W3C;
+          case "b3" -> bits |= PROPAGATE_B3;
+          case "b3multi" -> bits |= PROPAGATE_B3_MULTI;
+          case "mintaro" -> bits |= PROPAGATE_MINTARO;
+          default -> throw new IllegalArgumentException(name + ": unknown format '" + format
+              + "' (expected w3c, b3, b3multi or mintaro, for example w3c,b3,mintaro)");
+        }
+      }
+    }
+    if (bits == 0) {
+      throw new IllegalArgumentException(name + ": name at least one format of w3c, b3, b3multi and mintaro"
+          + " (the default is w3c,mintaro)");
+    }
+    return bits;
   }
 
   public static String[] list(String value) {

@@ -39,8 +39,9 @@ class ClientExchangeTest extends LocalSdkTest {
     assertThat(clientSpan).containsEntry("kind", "client")
         .containsEntry("parentSpanId", RingDump.span(trace, "root").get("spanId"));
     assertThat(clientSpan.get("attributes")).asString().contains("server.address=payments:8083");
-    assertThat(sent).containsOnlyKeys("traceparent", "X-Mintaro-Trace", "X-Mintaro-Caller")
+    assertThat(sent).containsOnlyKeys("traceparent", "tracestate", "X-Mintaro-Trace", "X-Mintaro-Caller")
         .containsEntry("traceparent", "00-" + traceId + "-" + clientSpan.get("spanId") + "-01")
+        .containsEntry("tracestate", "mintaro=" + sdk.agentId())
         .containsEntry("X-Mintaro-Trace", traceId)
         .containsEntry("X-Mintaro-Caller", sdk.agentId());
   }

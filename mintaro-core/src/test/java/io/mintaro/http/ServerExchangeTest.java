@@ -57,7 +57,7 @@ class ServerExchangeTest {
     }
     exchange.close();
 
-    assertThat(sent).containsEntry("tracestate", "rojo=00f067aa0ba902b7");
+    assertThat(sent).containsEntry("tracestate", "mintaro=" + sdk.agentId() + ",rojo=00f067aa0ba902b7");
     assertThat(sent.get("traceparent")).startsWith("00-" + TRACE + "-");
   }
 

@@ -158,8 +158,9 @@ public final class MintaroFilter implements Filter {
     try {
       String query = request.getQueryString();
       String url = request.getRequestURL() + (query == null ? "" : "?" + query);
+      // every value of a repeated header, joined: W3C Trace Context needs all of them
       ServerExchange exchange = ServerExchange.start(sdk == null ? Mintaro.sdk() : sdk,
-          request.getMethod(), url, request.getRequestURI(), request::getHeader);
+          request.getMethod(), url, request.getRequestURI(), name -> ServerExchange.combine(request.getHeaders(name)));
       response.setHeader(ServerExchange.CALLEE_HEADER, exchange.agentId());
       request.setAttribute(EXCHANGE_ATTRIBUTE, exchange);
       for (Enumeration<String> names = request.getHeaderNames(); names != null && names.hasMoreElements(); ) {

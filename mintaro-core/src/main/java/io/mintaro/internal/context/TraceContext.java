@@ -9,8 +9,12 @@ public final class TraceContext {
   public final long traceHi;
   public final long traceLo;
   public final long spanId;
-  /** W3C tracestate of the caller, passed on unchanged; null when absent. */
+  /**
+   * The W3C tracestate to send on: Mintaro's member first, then the caller's members as received;
+   * null when the caller sent none (or an invalid one), and only Mintaro's member is sent.
+   */
   public final String traceState;
+  /** W3C trace-flags (sampled, random), plus internal bits that are never sent in traceparent. */
   public final byte flags;
   /** The span this context belongs to while it may be open and current somewhere; else null. */
   public final OpenSpan span;
