@@ -57,6 +57,13 @@ public class MintaroProperties {
    */
   private List<String> redactFields = new ArrayList<>();
 
+  /**
+   * The trace headers sent on outgoing calls: w3c (traceparent, tracestate), b3 (the single b3
+   * header), b3multi (X-B3-*) and mintaro (X-Mintaro-Trace). Unset: w3c,mintaro. Incoming
+   * requests are read in every format.
+   */
+  private List<String> propagation;
+
   /** Which errors trigger collection of their trace. */
   private Set<Trigger> triggerOn = EnumSet.of(Trigger.SERVER_ERROR, Trigger.EXCEPTION, Trigger.ERROR_LOG);
 
@@ -281,6 +288,14 @@ public class MintaroProperties {
 
   public void setRedactFields(List<String> redactFields) {
     this.redactFields = redactFields;
+  }
+
+  public List<String> getPropagation() {
+    return propagation;
+  }
+
+  public void setPropagation(List<String> propagation) {
+    this.propagation = propagation;
   }
 
   public Set<Trigger> getTriggerOn() {

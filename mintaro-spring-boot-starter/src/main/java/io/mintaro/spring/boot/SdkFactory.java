@@ -81,6 +81,9 @@ final class SdkFactory implements DisposableBean {
     set("mintaro.max-body-size", p.getMaxBodySize(), () -> b.maxBodySize(bytes(p.getMaxBodySize())));
     set("mintaro.redact-headers", p.getRedactHeaders(), () -> b.redactHeaders(p.getRedactHeaders().toArray(String[]::new)));
     set("mintaro.redact-fields", p.getRedactFields(), () -> b.redactFields(p.getRedactFields().toArray(String[]::new)));
+    if (p.getPropagation() != null) {
+      set("mintaro.propagation", p.getPropagation(), () -> b.propagation(p.getPropagation().toArray(String[]::new)));
+    }
     Set<MintaroProperties.Trigger> on = p.getTriggerOn() == null ? Set.of() : p.getTriggerOn();
     b.triggerOnServerError(on.contains(MintaroProperties.Trigger.SERVER_ERROR));
     b.triggerOnException(on.contains(MintaroProperties.Trigger.EXCEPTION));

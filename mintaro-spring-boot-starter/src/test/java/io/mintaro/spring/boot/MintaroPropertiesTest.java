@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mintaro.MintaroSdk;
+import io.mintaro.http.ClientExchange;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -68,17 +69,18 @@ class MintaroPropertiesTest {
 
   @Test
   void everySettingComesFromTheEnvironmentToo() {
-    withEnvironment(Map.of(
-        "MINTARO_SERVICE", "orders",
-        "MINTARO_COLLECTOR", "http://collector.internal:7070",
-        "MINTARO_API_KEY", "k-123",
-        "MINTARO_BUFFER_SIZE", "8m",
-        "MINTARO_MAX_BODY_SIZE", "16KB",
-        "MINTARO_REDACT_HEADERS", "x-one,x-two",
-        "MINTARO_TRIGGER_ON", "server-error,error-log",
-        "MINTARO_SLOW_THRESHOLD", "500ms",
-        "MINTARO_SLOW_ROUTES", "GET /reports=10s;/search=3s",
-        "MINTARO_LOGGING_LEVEL", "debug")).run(context -> {
+    withEnvironment(Map.ofEntries(
+        Map.entry("MINTARO_SERVICE", "orders"),
+        Map.entry("MINTARO_COLLECTOR", "http://collector.internal:7070"),
+        Map.entry("MINTARO_API_KEY", "k-123"),
+        Map.entry("MINTARO_BUFFER_SIZE", "8m"),
+        Map.entry("MINTARO_MAX_BODY_SIZE", "16KB"),
+        Map.entry("MINTARO_REDACT_HEADERS", "x-one,x-two"),
+        Map.entry("MINTARO_TRIGGER_ON", "server-error,error-log"),
+        Map.entry("MINTARO_SLOW_THRESHOLD", "500ms"),
+        Map.entry("MINTARO_SLOW_ROUTES", "GET /reports=10s;/search=3s"),
+        Map.entry("MINTARO_PROPAGATION", "w3c,b3"),
+        Map.entry("MINTARO_LOGGING_LEVEL", "debug"))).run(context -> {
           MintaroProperties p = context.getBean(MintaroProperties.class);
           assertThat(p.getCollector()).isEqualTo("http://collector.internal:7070");
           assertThat(p.getApiKey()).isEqualTo("k-123");
@@ -90,8 +92,21 @@ class MintaroPropertiesTest {
           assertThat(p.getSlowThreshold()).isEqualTo(Duration.ofMillis(500));
           assertThat(p.getSlowRoutes()).isEqualTo("GET /reports=10s;/search=3s");
           assertThat(p.getLogging().getLevel()).isEqualTo(LogLevel.DEBUG);
+          assertThat(p.getPropagation()).containsExactly("w3c", "b3");
           assertThat(context.getBean(MintaroSdk.class).service()).isEqualTo("orders");
         });
+  }
+
+  @Test
+  void thePropagationFormatsReachTheSdk() {
+    runner.withPropertyValues("mintaro.propagation=w3c,b3").run(context -> {
+      java.util.Set<String> sent = new java.util.TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+      ClientExchange exchange = ClientExchange.start(context.getBean(MintaroSdk.class), "GET",
+          java.net.URI.create("http://inventory:8080/items"));
+      exchange.propagationHeaders((name, value) -> sent.add(name));
+      exchange.close();
+      assertThat(sent).contains("traceparent", "b3").doesNotContain("x-mintaro-trace");
+    });
   }
 
   @Test
@@ -117,6 +132,7 @@ class MintaroPropertiesTest {
     assertStartFails("mintaro.trigger-burst=0", "mintaro.trigger-burst");
     assertStartFails("mintaro.api-key=has space", "mintaro.api-key");
     assertStartFails("mintaro.redact-headers=x-ok,bad header", "mintaro.redact-headers");
+    assertStartFails("mintaro.propagation=w3c,zipkin", "mintaro.propagation");
   }
 
   @Test
@@ -137,6 +153,25 @@ class MintaroPropertiesTest {
       out.append(t.getMessage()).append('\n');
     }
     return out.toString();
+  }
+
+  /** IDE completion: the configuration processor's file, as it is in the jar. */
+  @Test
+  void everySettingHasItsMetadata() throws Exception {
+    String metadata;
+    try (var in = MintaroProperties.class.getResourceAsStream("/META-INF/spring-configuration-metadata.json")) {
+      assertThat(in).as("spring-configuration-metadata.json").isNotNull();
+      metadata = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    for (String name : new String[] {"service", "collector", "api-key", "buffer-size", "max-body-size",
+        "redact-headers", "redact-fields", "propagation", "trigger-on", "slow-threshold", "slow-routes",
+        "trigger-rate", "trigger-burst", "reconnect-max-delay", "shutdown-timeout", "logging.level",
+        "jdbc.capture-parameters", "jdbc.trigger-on-error", "jdbc.max-parameter-length", "enabled",
+        "filter.enabled", "mvc-errors.enabled", "rest-client.enabled", "rest-template.enabled",
+        "http-client.enabled", "logging.enabled", "jdbc.enabled", "async.enabled", "health.enabled",
+        "traced.enabled"}) {
+      assertThat(metadata).contains("\"name\": \"mintaro." + name + "\"");
+    }
   }
 
   @Test
