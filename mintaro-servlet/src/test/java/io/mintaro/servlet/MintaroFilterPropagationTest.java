@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.DisplayName;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -49,6 +50,7 @@ class MintaroFilterPropagationTest {
   }
 
   @Test
+  @DisplayName("TC §3.2 Traceparent Header: a request with two traceparent headers restarts the trace (test.py traceparent_duplicated)")
   void twoTraceparentHeadersRestartTheTrace() throws Exception {
     TestServer.Served<String> served = server.serve("/call-out",
         "traceparent", "00-12345678901234567890123456789011-1234567890123456-01",
@@ -61,6 +63,7 @@ class MintaroFilterPropagationTest {
   }
 
   @Test
+  @DisplayName("TC2 §3.3.2 / TC §3.3.1.1 Field Values: several tracestate headers are combined into one list, in order")
   void severalTracestateHeadersAreCombinedInOrder() throws Exception {
     server.serve("/call-out", "traceparent", TRACEPARENT, "tracestate", "foo=1,bar=2", "tracestate", "rojo=1",
         "tracestate", "congo=2");
@@ -70,6 +73,7 @@ class MintaroFilterPropagationTest {
   }
 
   @Test
+  @DisplayName("TC §3.2.1 / §3.3.1 Header Name: traceparent and tracestate are read in any case")
   void headerNamesAreReadInAnyCase() throws Exception {
     TestServer.Served<String> served = server.serve("/call-out", "TraceParent", TRACEPARENT, "TRACESTATE", "rojo=1");
 
