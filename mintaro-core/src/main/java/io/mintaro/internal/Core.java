@@ -7,6 +7,7 @@ import io.mintaro.internal.context.Clock;
 import io.mintaro.internal.context.ContextStorage;
 import io.mintaro.internal.context.Ids;
 import io.mintaro.internal.context.TraceContext;
+import io.mintaro.internal.propagation.TraceHeaders;
 import io.mintaro.internal.recorder.ErrorInfo;
 import io.mintaro.internal.recorder.FlightRecorder;
 import io.mintaro.internal.recorder.RecordWriter;
@@ -112,7 +113,7 @@ public final class Core {
       hi = Ids.randomNonZero();
       lo = Ids.randomNonZero();
       parentId = 0;
-      flags = 1;
+      flags = TraceHeaders.NEW_TRACE_FLAGS; // sampled, and random ids (W3C Level 2)
     }
     if (remoteParentSpanId != 0) {
       parentId = remoteParentSpanId;

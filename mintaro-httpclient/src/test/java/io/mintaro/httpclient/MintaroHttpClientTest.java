@@ -57,7 +57,7 @@ class MintaroHttpClientTest extends WrappedClientTest {
     assertThat(clientSpan.kind()).isEqualTo("client");
     assertThat(clientSpan.parentSpanId()).isEqualTo(rootSpanId);
     assertThat(clientSpan.status()).isEqualTo("succeeded");
-    assertThat(received.header("traceparent")).isEqualTo("00-" + traceId + "-" + clientSpan.spanId() + "-01");
+    assertThat(received.header("traceparent")).isEqualTo("00-" + traceId + "-" + clientSpan.spanId() + "-03");
     assertThat(received.header("X-Mintaro-Trace")).isEqualTo(traceId);
     assertThat(received.header("X-Mintaro-Caller")).isEqualTo(mintaro.sdk().agentId());
   }
@@ -308,7 +308,7 @@ class MintaroHttpClientTest extends WrappedClientTest {
     RecordedSpan clientSpan = trace.span("GET /echo");
     assertThat(clientSpan.kind()).isEqualTo("client");
     assertThat(clientSpan.parentSpanId()).isNull();
-    assertThat(received.header("traceparent")).isEqualTo("00-" + traceId + "-" + clientSpan.spanId() + "-01");
+    assertThat(received.header("traceparent")).isEqualTo("00-" + traceId + "-" + clientSpan.spanId() + "-03");
     assertThat(trace.exchanges()).hasSize(1);
   }
 

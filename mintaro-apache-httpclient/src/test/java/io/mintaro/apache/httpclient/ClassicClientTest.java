@@ -109,7 +109,7 @@ class ClassicClientTest {
     assertThat(exchange.url()).isEqualTo(server.url("/moved"));
     assertThat(exchange.status()).isEqualTo(200);
     assertThat(exchange.responseBody()).isEqualTo("ok");
-    String traceparent = "00-" + traceId + "-" + clientSpan(trace).spanId() + "-01";
+    String traceparent = "00-" + traceId + "-" + clientSpan(trace).spanId() + "-03";
     assertThat(server.seen()).extracting(TestServer.Seen::path).containsExactly("/moved", "/ok");
     assertThat(server.seen()).extracting(s -> s.header("traceparent")).containsOnly(traceparent);
   }

@@ -110,7 +110,7 @@ public abstract class HttpClientContract {
     RecordedSpan client = clientSpan(trace);
     assertThat(client.parentSpanId()).isEqualTo(trace.span("root").spanId());
     Backend.Seen seen = backend.last();
-    assertThat(seen.header("traceparent")).isEqualTo("00-" + trace.traceId() + "-" + client.spanId() + "-01");
+    assertThat(seen.header("traceparent")).isEqualTo("00-" + trace.traceId() + "-" + client.spanId() + "-03");
     assertThat(seen.header("x-mintaro-trace")).isEqualTo(trace.traceId());
     assertThat(seen.header("x-mintaro-caller")).isEqualTo(mintaro.sdk().agentId());
   }
@@ -263,7 +263,7 @@ public abstract class HttpClientContract {
 
     assertThat(response.status()).isEqualTo(200);
     String traceparent = backend.last().header("traceparent");
-    assertThat(traceparent).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-01");
+    assertThat(traceparent).matches("00-[0-9a-f]{32}-[0-9a-f]{16}-03"); // sampled, random ids
     RecordedTrace trace = awaitExchange(traceparent.substring(3, 35));
     assertThat(clientSpan(trace).parentSpanId()).isNull();
   }

@@ -36,7 +36,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * <p>The app's routes: {@code /ok}; {@code /echo} (answers the request body with its content
  * type); {@code /status?code=N}; {@code /throw} (throws {@link IllegalStateException}
  * "boom"); {@code /slow?ms=N}; {@code /child} (does its work in a span of its own);
- * {@code /big?size=N}.
+ * {@code /big?size=N}; {@code /outgoing} (answers with the trace headers a call made from the
+ * handler would carry, one {@code name: value} per line).
  */
 public abstract class HttpServerContract {
   /** The body capture limit the tests run with. */
@@ -142,6 +143,17 @@ public abstract class HttpServerContract {
         }
         response.status(200);
         response.write("ok".getBytes(StandardCharsets.UTF_8));
+      }
+      case "/outgoing" -> {
+        StringBuilder headers = new StringBuilder();
+        io.mintaro.http.ClientExchange call = io.mintaro.http.ClientExchange.start(null, "GET",
+            URI.create("http://peer.invalid/"));
+        call.propagationHeaders((name, value) -> headers.append(name.toLowerCase(java.util.Locale.ROOT))
+            .append(": ").append(value).append('\n'));
+        call.close();
+        response.status(200);
+        response.header("Content-Type", "text/plain");
+        response.write(headers.toString().getBytes(StandardCharsets.UTF_8));
       }
       case "/big" -> {
         response.status(200);
@@ -381,6 +393,33 @@ public abstract class HttpServerContract {
         .doesNotContain("4bf92f3577b34da6a3ce929d0e0e4736", "00000000000000000000000000000000");
     assertThat(traces).allSatisfy(t -> assertThat(serverSpan(t).parentSpanId()).isNull());
     assertThat(traces).allSatisfy(t -> assertThat(t.breadcrumbs()).isEmpty());
+  }
+
+  @Test
+  void twoTraceparentHeadersRestartTheTrace() throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/ok"))
+        .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+        .header("traceparent", "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01")
+        .build();
+    assertThat(client.send(request, HttpResponse.BodyHandlers.ofByteArray()).statusCode()).isEqualTo(200);
+
+    RecordedTrace trace = served();
+    assertThat(trace.traceId()).isNotIn("4bf92f3577b34da6a3ce929d0e0e4736", "0af7651916cd43dd8448eb211c80319c");
+    assertThat(serverSpan(trace).parentSpanId()).isNull();
+  }
+
+  @Test
+  void severalTracestateHeadersAreCombinedInOrderBehindMintarosOwnMember() throws Exception {
+    HttpRequest request = HttpRequest.newBuilder(URI.create(base + "/outgoing"))
+        .header("traceparent", "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01")
+        .header("tracestate", "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7")
+        .header("tracestate", "vendor@tenant=x")
+        .build();
+    String outgoing = new String(client.send(request, HttpResponse.BodyHandlers.ofByteArray()).body(),
+        StandardCharsets.UTF_8);
+
+    assertThat(outgoing).contains("traceparent: 00-4bf92f3577b34da6a3ce929d0e0e4736-")
+        .contains("tracestate: mintaro=" + mintaro.sdk().agentId() + ",congo=t61rcWkgMzE,rojo=00f067aa0ba902b7,vendor@tenant=x\n");
   }
 
   @Test
