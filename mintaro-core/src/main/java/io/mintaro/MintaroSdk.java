@@ -89,6 +89,8 @@ public final class MintaroSdk implements AutoCloseable {
     private String service = "unknown-service";
     private URI collector;
     private String apiKey;
+    /** The key carried in the collector URL's user part, if any. */
+    private String collectorKey;
     private int bufferSize = DEFAULT_BUFFER_SIZE;
     private int maxBodySize = DEFAULT_MAX_BODY_SIZE;
     private final Set<String> redactHeaders = new LinkedHashSet<>(
@@ -116,32 +118,61 @@ public final class MintaroSdk implements AutoCloseable {
       return this;
     }
 
-    /** The collector's base URL, for example {@code http://collector:7070}; null records locally only. */
+    /**
+     * The collector's base URL, for example {@code http://collector:7070}; null records locally
+     * only. The URL may carry the API key as its user part, as a Sentry DSN does
+     * ({@code http://KEY@collector:7070}), so that one setting is enough; a key given to
+     * {@link #apiKey} wins.
+     */
     public Builder collector(String url) {
       if (url == null || url.isBlank()) {
         this.collector = null;
+        this.collectorKey = null;
         return this;
       }
       URI uri;
       try {
         uri = URI.create(url.trim());
       } catch (IllegalArgumentException e) {
-        throw new IllegalArgumentException("collector is not a URL: " + url, e);
+        throw new IllegalArgumentException("collector is not a URL: " + withoutKey(url));
       }
       String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
       if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-        throw new IllegalArgumentException("collector must be an http(s) URL with a host, got: " + url);
+        throw new IllegalArgumentException("collector must be an http(s) URL with a host, got: " + withoutKey(url));
+      }
+      String key = uri.getRawUserInfo();
+      if (key != null) {
+        requireKey(key);
+        uri = URI.create(withoutKey(url.trim()));
       }
       this.collector = uri;
+      this.collectorKey = key;
       return this;
     }
 
+    /** The URL with its user part, an API key, masked: for messages. */
+    private static String withoutKey(String url) {
+      int scheme = url.indexOf("://");
+      int at = url.indexOf('@', scheme + 3);
+      int slash = url.indexOf('/', scheme + 3);
+      if (scheme < 0 || at < 0 || (slash >= 0 && at > slash)) {
+        return url;
+      }
+      return url.substring(0, scheme + 3) + url.substring(at + 1);
+    }
+
     public Builder apiKey(String apiKey) {
-      if (apiKey != null && (apiKey.isBlank() || apiKey.chars().anyMatch(c -> c < 0x21 || c > 0x7e))) {
-        throw new IllegalArgumentException("apiKey must be printable ASCII without spaces");
+      if (apiKey != null) {
+        requireKey(apiKey);
       }
       this.apiKey = apiKey;
       return this;
+    }
+
+    private static void requireKey(String key) {
+      if (key.isBlank() || key.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
+        throw new IllegalArgumentException("apiKey must be printable ASCII without spaces");
+      }
     }
 
     /** Memory budget of the flight recorder in bytes, 64 KiB to 1 GiB; rounded down to a power of two. */
@@ -303,7 +334,7 @@ public final class MintaroSdk implements AutoCloseable {
     }
 
     Settings settings() {
-      return new Settings(service, collector, apiKey, bufferSize, maxBodySize, List.copyOf(redactHeaders),
+      return new Settings(service, collector, apiKey != null ? apiKey : collectorKey, bufferSize, maxBodySize, List.copyOf(redactHeaders),
           List.copyOf(redactFields), triggerOnServerError, triggerOnException, triggerOnErrorLog,
           slowThreshold.toNanos() / 1000, List.copyOf(slowRoutes), triggerRate, triggerBurst,
           reconnectMaxDelay.toMillis(), propagation);

@@ -168,4 +168,28 @@ class MintaroSdkBuilderTest {
   private static void rejects(Consumer<MintaroSdk.Builder> setting) {
     assertThatThrownBy(() -> setting.accept(MintaroSdk.builder())).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void theCollectorUrlMayCarryTheApiKeyAsItsUserPart() {
+    Settings settings = MintaroSdk.builder().collector("http://s3cr3t-key@collector:7070/base").settings();
+    assertThat(settings.collector).hasToString("http://collector:7070/base");
+    assertThat(settings.apiKey).isEqualTo("s3cr3t-key");
+  }
+
+  @Test
+  void anApiKeyGivenExplicitlyWinsOverTheOneInTheUrl() {
+    Settings settings = MintaroSdk.builder().collector("http://from-url@collector:7070").apiKey("explicit")
+        .settings();
+    assertThat(settings.apiKey).isEqualTo("explicit");
+    assertThat(MintaroSdk.builder().apiKey("explicit").collector("http://from-url@collector:7070").settings().apiKey)
+        .isEqualTo("explicit");
+  }
+
+  @Test
+  void aBadCollectorUrlIsReportedWithoutItsKey() {
+    assertThatThrownBy(() -> MintaroSdk.builder().collector("ftp://s3cr3t@collector:21"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("ftp://collector:21")
+        .hasMessageNotContaining("s3cr3t");
+  }
 }

@@ -40,7 +40,7 @@ class ClientExchangeTest extends LocalSdkTest {
         .containsEntry("parentSpanId", RingDump.span(trace, "root").get("spanId"));
     assertThat(clientSpan.get("attributes")).asString().contains("server.address=payments:8083");
     assertThat(sent).containsOnlyKeys("traceparent", "tracestate", "X-Mintaro-Trace", "X-Mintaro-Caller")
-        .containsEntry("traceparent", "00-" + traceId + "-" + clientSpan.get("spanId") + "-01")
+        .containsEntry("traceparent", "00-" + traceId + "-" + clientSpan.get("spanId") + "-03")
         .containsEntry("tracestate", "mintaro=" + sdk.agentId())
         .containsEntry("X-Mintaro-Trace", traceId)
         .containsEntry("X-Mintaro-Caller", sdk.agentId());
@@ -57,7 +57,7 @@ class ClientExchangeTest extends LocalSdkTest {
     assertThat(Mintaro.traceId()).isNull();
     Map<String, Object> span = RingDump.span(RingDump.trace(sdk, call.traceId()), "GET /x");
     assertThat(span).containsEntry("parentSpanId", null);
-    assertThat(sent.get("traceparent")).isEqualTo("00-" + call.traceId() + "-" + span.get("spanId") + "-01");
+    assertThat(sent.get("traceparent")).isEqualTo("00-" + call.traceId() + "-" + span.get("spanId") + "-03"); // sampled, random ids
   }
 
   @Test
