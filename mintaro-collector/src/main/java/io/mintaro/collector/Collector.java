@@ -8,6 +8,10 @@ import io.mintaro.collector.agent.Retrieval;
 import io.mintaro.collector.api.ApiEndpoints;
 import io.mintaro.collector.api.GroupEndpoints;
 import io.mintaro.collector.api.SessionEndpoints;
+import io.mintaro.collector.export.ExportFilter;
+import io.mintaro.collector.export.TraceExporter;
+import io.mintaro.collector.export.TraceExporterProvider;
+import io.mintaro.collector.export.internal.ExportService;
 import io.mintaro.collector.internal.ApiException;
 import io.mintaro.collector.internal.Auth;
 import io.mintaro.collector.internal.BodyReader;
@@ -15,9 +19,13 @@ import io.mintaro.collector.internal.Responses;
 import io.mintaro.collector.store.Store;
 import io.mintaro.collector.web.UiEndpoints;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.ServiceLoader;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -53,6 +61,7 @@ public final class Collector implements AutoCloseable {
     private final ScheduledThreadPoolExecutor scheduler;
     private final AgentRegistry registry;
     private final AgentEndpoints agentEndpoints;
+    private final ExportService exports;
     private final List<String> apiKeys;
     private final Javalin app;
     private final int boundPort;
@@ -65,7 +74,12 @@ public final class Collector implements AutoCloseable {
         this.store = Store.open(config.dbPath());
         ScheduledThreadPoolExecutor sched = null;
         Javalin started = null;
+        ExportService exportService = null;
+        int instance = INSTANCES.incrementAndGet();
         try {
+            // Before anything completes a trace (below: the interrupted collections), so it is queued.
+            exportService = startExports(config, store, clock, "mintaro-collector-" + instance);
+            this.exports = exportService;
             if (config.apiKeys().isEmpty()) {
                 String key = store.generatedApiKey(Collector::newApiKey);
                 log.warn("No API key configured (MINTARO_API_KEYS); using the key generated on first start "
@@ -80,7 +94,6 @@ public final class Collector implements AutoCloseable {
                         interrupted);
             }
 
-            int instance = INSTANCES.incrementAndGet();
             sched = new ScheduledThreadPoolExecutor(2, r -> {
                 Thread t = new Thread(r, "mintaro-collector-" + instance + "-timer");
                 t.setDaemon(true);
@@ -96,7 +109,7 @@ public final class Collector implements AutoCloseable {
             this.agentEndpoints = new AgentEndpoints(store, registry, retrieval,
                     new BodyReader(config.maxBodyBytes()), scheduler, clock, config.pollTimeoutMs(),
                     config.lateWindowMs());
-            ApiEndpoints api = new ApiEndpoints(store, registry, clock);
+            ApiEndpoints api = new ApiEndpoints(store, registry, clock, exportService::health);
             Auth auth = new Auth(apiKeys);
             BodyReader apiBodies = new BodyReader(Math.min(config.maxBodyBytes(), API_MAX_BODY_BYTES));
             GroupEndpoints groups = new GroupEndpoints(store, apiBodies, clock);
@@ -165,20 +178,67 @@ public final class Collector implements AutoCloseable {
             if (sched != null) {
                 sched.shutdownNow();
             }
+            if (exportService != null) {
+                exportService.close();
+            }
             store.close();
             throw e;
         }
         log.info("Mintaro collector listening on port {} (database {})", port(), config.dbPath().toAbsolutePath());
     }
 
+    /** The configured exporters (builder instances, then those of the providers), each with its filter. */
+    private static ExportService startExports(CollectorConfig config, Store store, LongSupplier clock, String prefix)
+            throws java.sql.SQLException {
+        Map<TraceExporter, ExportFilter> exporters = new LinkedHashMap<>(config.exporters());
+        Map<String, String> settings = config.exportSettings();
+        java.util.function.Function<String, String> lookup = name -> name.equals("MINTARO_EXPORT_TIMEOUT_MS")
+                ? String.valueOf(config.exportTimeoutMs()) : settings.get(name);
+        List<TraceExporter> created = new ArrayList<>();
+        try {
+            for (TraceExporterProvider provider : ServiceLoader.load(TraceExporterProvider.class,
+                    Collector.class.getClassLoader())) {
+                TraceExporter exporter = provider.create(lookup);
+                if (exporter != null) {
+                    created.add(exporter);
+                    String filterName = "MINTARO_EXPORT_" + exporter.name().toUpperCase(Locale.ROOT) + "_FILTER";
+                    exporters.put(exporter, ExportFilter.parse(filterName, settings.get(filterName)));
+                }
+            }
+            List<String> names = new ArrayList<>();
+            for (TraceExporter e : exporters.keySet()) {
+                if (names.contains(e.name())) {
+                    throw new IllegalArgumentException("two exporters are named " + e.name());
+                }
+                names.add(e.name());
+            }
+        } catch (RuntimeException e) {
+            created.forEach(TraceExporter::close);
+            throw e;
+        }
+        ExportService service = new ExportService(store, exporters, new ExportService.Policy(
+                config.exportMaxAttempts(), config.exportBackoffMs(), 300_000, 200), clock, prefix);
+        store.exportTo(service.names(), config.exportQueueMax());
+        store.onExportQueued(service::wake);
+        for (Map.Entry<TraceExporter, ExportFilter> e : exporters.entrySet()) {
+            log.info("exporting completed traces to {} (filter: {})", e.getKey().name(), e.getValue());
+        }
+        service.start();
+        return service;
+    }
+
     /**
-     * Starts a collector: opens (or creates) the database, then binds the HTTP port.
+     * Starts a collector: opens (or creates) the database, starts the exporters, then binds the HTTP
+     * port.
      *
      * @throws IllegalStateException if the database cannot be opened or the port cannot be bound
+     * @throws IllegalArgumentException if an export setting is invalid (the message names it)
      */
     public static Collector start(CollectorConfig config) {
         try {
             return new Collector(config);
+        } catch (IllegalArgumentException e) {
+            throw e;
         } catch (RuntimeException e) {
             throw new IllegalStateException("cannot start the Mintaro collector: " + e.getMessage(), e);
         } catch (Exception e) {
@@ -234,6 +294,7 @@ public final class Collector implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        exports.close();
         agentBookkeeping();
         store.close();
         log.info("Mintaro collector on port {} stopped", boundPort);

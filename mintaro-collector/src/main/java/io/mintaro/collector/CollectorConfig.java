@@ -1,6 +1,11 @@
 package io.mintaro.collector;
 
+import io.mintaro.collector.export.ExportFilter;
+import io.mintaro.collector.export.TraceExporter;
 import java.nio.file.Path;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.TreeMap;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -30,6 +35,7 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code MINTARO_LATE_WINDOW_MS}</td><td>30000</td></tr>
  *   <tr><td>{@code MINTARO_ANSWER_TIMEOUT_MS}</td><td>3000</td></tr>
  *   <tr><td>{@code MINTARO_MAX_BODY_BYTES}</td><td>16 MiB</td></tr>
+ *   <tr><td>{@code MINTARO_EXPORT_*}</td><td>no export; see the collector's README</td></tr>
  * </table>
  */
 public final class CollectorConfig {
@@ -47,6 +53,15 @@ public final class CollectorConfig {
     /** Default cap on a request body after decompression (16 MiB, as in protocol v1). */
     public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
 
+    /** Default number of attempts before an export is dead-lettered. */
+    public static final int DEFAULT_EXPORT_MAX_ATTEMPTS = 10;
+    /** Default bound of each exporter's queue (traces waiting). */
+    public static final long DEFAULT_EXPORT_QUEUE_MAX = 100_000;
+    /** Default wait after the first failed export; it doubles with each failure, up to 5 minutes. */
+    public static final long DEFAULT_EXPORT_BACKOFF_MS = 1_000;
+    /** Default timeout of one export request. */
+    public static final long DEFAULT_EXPORT_TIMEOUT_MS = 10_000;
+
     private static final Pattern API_KEY = Pattern.compile("[\\x21-\\x7e]{8,256}");
 
     private final String host;
@@ -57,6 +72,12 @@ public final class CollectorConfig {
     private final long lateWindowMs;
     private final long answerTimeoutMs;
     private final long maxBodyBytes;
+    private final Map<String, String> exportSettings;
+    private final Map<TraceExporter, ExportFilter> exporters;
+    private final int exportMaxAttempts;
+    private final long exportQueueMax;
+    private final long exportBackoffMs;
+    private final long exportTimeoutMs;
 
     private CollectorConfig(Builder b) {
         this.host = b.host;
@@ -67,6 +88,12 @@ public final class CollectorConfig {
         this.lateWindowMs = b.lateWindowMs;
         this.answerTimeoutMs = b.answerTimeoutMs;
         this.maxBodyBytes = b.maxBodyBytes;
+        this.exportSettings = Collections.unmodifiableMap(new TreeMap<>(b.exportSettings));
+        this.exporters = Collections.unmodifiableMap(new LinkedHashMap<>(b.exporters));
+        this.exportMaxAttempts = b.exportMaxAttempts;
+        this.exportQueueMax = b.exportQueueMax;
+        this.exportBackoffMs = b.exportBackoffMs;
+        this.exportTimeoutMs = b.exportTimeoutMs;
     }
 
     /** Returns a builder holding the defaults. */
@@ -80,11 +107,16 @@ public final class CollectorConfig {
      * @throws IllegalArgumentException if a value is malformed or out of range
      */
     public static CollectorConfig fromEnvironment() {
-        return fromSources(System.getenv(), System::getProperty);
+        return fromSources(System.getenv(), System::getProperty, System.getProperties().stringPropertyNames());
+    }
+
+    static CollectorConfig fromSources(Map<String, String> env, Function<String, String> sysProps) {
+        return fromSources(env, sysProps, Set.of());
     }
 
     // Package-private so tests can feed their own environment.
-    static CollectorConfig fromSources(Map<String, String> env, Function<String, String> sysProps) {
+    static CollectorConfig fromSources(Map<String, String> env, Function<String, String> sysProps,
+                                       Set<String> sysPropNames) {
         Function<String, String> lookup = name -> {
             String v = sysProps.apply(name);
             if (v == null || v.isBlank()) {
@@ -123,6 +155,25 @@ public final class CollectorConfig {
         }
         if ((v = lookup.apply("MINTARO_MAX_BODY_BYTES")) != null) {
             b.maxBodyBytes(parseLong("MINTARO_MAX_BODY_BYTES", v));
+        }
+        if ((v = lookup.apply("MINTARO_EXPORT_MAX_ATTEMPTS")) != null) {
+            b.exportMaxAttempts((int) parseLong("MINTARO_EXPORT_MAX_ATTEMPTS", v));
+        }
+        if ((v = lookup.apply("MINTARO_EXPORT_QUEUE_MAX")) != null) {
+            b.exportQueueMax(parseLong("MINTARO_EXPORT_QUEUE_MAX", v));
+        }
+        if ((v = lookup.apply("MINTARO_EXPORT_BACKOFF_MS")) != null) {
+            b.exportBackoffMs(parseLong("MINTARO_EXPORT_BACKOFF_MS", v));
+        }
+        if ((v = lookup.apply("MINTARO_EXPORT_TIMEOUT_MS")) != null) {
+            b.exportTimeoutMs(parseLong("MINTARO_EXPORT_TIMEOUT_MS", v));
+        }
+        Set<String> names = new java.util.TreeSet<>(env.keySet());
+        names.addAll(sysPropNames);
+        for (String name : names) {
+            if (name.startsWith("MINTARO_EXPORT_") && (v = lookup.apply(name)) != null) {
+                b.exportSetting(name, v);
+            }
         }
         return b.build();
     }
@@ -175,12 +226,47 @@ public final class CollectorConfig {
         return maxBodyBytes;
     }
 
+    /**
+     * Settings of the exporters found with {@link java.util.ServiceLoader}: every
+     * {@code MINTARO_EXPORT_*} variable or property, by name.
+     */
+    public Map<String, String> exportSettings() {
+        return exportSettings;
+    }
+
+    /** Exporters given to the builder (embedded use), with their filters; in addition to the configured ones. */
+    public Map<TraceExporter, ExportFilter> exporters() {
+        return exporters;
+    }
+
+    /** Attempts before an export is dead-lettered. */
+    public int exportMaxAttempts() {
+        return exportMaxAttempts;
+    }
+
+    /** Most traces waiting in one exporter's queue; past it, completed traces are stored but not queued. */
+    public long exportQueueMax() {
+        return exportQueueMax;
+    }
+
+    /** Wait after the first failed attempt; doubled at each further failure, up to 5 minutes. */
+    public long exportBackoffMs() {
+        return exportBackoffMs;
+    }
+
+    /** Timeout of one export request (connect and response). */
+    public long exportTimeoutMs() {
+        return exportTimeoutMs;
+    }
+
     @Override
     public String toString() {
         // Keys are secrets: only their number is shown.
         return "CollectorConfig{host=" + (host == null ? "*" : host) + ", port=" + port + ", dbPath=" + dbPath
                 + ", apiKeys=" + apiKeys.size() + ", pollTimeoutMs=" + pollTimeoutMs + ", lateWindowMs=" + lateWindowMs
-                + ", answerTimeoutMs=" + answerTimeoutMs + ", maxBodyBytes=" + maxBodyBytes + "}";
+                + ", answerTimeoutMs=" + answerTimeoutMs + ", maxBodyBytes=" + maxBodyBytes
+                // Export settings may hold secrets (OTLP headers): only their names are shown.
+                + ", exportSettings=" + exportSettings.keySet() + ", exporters=" + exporters.size() + "}";
     }
 
     /** Mutable builder; {@link #build()} validates every value. */
@@ -193,8 +279,57 @@ public final class CollectorConfig {
         private long lateWindowMs = DEFAULT_LATE_WINDOW_MS;
         private long answerTimeoutMs = DEFAULT_ANSWER_TIMEOUT_MS;
         private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private final Map<String, String> exportSettings = new LinkedHashMap<>();
+        private final Map<TraceExporter, ExportFilter> exporters = new LinkedHashMap<>();
+        private int exportMaxAttempts = DEFAULT_EXPORT_MAX_ATTEMPTS;
+        private long exportQueueMax = DEFAULT_EXPORT_QUEUE_MAX;
+        private long exportBackoffMs = DEFAULT_EXPORT_BACKOFF_MS;
+        private long exportTimeoutMs = DEFAULT_EXPORT_TIMEOUT_MS;
 
         private Builder() {
+        }
+
+        /**
+         * Sets one exporter setting, as the variable of that name would ({@code MINTARO_EXPORT_ZIPKIN},
+         * {@code MINTARO_EXPORT_ZIPKIN_FILTER}...); {@code null} removes it.
+         */
+        public Builder exportSetting(String name, String value) {
+            if (value == null || value.isBlank()) {
+                exportSettings.remove(name);
+            } else {
+                exportSettings.put(name, value.trim());
+            }
+            return this;
+        }
+
+        /** Adds an exporter instance (embedded use); it is closed with the collector. */
+        public Builder exporter(TraceExporter exporter, ExportFilter filter) {
+            exporters.put(Objects.requireNonNull(exporter, "exporter"), filter == null ? ExportFilter.ALL : filter);
+            return this;
+        }
+
+        /** Attempts before an export is dead-lettered, 1–1000. */
+        public Builder exportMaxAttempts(int attempts) {
+            this.exportMaxAttempts = attempts;
+            return this;
+        }
+
+        /** Bound of each exporter's queue, 1–10,000,000 traces. */
+        public Builder exportQueueMax(long traces) {
+            this.exportQueueMax = traces;
+            return this;
+        }
+
+        /** First back-off after a failed export, 1 ms to 10 minutes. */
+        public Builder exportBackoffMs(long ms) {
+            this.exportBackoffMs = ms;
+            return this;
+        }
+
+        /** Timeout of one export request, 1 ms to 10 minutes. */
+        public Builder exportTimeoutMs(long ms) {
+            this.exportTimeoutMs = ms;
+            return this;
         }
 
         /** Interface to bind to ({@code "127.0.0.1"} for loopback only); {@code null} for all interfaces. */
@@ -280,6 +415,15 @@ public final class CollectorConfig {
             requireRange("lateWindowMs", lateWindowMs, 0, 3_600_000);
             requireRange("answerTimeoutMs", answerTimeoutMs, 1, 600_000);
             requireRange("maxBodyBytes", maxBodyBytes, 1024, 1L << 30);
+            requireRange("exportMaxAttempts", exportMaxAttempts, 1, 1_000);
+            requireRange("exportQueueMax", exportQueueMax, 1, 10_000_000);
+            requireRange("exportBackoffMs", exportBackoffMs, 1, 600_000);
+            requireRange("exportTimeoutMs", exportTimeoutMs, 1, 600_000);
+            for (Map.Entry<String, String> e : exportSettings.entrySet()) {
+                if (e.getKey().endsWith("_FILTER")) {
+                    ExportFilter.parse(e.getKey(), e.getValue());
+                }
+            }
             return new CollectorConfig(this);
         }
 

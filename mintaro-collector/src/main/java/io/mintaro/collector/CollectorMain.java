@@ -40,6 +40,10 @@ public final class CollectorMain {
         Collector collector;
         try {
             collector = Collector.start(config);
+        } catch (IllegalArgumentException e) {
+            System.err.println("mintaro-collector: bad configuration: " + e.getMessage());
+            System.exit(2);
+            return;
         } catch (RuntimeException e) {
             System.err.println("mintaro-collector: " + e.getMessage());
             System.exit(1);

@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A database written by a collector of schema version 1 opens in place: it is migrated to version 2
+ * A database written by a collector of schema version 1 opens in place: it is migrated to version 3
  * (docs/storage.md), its traces are grouped, and it ends up with exactly the schema of a new one.
  */
 class MigrationTest {
@@ -39,7 +39,7 @@ class MigrationTest {
         writeVersion1Database(db);
 
         try (TestCollector c = TestCollector.start(dir)) {
-            assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("2");
+            assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("3");
 
             JsonNode groups = c.getJson("/api/groups").get("groups");
             assertThat(groups).extracting(g -> g.get("name").asText()).containsExactly(
@@ -72,11 +72,11 @@ class MigrationTest {
             assertThat(c.getJson("/api/groups").get("total").asLong()).isEqualTo(3);
         }
 
-        // A second start finds version 2 and changes nothing.
+        // A second start finds version 3 and changes nothing.
         try (TestCollector c = TestCollector.start(dir)) {
             assertThat(c.getJson("/api/groups?status=crash").get("groups")).hasSize(1);
         }
-        assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("2");
+        assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("3");
     }
 
     @Test
@@ -94,7 +94,7 @@ class MigrationTest {
         Map<String, String> created = schema(dir.resolve("new/mintaro.db"));
         assertThat(migrated).isEqualTo(created);
         assertThat(created).containsKeys("table triage", "table sessions", "index traces_by_fingerprint",
-                "index spans_for_stats");
+                "index spans_for_stats", "table export_queue", "index export_queue_due", "index export_queue_dead");
         assertThat(created.get("table traces")).contains("fingerprint", "group_service", "group_endpoint",
                 "group_problem", "group_kind", "created_at_ms");
     }

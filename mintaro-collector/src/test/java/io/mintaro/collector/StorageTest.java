@@ -202,7 +202,7 @@ class StorageTest {
                 }
                 try (ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
                     assertThat(rs.next()).isTrue();
-                    assertThat(rs.getString(1)).isEqualTo("2");
+                    assertThat(rs.getString(1)).isEqualTo("3");
                 }
             }
         }
@@ -213,11 +213,11 @@ class StorageTest {
         Path db = dir.resolve("future.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-            st.execute("INSERT INTO meta VALUES ('schema_version', '3')");
+            st.execute("INSERT INTO meta VALUES ('schema_version', '4')");
         }
         CollectorConfig config = CollectorConfig.builder().port(0).dbPath(db).apiKey(TestCollector.KEY).build();
         assertThatThrownBy(() -> Collector.start(config)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("schema version 3");
+                .hasMessageContaining("schema version 4");
     }
 
     @Test

@@ -38,16 +38,27 @@ public final class ApiEndpoints {
     private final AgentRegistry registry;
     private final LongSupplier clock;
 
-    public ApiEndpoints(Store store, AgentRegistry registry, LongSupplier clock) {
+    private final java.util.function.Supplier<Map<String, Map<String, Object>>> exportHealth;
+
+    public ApiEndpoints(Store store, AgentRegistry registry, LongSupplier clock,
+                        java.util.function.Supplier<Map<String, Map<String, Object>>> exportHealth) {
         this.store = store;
         this.registry = registry;
         this.clock = clock;
+        this.exportHealth = exportHealth;
     }
 
-    /** {@code GET /api/health}: no authentication, no database access. */
+    /**
+     * {@code GET /api/health}: no authentication, no database access (the export figures are the
+     * export threads' last readings).
+     */
     public void health(Context ctx) {
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("status", "ok");
+        Map<String, Map<String, Object>> export = exportHealth.get();
+        if (!export.isEmpty()) {
+            out.set("export", Json.MAPPER.valueToTree(export));
+        }
         Responses.json(ctx, 200, out);
     }
 

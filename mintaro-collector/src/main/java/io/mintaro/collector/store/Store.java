@@ -44,7 +44,7 @@ import org.sqlite.SQLiteConfig;
  */
 public final class Store implements AutoCloseable {
     /** Version stored in {@code meta.schema_version}. */
-    public static final int SCHEMA_VERSION = 2;
+    public static final int SCHEMA_VERSION = 3;
     private static final Logger log = LoggerFactory.getLogger(Store.class);
     private static final int READERS = 4;
     private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {
@@ -143,6 +143,12 @@ public final class Store implements AutoCloseable {
                 }
                 if (version == 1) {
                     migrateV1ToV2(st);
+                    version = 2;
+                }
+                if (version == 2) {
+                    for (String ddl : Schema.V2_TO_V3) {
+                        st.execute(ddl);
+                    }
                 }
                 st.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', '" + SCHEMA_VERSION + "')");
                 writer.commit();
@@ -239,11 +245,19 @@ public final class Store implements AutoCloseable {
      */
     public int closeInterruptedCollections(long nowMs) throws SQLException {
         return write(w -> {
+            List<String> ids = new ArrayList<>();
+            try (ResultSet rs = w.get("SELECT trace_id FROM traces WHERE completed_at_ms IS NULL").executeQuery()) {
+                while (rs.next()) {
+                    ids.add(rs.getString(1));
+                }
+            }
             PreparedStatement ps = w.get(
                     "UPDATE traces SET completed_at_ms = ?, updated_at_ms = ? WHERE completed_at_ms IS NULL");
             ps.setLong(1, nowMs);
             ps.setLong(2, nowMs);
-            return ps.executeUpdate();
+            int n = ps.executeUpdate();
+            enqueueExports(w, ids, nowMs);
+            return n;
         });
     }
 
@@ -290,17 +304,22 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    /** Sets {@code completed_at_ms} unless the trace is already complete. */
+    /**
+     * Sets {@code completed_at_ms} unless the trace is already complete; in the same transaction,
+     * queues the trace for every exporter (see {@link #exportTo}).
+     */
     public void markComplete(String traceId, long completedAtMs) throws SQLException {
-        write(w -> {
+        boolean queued = write(w -> {
             PreparedStatement ps = w.get(
                     "UPDATE traces SET completed_at_ms = ?, updated_at_ms = ? WHERE trace_id = ? AND completed_at_ms IS NULL");
             ps.setLong(1, completedAtMs);
             ps.setLong(2, completedAtMs);
             ps.setString(3, traceId);
-            ps.executeUpdate();
-            return null;
+            return ps.executeUpdate() > 0 && enqueueExports(w, List.of(traceId), completedAtMs);
         });
+        if (queued) {
+            exportListener.run();
+        }
     }
 
     /**
@@ -482,6 +501,203 @@ public final class Store implements AutoCloseable {
         public synchronized SQLException getCause() {
             return (SQLException) super.getCause();
         }
+    }
+
+    // ---------------------------------------------------------------- export queue
+
+    /**
+     * Names the exporters that completed traces are queued for, and bounds each one's queue:
+     * past {@code maxPending} waiting traces, a newly completed trace is not queued for that
+     * exporter (it stays stored; the skip is counted and logged). Rows of exporters not named are
+     * kept, untouched, for when they are configured again.
+     */
+    public void exportTo(List<String> exporters, long maxPending) throws SQLException {
+        write(w -> {
+            Map<String, long[]> counts = new LinkedHashMap<>();
+            PreparedStatement ps = w.get(
+                    "SELECT count(*) FROM export_queue WHERE exporter = ? AND next_attempt_at_ms IS NOT NULL");
+            for (String e : exporters) {
+                ps.setString(1, e);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    counts.put(e, new long[] {rs.getLong(1), 0});
+                }
+            }
+            this.exportPending = counts;
+            this.exportMaxPending = maxPending;
+            return null;
+        });
+    }
+
+    /** Guarded by writeLock: per exporter, {pending rows, traces skipped because the queue was full}. */
+    private Map<String, long[]> exportPending = Map.of();
+    private long exportMaxPending;
+    private long lastFullWarningMs;
+
+    /** Called after a commit that queued exports (outside the write lock). */
+    public void onExportQueued(Runnable listener) {
+        this.exportListener = listener;
+    }
+
+    private volatile Runnable exportListener = () -> { };
+
+    private boolean enqueueExports(WriterStatements w, List<String> traceIds, long nowMs) throws SQLException {
+        if (exportPending.isEmpty() || traceIds.isEmpty()) {
+            return false;
+        }
+        boolean queued = false;
+        PreparedStatement ps = w.get("""
+                INSERT OR IGNORE INTO export_queue(trace_id, exporter, enqueued_at_ms, attempts, next_attempt_at_ms)
+                VALUES (?, ?, ?, 0, ?)""");
+        for (Map.Entry<String, long[]> e : exportPending.entrySet()) {
+            for (String traceId : traceIds) {
+                long[] c = e.getValue();
+                if (c[0] >= exportMaxPending) {
+                    c[1]++;
+                    if (nowMs - lastFullWarningMs > 10_000) {
+                        lastFullWarningMs = nowMs;
+                        log.warn("export queue of {} is full ({} traces waiting): trace {} is stored but not "
+                                + "exported ({} skipped so far)", e.getKey(), c[0], traceId, c[1]);
+                    }
+                    continue;
+                }
+                ps.setString(1, traceId);
+                ps.setString(2, e.getKey());
+                ps.setLong(3, nowMs);
+                ps.setLong(4, nowMs);
+                int n = ps.executeUpdate();
+                c[0] += n;
+                queued |= n > 0;
+            }
+        }
+        return queued;
+    }
+
+    /** A queued export: its trace and how many attempts failed so far. */
+    public record QueuedExport(String traceId, int attempts, long enqueuedAtMs) {
+    }
+
+    /** Up to {@code limit} exports of {@code exporter} due at {@code nowMs}, oldest due first. */
+    public List<QueuedExport> dueExports(String exporter, long nowMs, int limit) throws SQLException {
+        return read(c -> {
+            List<QueuedExport> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT trace_id, attempts, enqueued_at_ms FROM export_queue INDEXED BY export_queue_due
+                    WHERE exporter = ? AND next_attempt_at_ms IS NOT NULL AND next_attempt_at_ms <= ?
+                    ORDER BY next_attempt_at_ms LIMIT ?""")) {
+                ps.setString(1, exporter);
+                ps.setLong(2, nowMs);
+                ps.setInt(3, limit);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new QueuedExport(rs.getString(1), rs.getInt(2), rs.getLong(3)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Removes exports that are done (sent, or filtered out). */
+    public void exportsDone(String exporter, java.util.Collection<String> traceIds) throws SQLException {
+        write(w -> {
+            PreparedStatement ps = w.get(
+                    "DELETE FROM export_queue WHERE trace_id = ? AND exporter = ? AND next_attempt_at_ms IS NOT NULL");
+            long removed = 0;
+            for (String id : traceIds) {
+                ps.setString(1, id);
+                ps.setString(2, exporter);
+                removed += ps.executeUpdate();
+            }
+            long[] c = exportPending.get(exporter);
+            if (c != null) {
+                c[0] = Math.max(0, c[0] - removed);
+            }
+            return null;
+        });
+    }
+
+    /** Counts a failed attempt; the export is due again at {@code nextAttemptAtMs}. */
+    public void exportsRetry(String exporter, java.util.Collection<String> traceIds, long nextAttemptAtMs,
+                             String error) throws SQLException {
+        write(w -> {
+            PreparedStatement ps = w.get("""
+                    UPDATE export_queue SET attempts = attempts + 1, next_attempt_at_ms = ?, last_error = ?
+                    WHERE trace_id = ? AND exporter = ? AND next_attempt_at_ms IS NOT NULL""");
+            for (String id : traceIds) {
+                ps.setLong(1, nextAttemptAtMs);
+                ps.setString(2, cut(error));
+                ps.setString(3, id);
+                ps.setString(4, exporter);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    /** Most dead letters kept per exporter; older ones are deleted. */
+    static final int MAX_DEAD_LETTERS = 10_000;
+
+    /** Gives up on exports: they stay as dead letters (at most {@value #MAX_DEAD_LETTERS} per exporter). */
+    public void exportsDead(String exporter, java.util.Collection<String> traceIds, String error, long nowMs)
+            throws SQLException {
+        write(w -> {
+            PreparedStatement ps = w.get("""
+                    UPDATE export_queue SET attempts = attempts + 1, next_attempt_at_ms = NULL, last_error = ?,
+                      dead_at_ms = ?
+                    WHERE trace_id = ? AND exporter = ? AND next_attempt_at_ms IS NOT NULL""");
+            long moved = 0;
+            for (String id : traceIds) {
+                ps.setString(1, cut(error));
+                ps.setLong(2, nowMs);
+                ps.setString(3, id);
+                ps.setString(4, exporter);
+                moved += ps.executeUpdate();
+            }
+            long[] c = exportPending.get(exporter);
+            if (c != null) {
+                c[0] = Math.max(0, c[0] - moved);
+            }
+            PreparedStatement prune = w.get("""
+                    DELETE FROM export_queue WHERE rowid IN (SELECT rowid FROM export_queue INDEXED BY export_queue_dead
+                      WHERE exporter = ? AND dead_at_ms IS NOT NULL ORDER BY dead_at_ms DESC LIMIT -1 OFFSET ?)""");
+            prune.setString(1, exporter);
+            prune.setInt(2, MAX_DEAD_LETTERS);
+            prune.executeUpdate();
+            return null;
+        });
+    }
+
+    /** The state of one exporter's queue. */
+    public record ExportQueueStats(long pending, long deadLetters, Long oldestPendingEnqueuedAtMs, long skipped) {
+    }
+
+    /** Counts of {@code exporter}'s queue; reads the database. */
+    public ExportQueueStats exportQueueStats(String exporter) throws SQLException {
+        long skipped;
+        writeLock.lock();
+        try {
+            long[] c = exportPending.get(exporter);
+            skipped = c == null ? 0 : c[1];
+        } finally {
+            writeLock.unlock();
+        }
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT count(next_attempt_at_ms), count(*) - count(next_attempt_at_ms),
+                      min(CASE WHEN next_attempt_at_ms IS NOT NULL THEN enqueued_at_ms END)
+                    FROM export_queue WHERE exporter = ?""")) {
+                ps.setString(1, exporter);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return new ExportQueueStats(rs.getLong(1), rs.getLong(2), nullableLong(rs, 3), skipped);
+                }
+            }
+        });
+    }
+
+    private static String cut(String error) {
+        return error == null || error.length() <= 2_000 ? error : error.substring(0, 2_000);
     }
 
     // ---------------------------------------------------------------- reads
@@ -897,6 +1113,18 @@ public final class Store implements AutoCloseable {
                 }
             }
             return Optional.of(new TraceDetail(summary, spans, messages, logs, triggers, crumbs));
+        });
+    }
+
+    /** The trace's error group, or empty when unknown. */
+    public Optional<String> fingerprint(String traceId) throws SQLException {
+        return read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT fingerprint FROM traces WHERE trace_id = ?")) {
+                ps.setString(1, traceId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+                }
+            }
         });
     }
 
