@@ -1,0 +1,112 @@
+package io.mintaro.collector;
+
+import static io.mintaro.collector.ExportFixtures.await;
+import static io.mintaro.collector.ExportFixtures.postTrace;
+import static io.mintaro.collector.ExportFixtures.registerAgents;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** statsd export, received on a real UDP socket as a statsd daemon would. */
+class StatsdExportTest {
+    @TempDir
+    Path dir;
+    DatagramSocket socket;
+    final List<String> lines = new CopyOnWriteArrayList<>();
+    Thread reader;
+
+    @BeforeEach
+    void listen() throws Exception {
+        socket = new DatagramSocket(0, InetAddress.getLoopbackAddress());
+        socket.setSoTimeout(100);
+        reader = new Thread(() -> {
+            byte[] buf = new byte[65_536];
+            while (!socket.isClosed()) {
+                try {
+                    DatagramPacket p = new DatagramPacket(buf, buf.length);
+                    socket.receive(p);
+                    for (String line : new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8).split("\n")) {
+                        if (!line.isBlank()) {
+                            lines.add(line);
+                        }
+                    }
+                } catch (SocketTimeoutException e) {
+                    // Look again.
+                } catch (java.io.IOException e) {
+                    return;
+                }
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    @AfterEach
+    void close() throws InterruptedException {
+        socket.close();
+        reader.join(2_000);
+    }
+
+    String address() {
+        return "127.0.0.1:" + socket.getLocalPort();
+    }
+
+    @Test
+    void spanDurationsAreTimersAndSpansTracesAndLogsAreCounted() throws Exception {
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String group;
+        try (TestCollector c = TestCollector.start(dir, b -> b.exportSetting("MINTARO_EXPORT_STATSD", address())
+                .exportSetting("MINTARO_EXPORT_STATSD_FLAVOR", "datadog"))) {
+            registerAgents(c);
+            postTrace(c, trace, true);
+            group = c.getJson("/api/groups").at("/groups/0/fingerprint").asText();
+            assertThat(group).hasSize(16);
+            await("statsd lines", 10, () -> lines.stream().filter(l -> l.startsWith("mintaro.")).count() >= 9);
+        }
+        assertThat(lines).contains(
+                "mintaro.span.duration:100|ms|#kind:server,service:orders,span:POST /orders,status:succeeded",
+                "mintaro.span.duration:60|ms|#kind:client,service:orders,span:POST,status:succeeded",
+                "mintaro.span.duration:50|ms|#kind:server,service:payments,span:POST /payments,status:failed",
+                // Micrometer tags its counters with statistic:count.
+                "mintaro.spans:1|c|#statistic:count,kind:server,service:orders,status:succeeded",
+                "mintaro.spans:1|c|#statistic:count,kind:client,service:orders,status:succeeded",
+                "mintaro.spans:1|c|#statistic:count,kind:server,service:payments,status:failed",
+                "mintaro.logs:1|c|#statistic:count,level:INFO,service:orders",
+                "mintaro.logs:1|c|#statistic:count,level:ERROR,service:payments",
+                "mintaro.traces:1|c|#statistic:count,group:" + group + ",status:error");
+    }
+
+    @Test
+    void thePlainStatsdFlavourFoldsTagsIntoTheName() throws Exception {
+        try (TestCollector c = TestCollector.start(dir, b -> b.exportSetting("MINTARO_EXPORT_STATSD", address()))) {
+            registerAgents(c);
+            postTrace(c, "4bf92f3577b34da6a3ce929d0e0e4737", true);
+            await("statsd lines", 10, () -> lines.size() >= 9);
+        }
+        // Micrometer's hierarchical names: camel case, then each tag as .key.value.
+        assertThat(lines).contains("mintaroSpans.kind.server.service.payments.statistic.count.status.failed:1|c",
+                "mintaroSpanDuration.kind.server.service.payments.span.POST_/payments.status.failed:50|ms",
+                "mintaroLogs.level.ERROR.service.payments.statistic.count:1|c");
+    }
+
+    @Test
+    void aBadAddressIsRefusedNamingTheVariable() {
+        assertThatThrownBy(() -> TestCollector.start(dir, b -> b.exportSetting("MINTARO_EXPORT_STATSD", "localhost")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MINTARO_EXPORT_STATSD must be host:port");
+        assertThatThrownBy(() -> TestCollector.start(dir, b -> b.exportSetting("MINTARO_EXPORT_STATSD", address())
+                .exportSetting("MINTARO_EXPORT_STATSD_FLAVOR", "graphite")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MINTARO_EXPORT_STATSD_FLAVOR");
+    }
+}
