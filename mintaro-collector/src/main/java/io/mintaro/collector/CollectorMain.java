@@ -22,7 +22,17 @@ public final class CollectorMain {
                       MINTARO_POLL_TIMEOUT_MS     long-poll duration (default 20000)
                       MINTARO_LATE_WINDOW_MS      late-data window told to agents (default 30000)
                       MINTARO_ANSWER_TIMEOUT_MS   wait for an asked agent (default 3000)
-                      MINTARO_MAX_BODY_BYTES      request body cap after decompression (default 16777216)""");
+                      MINTARO_MAX_BODY_BYTES      request body cap after decompression (default 16777216)
+                    Export of completed traces (each optionally with a filter, e.g. MINTARO_EXPORT_ZIPKIN_FILTER=status:error,service:orders):
+                      MINTARO_EXPORT_ZIPKIN       Zipkin base URL (spans go to <url>/api/v2/spans)
+                      MINTARO_EXPORT_OTLP         OTLP/HTTP traces endpoint (http://host:4318/v1/traces)
+                      MINTARO_EXPORT_OTLP_HEADERS headers for OTLP requests, name=value,name2=value2
+                      MINTARO_EXPORT_OTLP_LOGS    OTLP logs endpoint (default: .../v1/logs next to the traces one; none = no logs)
+                      MINTARO_EXPORT_STATSD       statsd host:port (UDP); MINTARO_EXPORT_STATSD_FLAVOR etsy|datadog|telegraf|sysdig
+                      MINTARO_EXPORT_MAX_ATTEMPTS attempts before a trace's export is dead-lettered (default 10)
+                      MINTARO_EXPORT_QUEUE_MAX    traces waiting per exporter before new ones are not queued (default 100000)
+                      MINTARO_EXPORT_BACKOFF_MS   first retry delay, doubled per failure up to 5 min (default 1000)
+                      MINTARO_EXPORT_TIMEOUT_MS   timeout of one export request (default 10000)""");
             return;
         }
         // The collector's own logging setup, unless the operator chose one; embedded use is untouched.

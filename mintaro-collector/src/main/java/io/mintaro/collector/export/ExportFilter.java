@@ -68,8 +68,15 @@ public final class ExportFilter {
         return services.isEmpty() || trace.services().stream().anyMatch(services::contains);
     }
 
+    /** The filter in the syntax of {@link #parse}, or {@code all}. */
     @Override
     public String toString() {
-        return statuses.isEmpty() && services.isEmpty() ? "all" : "status" + statuses + " service" + services;
+        if (statuses.isEmpty() && services.isEmpty()) {
+            return "all";
+        }
+        java.util.List<String> parts = new java.util.ArrayList<>();
+        statuses.stream().sorted().forEach(s -> parts.add("status:" + s));
+        services.stream().sorted().forEach(s -> parts.add("service:" + s));
+        return String.join(",", parts);
     }
 }
