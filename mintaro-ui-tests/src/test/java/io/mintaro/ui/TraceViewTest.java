@@ -36,7 +36,9 @@ class TraceViewTest extends UiTest {
     // tree order: the root first, then deeper spans indented further
     assertThat(rows.get(0).getAttribute("data-depth")).isEqualTo("0");
     assertThat(rows.get(0).getAttribute("data-service")).isEqualTo("frontend");
-    assertThat(rows.get(rows.size() - 1).getAttribute("data-service")).isEqualTo("payments");
+    int callDepth = Integer.parseInt(spanRow("orders", "POST /payments").getAttribute("data-depth"));
+    assertThat(Integer.parseInt(spanRow("payments", "POST /payments").getAttribute("data-depth")))
+        .as("the payment served under the call that made it").isEqualTo(callDepth + 1);
     // bars are positioned and sized through CSSOM, relative to the trace
     String width = rows.get(0).findElement(By.cssSelector(".span-bar")).getDomAttribute("style");
     assertThat(width).contains("left: 0%").contains("width:");
@@ -91,7 +93,7 @@ class TraceViewTest extends UiTest {
   void the_outbound_call_from_orders_shows_the_request_body_it_sent() {
     String trace = stack.failedTraces.get(1);
     open("/traces/" + trace, "trace");
-    driver.findElement(By.cssSelector("#waterfall .span-row[data-service=orders][data-kind=client]")).click();
+    spanRow("orders", "POST /payments").click();
     WebElement exchange = visible(By.cssSelector("#span-details .exchange[data-direction=outbound]"));
     assertThat(exchange.getText()).contains("POST", "/payments", "orderId");
   }

@@ -112,9 +112,11 @@ class TraceView {
   }
 
   /**
-   * The error to show first. A real exception (with a stack) on a failed span wins, nearest the
-   * origin of the trigger and deepest in the tree; then the first ERROR log's error (the origin
-   * service's first); then a failed span's HTTP status alone.
+   * The error to show first: where the problem started. In the origin service of the trigger, a
+   * real exception (with a stack) on a failed span, deepest in the tree, then an ERROR log's
+   * error; elsewhere, the same in that order, nearest the origin; then a failed span's HTTP
+   * status alone. A caller that turned its callee's failure into an exception of its own (an MVC
+   * exception handler) does not hide the callee's.
    */
   primaryError() {
     const origin = this.trace.triggerService;
@@ -122,22 +124,24 @@ class TraceView {
     const failed = this.spans.filter(s => s.status === 'failed' && s.error && (s.error.type || s.error.message));
     const byOrigin = (a, b) => (b.service === origin) - (a.service === origin) || depth(b) - depth(a) || a.startUs - b.startUs;
     const fromSpan = s => ({ ...s.error, service: s.service, spanId: s.spanId, where: `span ${s.name}` });
-    const thrown = failed.filter(s => s.error.stack);
-    if (thrown.length) return fromSpan(thrown.sort(byOrigin)[0]);
+    const fromLog = log => ({
+      type: log.error ? log.error.type : null,
+      message: log.error ? log.error.message : log.message,
+      stack: log.error ? log.error.stack : null,
+      logMessage: log.message,
+      service: log.service,
+      spanId: log.spanId,
+      where: `ERROR log of ${log.logger || 'a logger'}`,
+    });
+    const thrown = failed.filter(s => s.error.stack).sort(byOrigin);
     const errorLogs = this.logs.filter(l => l.level === 'ERROR');
-    const log = errorLogs.find(l => l.error && l.service === origin) || errorLogs.find(l => l.error)
-      || errorLogs.find(l => l.service === origin) || errorLogs[0];
-    if (log) {
-      return {
-        type: log.error ? log.error.type : null,
-        message: log.error ? log.error.message : log.message,
-        stack: log.error ? log.error.stack : null,
-        logMessage: log.message,
-        service: log.service,
-        spanId: log.spanId,
-        where: `ERROR log of ${log.logger || 'a logger'}`,
-      };
-    }
+    const thrownAtOrigin = thrown.find(s => s.service === origin);
+    if (thrownAtOrigin) return fromSpan(thrownAtOrigin);
+    const loggedAtOrigin = errorLogs.find(l => l.error && l.service === origin);
+    if (loggedAtOrigin) return fromLog(loggedAtOrigin);
+    if (thrown.length) return fromSpan(thrown[0]);
+    const log = errorLogs.find(l => l.error) || errorLogs.find(l => l.service === origin) || errorLogs[0];
+    if (log) return fromLog(log);
     if (failed.length) return fromSpan(failed.sort(byOrigin)[0]);
     return null;
   }
