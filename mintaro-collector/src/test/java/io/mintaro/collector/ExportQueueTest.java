@@ -226,6 +226,23 @@ class ExportQueueTest {
     }
 
     @Test
+    void aTraceLeftIncompleteByTheLastRunIsExportedWhenTheNextStartCompletesIt() throws Exception {
+        String t = traceId(0xe91);
+        try (TestCollector c = TestCollector.start(dir, b -> b.answerTimeoutMs(60_000))) {
+            registerAgents(c);
+            com.fasterxml.jackson.databind.node.ObjectNode batch = Records.batch(ExportFixtures.PAYMENTS);
+            Records.trigger(batch, t, "error", "HTTP 500", Records.T0_US / 1000);
+            Records.breadcrumb(Records.entry(batch, t, false), "caller", ExportFixtures.ORDERS, null);
+            c.postBatch(batch);
+            assertThat(c.trace(t).get("complete").asBoolean()).isFalse();
+        }
+        RecordingExporter exporter = new RecordingExporter("recording");
+        try (TestCollector c = TestCollector.start(dir, b -> b.exporter(exporter, ExportFilter.ALL))) {
+            await("export", 5, () -> exporter.exportedIds().equals(java.util.List.of(t)));
+        }
+    }
+
+    @Test
     void pastTheQueueBoundTracesAreStoredButNotQueued() throws Exception {
         RecordingExporter exporter = new RecordingExporter("slow");
         exporter.failWith = new ExportException("down", true);
