@@ -115,6 +115,36 @@ class ExportTargetFailuresTest {
     }
 
     @Test
+    void aTargetThatTricklesItsAnswerIsCutOffAtTheTimeoutAndRetried() throws Exception {
+        raw = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(() -> {
+            try (Socket s = raw.accept()) {
+                s.getInputStream().read(new byte[65_536]);
+                OutputStream out = s.getOutputStream();
+                out.write("HTTP/1.1 202 Accepted\r\nContent-Length: 1000\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                for (int i = 0; i < 1000; i++) {
+                    out.write('x');
+                    out.flush();
+                    Thread.sleep(50);
+                }
+            } catch (java.io.IOException | InterruptedException ignored) {
+                // The exporter hung up.
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        try (ZipkinExporter zipkin = new ZipkinExporter(URI.create("http://127.0.0.1:" + raw.getLocalPort()), 500)) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> zipkin.export(List.of(TRACE))).isInstanceOfSatisfying(ExportException.class,
+                    e -> {
+                        assertThat(e.retryable()).isTrue();
+                        assertThat(e.getMessage()).contains("within 500 ms");
+                    });
+            assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(3_000);
+        }
+    }
+
+    @Test
     void aTargetThatAnswersGarbageIsRetried() throws Exception {
         raw = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
         Thread t = new Thread(() -> {

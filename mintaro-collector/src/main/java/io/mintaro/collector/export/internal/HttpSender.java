@@ -1,7 +1,6 @@
 package io.mintaro.collector.export.internal;
 
 import io.mintaro.collector.export.ExportException;
-import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -9,8 +8,12 @@ import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * POSTs export bodies with the JDK client and turns the answer into success or an
@@ -39,13 +42,23 @@ public final class HttpSender implements AutoCloseable {
                 .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofByteArray(body));
         headers.forEach(request::header);
         HttpResponse<byte[]> response;
+        // The request timeout ends with the response headers; a target that then trickles its body
+        // would hold the export thread: the whole exchange gets the same bound.
+        CompletableFuture<HttpResponse<byte[]>> pending =
+                client.sendAsync(request.build(), HttpResponse.BodyHandlers.ofByteArray());
         try {
-            response = client.send(request.build(), HttpResponse.BodyHandlers.ofByteArray());
-        } catch (HttpTimeoutException e) {
-            throw new ExportException(uri + ": no answer within " + timeout.toMillis() + " ms", true, e);
-        } catch (IOException e) {
-            throw new ExportException(uri + ": " + e, true, e);
+            response = pending.get(timeout.toMillis() + 100, TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            pending.cancel(true);
+            throw new ExportException(uri + ": no complete answer within " + timeout.toMillis() + " ms", true, e);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            if (cause instanceof HttpTimeoutException) {
+                throw new ExportException(uri + ": no answer within " + timeout.toMillis() + " ms", true, cause);
+            }
+            throw new ExportException(uri + ": " + cause, true, cause);
         } catch (InterruptedException e) {
+            pending.cancel(true);
             Thread.currentThread().interrupt();
             throw new ExportException(uri + ": interrupted", true, e);
         }
