@@ -260,6 +260,39 @@ class ExportQueueTest {
     }
 
     @Test
+    void aTraceWhoseStoredRecordsCannotBeReadIsDeadLetteredAndDoesNotBlockTheOthers() throws Exception {
+        RecordingExporter exporter = new RecordingExporter("recording");
+        CountDownLatch hold = new CountDownLatch(1);
+        exporter.beforeExport = () -> {
+            try {
+                hold.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        String bad = traceId(0xea1);
+        String good = traceId(0xea2);
+        try (TestCollector c = TestCollector.start(dir, b -> b.exporter(exporter, ExportFilter.ALL))) {
+            registerAgents(c);
+            // A first trace occupies the exporter while the next two are queued; one of them is damaged.
+            postTrace(c, traceId(0xea0), false);
+            await("exporter busy", 5, () -> exporter.attempts.get() == 1);
+            postTrace(c, bad, true);
+            postTrace(c, good, true);
+            try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + c.db);
+                 Statement st = db.createStatement()) {
+                st.execute("UPDATE spans SET json = '{not json' WHERE trace_id = '" + bad + "'");
+            }
+            hold.countDown();
+            await("good exported", 5, () -> exporter.exportedIds().contains(good));
+            await("bad dead-lettered", 5,
+                    () -> c.getJson("/api/health").at("/export/recording/deadLetters").asLong() == 1);
+            assertThat(exporter.exportedIds()).doesNotContain(bad);
+            assertThat(deadLetter(c.db, bad)).startsWith("1|stored records of trace " + bad + " are unreadable");
+        }
+    }
+
+    @Test
     void aCollectorWithoutExportersShowsNoExportInHealth() throws Exception {
         try (TestCollector c = TestCollector.start(dir)) {
             assertThat(c.getJson("/api/health").has("export")).isFalse();

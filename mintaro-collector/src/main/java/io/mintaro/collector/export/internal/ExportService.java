@@ -227,7 +227,17 @@ public final class ExportService implements AutoCloseable {
             List<Store.QueuedExport> sent = new ArrayList<>();
             List<String> skip = new ArrayList<>();
             for (Store.QueuedExport q : due) {
-                Optional<ExportedTrace> t = TraceReader.read(store, q.traceId());
+                Optional<ExportedTrace> t;
+                try {
+                    t = TraceReader.read(store, q.traceId());
+                } catch (java.io.IOException e) {
+                    // A record that cannot be read now never will be: not a reason to block the queue.
+                    store.exportsDead(exporter.name(), List.of(q.traceId()), e.getMessage(), clock.getAsLong());
+                    deadLettered.incrementAndGet();
+                    log.error("export of trace {} to {} dead-lettered: {}", q.traceId(), exporter.name(),
+                            e.getMessage());
+                    continue;
+                }
                 if (t.isEmpty()) {
                     skip.add(q.traceId());
                 } else if (!filter.matches(t.get())) {

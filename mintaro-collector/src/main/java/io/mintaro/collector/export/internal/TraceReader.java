@@ -20,8 +20,12 @@ public final class TraceReader {
     private TraceReader() {
     }
 
-    /** The trace, or empty when it is not stored (any more). */
-    public static Optional<ExportedTrace> read(Store store, String traceId) throws SQLException {
+    /**
+     * The trace, or empty when it is not stored (any more).
+     *
+     * @throws IOException when a stored record is not readable JSON (it will never be)
+     */
+    public static Optional<ExportedTrace> read(Store store, String traceId) throws SQLException, IOException {
         Optional<TraceDetail> found = store.trace(traceId);
         if (found.isEmpty()) {
             return Optional.empty();
@@ -30,8 +34,8 @@ public final class TraceReader {
         String fingerprint = store.fingerprint(traceId).orElse(null);
         try {
             return Optional.of(convert(d, fingerprint));
-        } catch (IOException e) {
-            throw new SQLException("stored JSON of trace " + traceId + " is unreadable: " + e.getMessage(), e);
+        } catch (IOException | RuntimeException e) {
+            throw new IOException("stored records of trace " + traceId + " are unreadable: " + e.getMessage(), e);
         }
     }
 
