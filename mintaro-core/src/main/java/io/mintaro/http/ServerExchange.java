@@ -127,19 +127,7 @@ public final class ServerExchange extends HttpExchange {
    */
   public static String combine(Enumeration<String> values) {
     try {
-      if (values == null || !values.hasMoreElements()) {
-        return null;
-      }
-      String first = values.nextElement();
-      if (!values.hasMoreElements()) {
-        return first;
-      }
-      StringBuilder joined = new StringBuilder();
-      joined.append(first == null ? "" : first, 0, first == null ? 0 : Math.min(first.length(), MAX_COMBINED + 1));
-      while (values.hasMoreElements() && joined.length() <= MAX_COMBINED) {
-        append(joined, values.nextElement());
-      }
-      return joined.toString();
+      return values == null ? null : combine(values.asIterator());
     } catch (RuntimeException e) {
       return null;
     }
