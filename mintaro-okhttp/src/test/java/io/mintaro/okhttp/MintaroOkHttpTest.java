@@ -1,5 +1,6 @@
 package io.mintaro.okhttp;
 
+import io.mintaro.test.LoopbackServer;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -47,14 +48,14 @@ class MintaroOkHttpTest {
   @RegisterExtension
   final MintaroExtension mintaro = MintaroExtension.withConfig(b -> b.maxBodySize(LIMIT));
 
-  private final TestServer server = startServer();
+  private final LoopbackServer server = startServer();
   private final List<OkHttpClient> clients = new ArrayList<>();
 
-  private static TestServer startServer() {
+  private static LoopbackServer startServer() {
     try {
-      return new TestServer()
-          .on("/ok", (e, in) -> TestServer.respond(e, 200, "ok".getBytes(UTF_8)))
-          .on("/echo", (e, in) -> TestServer.respond(e, 200, in));
+      return new LoopbackServer()
+          .on("/ok", (e, in) -> LoopbackServer.respond(e, 200, "ok".getBytes(UTF_8)))
+          .on("/echo", (e, in) -> LoopbackServer.respond(e, 200, in));
     } catch (IOException e) {
       throw new AssertionError(e);
     }
@@ -100,7 +101,7 @@ class MintaroOkHttpTest {
     CountDownLatch release = new CountDownLatch(1);
     server.on("/hold", (e, in) -> {
       release.await(5, TimeUnit.SECONDS);
-      TestServer.respond(e, 200, "held".getBytes(UTF_8));
+      LoopbackServer.respond(e, 200, "held".getBytes(UTF_8));
     });
     Dispatcher oneAtATime = new Dispatcher();
     oneAtATime.setMaxRequestsPerHost(1); // the 2nd and 3rd calls wait, then start on the 1st's thread
@@ -197,7 +198,7 @@ class MintaroOkHttpTest {
   void aRedirectIsOneClientSpanAndEveryHopCarriesItsTrace() throws Exception {
     server.on("/moved", (e, in) -> {
       e.getResponseHeaders().add("Location", "/ok");
-      TestServer.respond(e, 302, new byte[0]);
+      LoopbackServer.respond(e, 302, new byte[0]);
     });
     String traceId;
     try (Span root = Mintaro.startSpan("root")) {
@@ -213,7 +214,7 @@ class MintaroOkHttpTest {
     assertThat(exchange.status()).isEqualTo(200);
     assertThat(exchange.responseBody()).isEqualTo("ok");
     String traceparent = "00-" + traceId + "-" + clientSpan(trace).spanId() + "-03";
-    assertThat(server.seen()).extracting(TestServer.Seen::path).containsExactly("/moved", "/ok");
+    assertThat(server.seen()).extracting(LoopbackServer.Seen::path).containsExactly("/moved", "/ok");
     assertThat(server.seen()).extracting(s -> s.header("traceparent")).containsOnly(traceparent);
   }
 
@@ -221,7 +222,7 @@ class MintaroOkHttpTest {
   void aBodySentAgainFor307IsRecordedOnce() throws Exception {
     server.on("/again", (e, in) -> {
       e.getResponseHeaders().add("Location", "/echo");
-      TestServer.respond(e, 307, new byte[0]);
+      LoopbackServer.respond(e, 307, new byte[0]);
     });
     byte[] body = "{\"order\":42}".getBytes(UTF_8);
     String traceId;
@@ -234,7 +235,7 @@ class MintaroOkHttpTest {
       }
     }
 
-    assertThat(server.seen()).extracting(TestServer.Seen::body).containsExactly(body, body);
+    assertThat(server.seen()).extracting(LoopbackServer.Seen::body).containsExactly(body, body);
     RecordedExchange exchange = awaitCall(traceId).outbound().get(0);
     assertThat(exchange.requestBody()).isEqualTo("{\"order\":42}");
     assertThat(exchange.requestBodySize()).isEqualTo(body.length);
@@ -245,7 +246,7 @@ class MintaroOkHttpTest {
   void aOneShotBodyIsWrittenOnceAndNotResent() throws Exception {
     server.on("/again", (e, in) -> {
       e.getResponseHeaders().add("Location", "/echo");
-      TestServer.respond(e, 307, new byte[0]);
+      LoopbackServer.respond(e, 307, new byte[0]);
     });
     AtomicInteger writes = new AtomicInteger();
     RequestBody oneShot = new RequestBody() {
@@ -306,7 +307,7 @@ class MintaroOkHttpTest {
   void aLargeResponseReachesTheApplicationAsItArrives() throws Exception {
     CountDownLatch firstPartRead = new CountDownLatch(1);
     AtomicBoolean streamed = new AtomicBoolean();
-    byte[] whole = TestServer.pattern(100_000);
+    byte[] whole = LoopbackServer.pattern(100_000);
     server.on("/stream", (e, in) -> {
       e.sendResponseHeaders(200, 0); // chunked
       try (OutputStream out = e.getResponseBody()) {
@@ -381,7 +382,7 @@ class MintaroOkHttpTest {
       Response response = client().newCall(get(server.url("/endless"))).execute();
       BufferedSource source = response.body().source();
       source.require(1000);
-      assertThat(source.readByteArray(1000)).isEqualTo(TestServer.pattern(1000));
+      assertThat(source.readByteArray(1000)).isEqualTo(LoopbackServer.pattern(1000));
       response.close();
       closed.countDown();
     }
@@ -390,7 +391,7 @@ class MintaroOkHttpTest {
     RecordedExchange exchange = trace.outbound().get(0);
     assertThat(exchange.error()).isNull();
     assertThat(exchange.responseBodySize()).isEqualTo(1000);
-    assertThat(exchange.responseBodyBytes()).isEqualTo(TestServer.pattern(1000));
+    assertThat(exchange.responseBodyBytes()).isEqualTo(LoopbackServer.pattern(1000));
     assertThat(clientSpan(trace).status()).isEqualTo("succeeded");
   }
 
@@ -426,7 +427,7 @@ class MintaroOkHttpTest {
   private static void streamThenWait(com.sun.net.httpserver.HttpExchange e, CountDownLatch done) throws Exception {
     e.sendResponseHeaders(200, 0);
     OutputStream out = e.getResponseBody();
-    out.write(TestServer.pattern(1000));
+    out.write(LoopbackServer.pattern(1000));
     out.flush();
     done.await(5, TimeUnit.SECONDS);
     try {
@@ -439,7 +440,7 @@ class MintaroOkHttpTest {
 
   @Test
   void aResponseWithoutABodyIsRecordedAtOnce() throws Exception {
-    server.on("/nothing", (e, in) -> TestServer.respond(e, 204, new byte[0]));
+    server.on("/nothing", (e, in) -> LoopbackServer.respond(e, 204, new byte[0]));
     String traceId;
     try (Span root = Mintaro.startSpan("root")) {
       traceId = root.traceId();
@@ -466,7 +467,7 @@ class MintaroOkHttpTest {
       try (GZIPOutputStream gzip = new GZIPOutputStream(zipped)) {
         gzip.write(text.getBytes(UTF_8));
       }
-      TestServer.respond(e, 200, zipped.toByteArray());
+      LoopbackServer.respond(e, 200, zipped.toByteArray());
     });
     String traceId;
     try (Span root = Mintaro.startSpan("root")) {

@@ -1,5 +1,6 @@
 package io.mintaro.apache.httpclient;
 
+import io.mintaro.test.LoopbackServer;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -49,14 +50,14 @@ class AsyncClientTest {
   @RegisterExtension
   final MintaroExtension mintaro = MintaroExtension.withConfig(b -> b.maxBodySize(LIMIT));
 
-  private final TestServer server = startServer();
+  private final LoopbackServer server = startServer();
   private CloseableHttpAsyncClient client;
 
-  private static TestServer startServer() {
+  private static LoopbackServer startServer() {
     try {
-      return new TestServer()
-          .on("/ok", (e, in) -> TestServer.respond(e, 200, "ok".getBytes(UTF_8)))
-          .on("/echo", (e, in) -> TestServer.respond(e, 200, in));
+      return new LoopbackServer()
+          .on("/ok", (e, in) -> LoopbackServer.respond(e, 200, "ok".getBytes(UTF_8)))
+          .on("/echo", (e, in) -> LoopbackServer.respond(e, 200, in));
     } catch (IOException e) {
       throw new AssertionError(e);
     }
@@ -99,7 +100,7 @@ class AsyncClientTest {
     CountDownLatch release = new CountDownLatch(1);
     server.on("/hold", (e, in) -> {
       release.await(5, TimeUnit.SECONDS);
-      TestServer.respond(e, 200, "held".getBytes(UTF_8));
+      LoopbackServer.respond(e, 200, "held".getBytes(UTF_8));
     });
     client(HttpAsyncClients.custom().setConnectionManager(PoolingAsyncClientConnectionManagerBuilder.create()
         .setMaxConnPerRoute(1).setMaxConnTotal(1).build())); // the 2nd and 3rd calls lease it on I/O threads
@@ -127,7 +128,7 @@ class AsyncClientTest {
 
   @Test
   void theExchangeIsRecordedBeforeTheApplicationHasItsAnswer() throws Exception {
-    server.on("/nothing", (e, in) -> TestServer.respond(e, 204, new byte[0]));
+    server.on("/nothing", (e, in) -> LoopbackServer.respond(e, 204, new byte[0]));
     client();
     try (Span root = Mintaro.startSpan("root")) {
       assertThat(get("/ok").getBodyText()).isEqualTo("ok");
@@ -143,7 +144,7 @@ class AsyncClientTest {
   void aRedirectIsOneClientSpanAndEveryHopCarriesItsTrace() throws Exception {
     server.on("/moved", (e, in) -> {
       e.getResponseHeaders().add("Location", "/ok");
-      TestServer.respond(e, 302, new byte[0]);
+      LoopbackServer.respond(e, 302, new byte[0]);
     });
     client();
     String traceId;
@@ -158,14 +159,14 @@ class AsyncClientTest {
     assertThat(exchange.status()).isEqualTo(200);
     assertThat(exchange.responseBody()).isEqualTo("ok");
     String traceparent = "00-" + traceId + "-" + clientSpan(trace).spanId() + "-03";
-    assertThat(server.seen()).extracting(TestServer.Seen::path).containsExactly("/moved", "/ok");
+    assertThat(server.seen()).extracting(LoopbackServer.Seen::path).containsExactly("/moved", "/ok");
     assertThat(server.seen()).extracting(s -> s.header("traceparent")).containsOnly(traceparent);
   }
 
   @Test
   void aRetriedCallIsOneClientSpanWithItsBodyRecordedOnce() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    server.on("/flaky", (e, in) -> TestServer.respond(e, calls.incrementAndGet() == 1 ? 503 : 200, in));
+    server.on("/flaky", (e, in) -> LoopbackServer.respond(e, calls.incrementAndGet() == 1 ? 503 : 200, in));
     client(HttpAsyncClients.custom().setRetryStrategy(new DefaultHttpRequestRetryStrategy(1, TimeValue.ofMilliseconds(10))));
     byte[] body = "{\"order\":42}".getBytes(UTF_8);
     String traceId;
@@ -176,7 +177,7 @@ class AsyncClientTest {
       assertThat(response.getCode()).isEqualTo(200);
     }
 
-    assertThat(server.seen()).extracting(TestServer.Seen::body).containsExactly(body, body);
+    assertThat(server.seen()).extracting(LoopbackServer.Seen::body).containsExactly(body, body);
     assertThat(server.seen()).extracting(s -> s.header("traceparent")).doesNotContainNull().hasSize(2)
         .containsOnly(server.seen().get(0).header("traceparent"));
     RecordedTrace trace = awaitCall(traceId);
@@ -231,7 +232,7 @@ class AsyncClientTest {
   void aLargeResponseReachesTheApplicationsConsumerAsItArrives() throws Exception {
     AtomicBoolean streamed = new AtomicBoolean();
     Collecting consumer = new Collecting(1000);
-    byte[] whole = TestServer.pattern(100_000);
+    byte[] whole = LoopbackServer.pattern(100_000);
     server.on("/stream", (e, in) -> {
       e.sendResponseHeaders(200, 0);
       try (OutputStream out = e.getResponseBody()) {
@@ -265,7 +266,7 @@ class AsyncClientTest {
     server.on("/endless", (e, in) -> {
       e.sendResponseHeaders(200, 0);
       OutputStream out = e.getResponseBody();
-      out.write(TestServer.pattern(1000));
+      out.write(LoopbackServer.pattern(1000));
       out.flush();
       done.await(5, TimeUnit.SECONDS);
       try {
@@ -291,7 +292,7 @@ class AsyncClientTest {
     RecordedExchange exchange = trace.outbound().get(0);
     assertThat(exchange.error()).isNotBlank();
     assertThat(exchange.responseBodySize()).isEqualTo(1000);
-    assertThat(exchange.responseBodyBytes()).isEqualTo(TestServer.pattern(1000));
+    assertThat(exchange.responseBodyBytes()).isEqualTo(LoopbackServer.pattern(1000));
     assertThat(clientSpan(trace).status()).isEqualTo("failed");
   }
 
@@ -305,7 +306,7 @@ class AsyncClientTest {
       try (GZIPOutputStream gzip = new GZIPOutputStream(zipped)) {
         gzip.write(text.getBytes(UTF_8));
       }
-      TestServer.respond(e, 200, zipped.toByteArray());
+      LoopbackServer.respond(e, 200, zipped.toByteArray());
     });
     client();
     String traceId;

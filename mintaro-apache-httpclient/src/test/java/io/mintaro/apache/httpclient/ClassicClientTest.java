@@ -1,5 +1,6 @@
 package io.mintaro.apache.httpclient;
 
+import io.mintaro.test.LoopbackServer;
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
@@ -49,14 +50,14 @@ class ClassicClientTest {
   @RegisterExtension
   final MintaroExtension mintaro = MintaroExtension.withConfig(b -> b.maxBodySize(LIMIT));
 
-  private final TestServer server = startServer();
+  private final LoopbackServer server = startServer();
   private CloseableHttpClient client;
 
-  private static TestServer startServer() {
+  private static LoopbackServer startServer() {
     try {
-      return new TestServer()
-          .on("/ok", (e, in) -> TestServer.respond(e, 200, "ok".getBytes(UTF_8)))
-          .on("/echo", (e, in) -> TestServer.respond(e, 200, in));
+      return new LoopbackServer()
+          .on("/ok", (e, in) -> LoopbackServer.respond(e, 200, "ok".getBytes(UTF_8)))
+          .on("/echo", (e, in) -> LoopbackServer.respond(e, 200, in));
     } catch (IOException e) {
       throw new AssertionError(e);
     }
@@ -95,7 +96,7 @@ class ClassicClientTest {
   void aRedirectIsOneClientSpanAndEveryHopCarriesItsTrace() throws Exception {
     server.on("/moved", (e, in) -> {
       e.getResponseHeaders().add("Location", "/ok");
-      TestServer.respond(e, 302, new byte[0]);
+      LoopbackServer.respond(e, 302, new byte[0]);
     });
     String traceId;
     try (Span root = Mintaro.startSpan("root")) {
@@ -110,14 +111,14 @@ class ClassicClientTest {
     assertThat(exchange.status()).isEqualTo(200);
     assertThat(exchange.responseBody()).isEqualTo("ok");
     String traceparent = "00-" + traceId + "-" + clientSpan(trace).spanId() + "-03";
-    assertThat(server.seen()).extracting(TestServer.Seen::path).containsExactly("/moved", "/ok");
+    assertThat(server.seen()).extracting(LoopbackServer.Seen::path).containsExactly("/moved", "/ok");
     assertThat(server.seen()).extracting(s -> s.header("traceparent")).containsOnly(traceparent);
   }
 
   @Test
   void aRetriedCallIsOneClientSpanWithItsBodyRecordedOnce() throws Exception {
     AtomicInteger calls = new AtomicInteger();
-    server.on("/flaky", (e, in) -> TestServer.respond(e, calls.incrementAndGet() == 1 ? 503 : 200, in));
+    server.on("/flaky", (e, in) -> LoopbackServer.respond(e, calls.incrementAndGet() == 1 ? 503 : 200, in));
     byte[] body = "{\"order\":42}".getBytes(UTF_8);
     String traceId;
     try (Span root = Mintaro.startSpan("root")) {
@@ -129,7 +130,7 @@ class ClassicClientTest {
       assertThat(status).isEqualTo(200);
     }
 
-    assertThat(server.seen()).extracting(TestServer.Seen::body).containsExactly(body, body);
+    assertThat(server.seen()).extracting(LoopbackServer.Seen::body).containsExactly(body, body);
     assertThat(server.seen()).extracting(s -> s.header("traceparent")).doesNotContainNull().hasSize(2)
         .containsOnly(server.seen().get(0).header("traceparent"));
     RecordedTrace trace = awaitCall(traceId);
@@ -145,7 +146,7 @@ class ClassicClientTest {
   void aStreamedEntityIsWrittenOnceAndNotResent() throws Exception {
     server.on("/again", (e, in) -> {
       e.getResponseHeaders().add("Location", "/echo");
-      TestServer.respond(e, 307, new byte[0]);
+      LoopbackServer.respond(e, 307, new byte[0]);
     });
     AtomicInteger writes = new AtomicInteger();
     InputStream content = new ByteArrayInputStream("only once".getBytes(UTF_8));
@@ -197,7 +198,7 @@ class ClassicClientTest {
   void aLargeResponseReachesTheApplicationAsItArrives() throws Exception {
     CountDownLatch firstPartRead = new CountDownLatch(1);
     AtomicBoolean streamed = new AtomicBoolean();
-    byte[] whole = TestServer.pattern(100_000);
+    byte[] whole = LoopbackServer.pattern(100_000);
     server.on("/stream", (e, in) -> {
       e.sendResponseHeaders(200, 0);
       try (OutputStream out = e.getResponseBody()) {
@@ -266,7 +267,7 @@ class ClassicClientTest {
     server.on("/endless", (e, in) -> {
       e.sendResponseHeaders(200, 0);
       try (OutputStream out = e.getResponseBody()) {
-        out.write(TestServer.pattern(1000));
+        out.write(LoopbackServer.pattern(1000));
         out.flush();
         done.await(5, TimeUnit.SECONDS);
         out.write(new byte[50_000]); // drained by HttpClient on close, never read by the application
@@ -276,7 +277,7 @@ class ClassicClientTest {
     try (Span root = Mintaro.startSpan("root")) {
       traceId = root.traceId();
       ClassicHttpResponse response = client().executeOpen(null, new HttpGet(server.url("/endless")), null);
-      assertThat(response.getEntity().getContent().readNBytes(1000)).isEqualTo(TestServer.pattern(1000));
+      assertThat(response.getEntity().getContent().readNBytes(1000)).isEqualTo(LoopbackServer.pattern(1000));
       done.countDown();
       response.close();
     }
@@ -285,7 +286,7 @@ class ClassicClientTest {
     RecordedExchange exchange = trace.outbound().get(0);
     assertThat(exchange.error()).isNull();
     assertThat(exchange.responseBodySize()).isEqualTo(1000);
-    assertThat(exchange.responseBodyBytes()).isEqualTo(TestServer.pattern(1000));
+    assertThat(exchange.responseBodyBytes()).isEqualTo(LoopbackServer.pattern(1000));
     assertThat(clientSpan(trace).status()).isEqualTo("succeeded");
   }
 
@@ -340,7 +341,7 @@ class ClassicClientTest {
   private static void streamThenWait(com.sun.net.httpserver.HttpExchange e, CountDownLatch done) throws Exception {
     e.sendResponseHeaders(200, 0);
     OutputStream out = e.getResponseBody();
-    out.write(TestServer.pattern(1000));
+    out.write(LoopbackServer.pattern(1000));
     out.flush();
     done.await(5, TimeUnit.SECONDS);
     try {
@@ -353,7 +354,7 @@ class ClassicClientTest {
 
   @Test
   void aResponseWithoutABodyIsRecordedAtOnce() throws Exception {
-    server.on("/nothing", (e, in) -> TestServer.respond(e, 204, new byte[0]));
+    server.on("/nothing", (e, in) -> LoopbackServer.respond(e, 204, new byte[0]));
     String traceId;
     try (Span root = Mintaro.startSpan("root")) {
       traceId = root.traceId();
@@ -375,7 +376,7 @@ class ClassicClientTest {
       try (GZIPOutputStream gzip = new GZIPOutputStream(zipped)) {
         gzip.write(text.getBytes(UTF_8));
       }
-      TestServer.respond(e, 200, zipped.toByteArray());
+      LoopbackServer.respond(e, 200, zipped.toByteArray());
     });
     String traceId;
     try (Span root = Mintaro.startSpan("root")) {

@@ -2,9 +2,9 @@ package io.mintaro.test.contract;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.mintaro.test.LoopbackServer;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -106,22 +106,12 @@ final class Backend implements AutoCloseable {
     }
   }
 
-  /** Deterministic bytes of every value, so a body cut or shifted anywhere is noticed. */
   static byte[] pattern(int size) {
-    byte[] b = new byte[size];
-    for (int i = 0; i < size; i++) {
-      b[i] = (byte) (i * 31 + (i >>> 8));
-    }
-    return b;
+    return LoopbackServer.pattern(size);
   }
 
   private static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
-    exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
-    if (body.length > 0) {
-      try (OutputStream out = exchange.getResponseBody()) {
-        out.write(body);
-      }
-    }
+    LoopbackServer.respond(exchange, status, body);
   }
 
   private static String param(String query, String name, String fallback) {

@@ -1,4 +1,4 @@
-package io.mintaro.apache.httpclient;
+package io.mintaro.test;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -15,16 +15,22 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
-/** A real HTTP server on a loopback port, without Mintaro, answering as each test tells it. */
-final class TestServer implements AutoCloseable {
+/**
+ * A real HTTP server on a loopback port, without Mintaro, answering as each test tells it: the
+ * JDK's own server, for the tests of client integrations that need routes of their own beside
+ * the client contract's. It notes every request as it arrived.
+ */
+public final class LoopbackServer implements AutoCloseable {
   /** One request as it arrived. */
-  record Seen(String method, String path, Map<String, String> headers, byte[] body) {
-    String header(String name) {
+  public record Seen(String method, String path, Map<String, String> headers, byte[] body) {
+    /** The first value of a header, by case-insensitive name; null when absent. */
+    public String header(String name) {
       return headers.get(name.toLowerCase(Locale.ROOT));
     }
   }
 
-  interface Handler {
+  /** Answers one request; its body has been read whole already. */
+  public interface Handler {
     void handle(HttpExchange exchange, byte[] body) throws Exception;
   }
 
@@ -32,14 +38,15 @@ final class TestServer implements AutoCloseable {
   private final ExecutorService executor = Executors.newCachedThreadPool();
   private final List<Seen> seen = new CopyOnWriteArrayList<>();
 
-  TestServer() throws IOException {
+  /** Starts on an ephemeral loopback port. */
+  public LoopbackServer() throws IOException {
     server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     server.setExecutor(executor);
     server.start();
   }
 
   /** Answers {@code path} with {@code handler}, after noting the request; its body is read whole first. */
-  TestServer on(String path, Handler handler) {
+  public LoopbackServer on(String path, Handler handler) {
     server.createContext(path, exchange -> {
       try (exchange) {
         byte[] body;
@@ -59,19 +66,23 @@ final class TestServer implements AutoCloseable {
     return this;
   }
 
-  String url(String path) {
+  /** {@code http://127.0.0.1:PORT} followed by {@code path}. */
+  public String url(String path) {
     return "http://127.0.0.1:" + server.getAddress().getPort() + path;
   }
 
-  String authority() {
+  /** {@code 127.0.0.1:PORT}, as a client's callee breadcrumb names it. */
+  public String authority() {
     return "127.0.0.1:" + server.getAddress().getPort();
   }
 
-  List<Seen> seen() {
+  /** The requests received so far, oldest first. */
+  public List<Seen> seen() {
     return List.copyOf(seen);
   }
 
-  static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
+  /** Sends {@code body} with {@code status} and a fixed length, and closes the response. */
+  public static void respond(HttpExchange exchange, int status, byte[] body) throws IOException {
     exchange.sendResponseHeaders(status, body.length == 0 ? -1 : body.length);
     if (body.length > 0) {
       try (OutputStream out = exchange.getResponseBody()) {
@@ -81,7 +92,7 @@ final class TestServer implements AutoCloseable {
   }
 
   /** Deterministic bytes of every value, so a body cut or shifted anywhere is noticed. */
-  static byte[] pattern(int size) {
+  public static byte[] pattern(int size) {
     byte[] b = new byte[size];
     for (int i = 0; i < size; i++) {
       b[i] = (byte) (i * 31 + (i >>> 8));
