@@ -3,6 +3,7 @@ package io.mintaro.collector;
 import static io.mintaro.collector.Records.T0_US;
 import static io.mintaro.collector.Records.batch;
 import static io.mintaro.collector.Records.entry;
+import static io.mintaro.collector.Records.event;
 import static io.mintaro.collector.Records.log;
 import static io.mintaro.collector.Records.message;
 import static io.mintaro.collector.Records.span;
@@ -200,6 +201,90 @@ class AgentProtocolTest {
                 "{\"agentId\":\"" + AGENT + "\",\"service\":\"has space\"}");
         assertThat(badService.statusCode()).isEqualTo(400);
         assertThat(TestCollector.json(badService).get("error").asText()).startsWith("service:");
+    }
+
+    @Test
+    void spanEventsAreKeptInTheStoredSpanWithTheirTimesNamesAndAttributes() {
+        String t = traceId(0x108);
+        ObjectNode b = batch(AGENT);
+        trigger(b, t, "error", "boom", 1_763_700_000_000L);
+        ObjectNode e = entry(b, t, false);
+        ObjectNode s = span(e, spanId(1), null, "GET /users/42", "succeeded", T0_US, T0_US + 20_000);
+        event(s, T0_US + 110, "cache miss", "cache.key", "user:42", "hits", "3");
+        ObjectNode typed = event(s, T0_US + 5_000, "retry");
+        typed.putObject("attributes").put("attempt", 2).put("final", false).putArray("codes").add(503).add(504);
+        event(s, T0_US + 9_000, "x".repeat(1_024)).remove("attributes"); // attributes are optional
+        span(e, spanId(2), spanId(1), "SELECT users", "succeeded", T0_US + 100, T0_US + 900); // no events field
+        assertThat(c.postBatch(b)).isEqualTo(2);
+
+        JsonNode spans = c.trace(t).get("spans");
+        JsonNode events = spans.get(0).get("events");
+        assertThat(events).hasSize(3);
+        assertThat(events.get(0).toString()).isEqualTo("{\"timeUs\":" + (T0_US + 110)
+                + ",\"name\":\"cache miss\",\"attributes\":{\"cache.key\":\"user:42\",\"hits\":\"3\"}}");
+        assertThat(events.get(1).get("attributes").toString())
+                .isEqualTo("{\"attempt\":2,\"final\":false,\"codes\":[503,504]}");
+        assertThat(events.get(2).get("name").asText()).hasSize(1_024);
+        assertThat(events.get(2).get("attributes").isEmpty()).isTrue();
+        // An old agent sends no events: the stored span has an empty list, as for other optional arrays.
+        assertThat(spans.get(1).get("events").isArray()).isTrue();
+        assertThat(spans.get(1).get("events")).isEmpty();
+    }
+
+    @Test
+    void everyFieldOfASpanEventIsValidatedAndTheErrorNamesIt() {
+        String t = traceId(0x109);
+        Map<java.util.function.Consumer<ObjectNode>, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(s -> s.put("events", "cache miss"), "traces[0].spans[0].events: must be an array");
+        cases.put(s -> s.putArray("events").add("cache miss"), "traces[0].spans[0].events[0]: must be an object");
+        cases.put(s -> event(s, T0_US, "a").remove("timeUs"), "traces[0].spans[0].events[0].timeUs: is required");
+        cases.put(s -> event(s, T0_US, "a").put("timeUs", -1),
+                "traces[0].spans[0].events[0].timeUs: must be between 0 and 9007199254740992");
+        cases.put(s -> event(s, T0_US, "a").put("timeUs", "soon"),
+                "traces[0].spans[0].events[0].timeUs: must be an integer");
+        cases.put(s -> event(s, T0_US, "a").remove("name"), "traces[0].spans[0].events[0].name: is required");
+        cases.put(s -> event(s, T0_US, ""), "traces[0].spans[0].events[0].name: must be 1-1024 characters");
+        cases.put(s -> event(s, T0_US, "x".repeat(1_025)),
+                "traces[0].spans[0].events[0].name: is longer than 1024 characters");
+        cases.put(s -> event(s, T0_US, "a").put("name", 7), "traces[0].spans[0].events[0].name: must be a string");
+        cases.put(s -> {
+            event(s, T0_US, "fine");
+            event(s, T0_US, "bad").putObject("attributes").putObject("nested").put("k", "v");
+        }, "traces[0].spans[0].events[1].attributes.nested: must be a string, number, boolean or an array of those");
+        cases.put(s -> event(s, T0_US, "a").put("attributes", "k=v"),
+                "traces[0].spans[0].events[0].attributes: must be an object");
+        cases.put(s -> {
+            ObjectNode attrs = event(s, T0_US, "a").putObject("attributes");
+            for (int i = 0; i <= 256; i++) {
+                attrs.put("k" + i, "v");
+            }
+        }, "traces[0].spans[0].events[0].attributes: has more than 256 entries");
+        cases.put(s -> {
+            for (int i = 0; i <= 128; i++) {
+                event(s, T0_US + i, "e" + i);
+            }
+        }, "traces[0].spans[0].events: has more than 128 entries");
+        cases.put(s -> event(s.put("status", "started").putNull("endUs"), T0_US, "early"),
+                "traces[0].spans[0].events: must be absent or empty while status is started");
+        cases.forEach((mutation, expected) -> {
+            ObjectNode b = batch(AGENT);
+            trigger(b, t, "error", "boom", 1_763_700_000_000L);
+            mutation.accept(span(entry(b, t, false), spanId(1), null, "GET /", "succeeded", T0_US, T0_US + 10));
+            HttpResponse<String> r = c.agentPost("/agent/v1/batches", b);
+            assertThat(r.statusCode()).as(expected).isEqualTo(400);
+            assertThat(TestCollector.json(r).get("error").asText()).isEqualTo(expected);
+        });
+        assertThat(c.get("/api/traces/" + t).statusCode()).isEqualTo(404);
+
+        // 128 events is the limit, not past it.
+        ObjectNode b = batch(AGENT);
+        trigger(b, t, "error", "boom", 1_763_700_000_000L);
+        ObjectNode s = span(entry(b, t, false), spanId(1), null, "GET /", "succeeded", T0_US, T0_US + 10);
+        for (int i = 0; i < 128; i++) {
+            event(s, T0_US + i, "e" + i);
+        }
+        c.postBatch(b);
+        assertThat(c.trace(t).at("/spans/0/events")).hasSize(128);
     }
 
     /** Things the SDK can legitimately send that a too-strict reading of the protocol would refuse. */

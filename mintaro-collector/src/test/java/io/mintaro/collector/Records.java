@@ -63,6 +63,20 @@ final class Records {
         return s;
     }
 
+    /**
+     * Adds a span event to {@code span}; {@code attributes} are key, value pairs (string values).
+     * Returns the event.
+     */
+    static ObjectNode event(ObjectNode span, long timeUs, String name, String... attributes) {
+        ArrayNode events = span.has("events") ? (ArrayNode) span.get("events") : span.putArray("events");
+        ObjectNode e = events.addObject().put("timeUs", timeUs).put("name", name);
+        ObjectNode attrs = e.putObject("attributes");
+        for (int i = 0; i + 1 < attributes.length; i += 2) {
+            attrs.put(attributes[i], attributes[i + 1]);
+        }
+        return e;
+    }
+
     static ObjectNode message(ObjectNode entry, long seq, String spanId, String direction, String method, String url,
                               int status, long startUs, String requestBody, String responseBody) {
         ObjectNode m = ((ArrayNode) entry.get("messages")).addObject()

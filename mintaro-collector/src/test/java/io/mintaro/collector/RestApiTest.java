@@ -57,7 +57,9 @@ class RestApiTest {
         ObjectNode b1 = batch(ORDERS);
         trigger(b1, T1, "error", "HTTP 500 POST /orders", 1);
         ObjectNode e1 = entry(b1, T1, false);
-        span(e1, spanId(1), null, "POST /orders", "failed", T0_US, T0_US + 10_000);
+        ObjectNode s1 = span(e1, spanId(1), null, "POST /orders", "failed", T0_US, T0_US + 10_000);
+        Records.event(s1, T0_US + 2_000, "cache miss", "cache.key", "user:42", "hits", "3");
+        Records.event(s1, T0_US + 4_000, "card refused");
         log(e1, 1, spanId(1), T0_US + 5, "ERROR", "Card DECLINED by issuer");
         c.postBatch(b1);
 
@@ -218,6 +220,21 @@ class RestApiTest {
         assertThat(trigger.get("atMs").asLong()).isEqualTo(2);
         assertThat(trigger.get("service").asText()).isEqualTo("orders");
         assertThat(trigger.get("agentId").asText()).isEqualTo(ORDERS);
+    }
+
+    @Test
+    void aSpanComesOutAsTheAgentSentItWithItsEventsServiceAndAgent() {
+        JsonNode span = c.trace(T1).get("spans").get(0);
+        assertThat(span.toString()).isEqualTo("{\"spanId\":\"" + spanId(1) + "\",\"parentSpanId\":null,"
+                + "\"name\":\"POST /orders\",\"kind\":\"server\",\"status\":\"failed\",\"startUs\":" + T0_US
+                + ",\"endUs\":" + (T0_US + 10_000) + ",\"attributes\":{\"http.route\":\"/x\"},\"error\":null,"
+                + "\"handledErrors\":[],\"events\":["
+                + "{\"timeUs\":" + (T0_US + 2_000) + ",\"name\":\"cache miss\","
+                + "\"attributes\":{\"cache.key\":\"user:42\",\"hits\":\"3\"}},"
+                + "{\"timeUs\":" + (T0_US + 4_000) + ",\"name\":\"card refused\",\"attributes\":{}}],"
+                + "\"service\":\"orders\",\"agentId\":\"" + ORDERS + "\"}");
+        // A span sent without events has an empty list.
+        assertThat(c.trace(T2).at("/spans/0/events").toString()).isEqualTo("[]");
     }
 
     @Test

@@ -47,6 +47,7 @@ public final class ProtocolParser {
     static final int MAX_HEADERS = 512;
     static final int MAX_HEADER_VALUE = 65_536;
     static final int MAX_HANDLED_ERRORS = 100;
+    static final int MAX_EVENTS = 128;
 
     private static final Set<String> TRIGGER_KINDS = Set.of("error", "slow", "manual");
     private static final Set<String> SPAN_KINDS = Set.of("server", "client", "internal");
@@ -170,7 +171,29 @@ public final class ProtocolParser {
         out.set("attributes", in.attributes("attributes"));
         out.set("error", in.errorObject("error", false));
         out.set("handledErrors", in.errorList("handledErrors"));
+        List<In> events = in.objects("events", MAX_EVENTS);
+        if ("started".equals(status) && !events.isEmpty()) {
+            throw in.bad("events", "must be absent or empty while status is started");
+        }
+        ArrayNode eventsOut = out.putArray("events");
+        for (In e : events) {
+            eventsOut.add(event(e));
+        }
         return new Batch.Span(spanId, parent, name, kind, status, startUs, endUs, out);
+    }
+
+    /** A span event: something that happened at one moment of the span. */
+    private static ObjectNode event(In in) {
+        ObjectNode out = NODES.objectNode();
+        long timeUs = in.requiredLong("timeUs", 0, MAX_TIME_US);
+        String name = in.string("name", true, MAX_NAME);
+        if (name.isEmpty()) {
+            throw in.bad("name", "must be 1-" + MAX_NAME + " characters");
+        }
+        out.put("timeUs", timeUs);
+        out.put("name", name);
+        out.set("attributes", in.attributes("attributes"));
+        return out;
     }
 
     private static Batch.Message message(In in) {
