@@ -23,7 +23,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * A two-service trace as agents send it: {@code orders} serves {@code POST /orders} (root span
  * {@code ...01}, 100 ms) and calls {@code payments} through a client span ({@code ...02},
  * {@code server.address 127.0.0.1:8083}, 60 ms), whose server span ({@code ...03}, 50 ms) fails
- * with a 500 and logs an ERROR.
+ * with a 500 and logs an ERROR. Span events: the callee's {@code card check} at +30 ms
+ * ({@code card.brand=visa}, {@code attempt=2}) and the root's {@code order placed} at +95 ms (no
+ * attributes).
  */
 final class ExportFixtures {
     static final String ORDERS = "a000000000000001";
@@ -52,6 +54,7 @@ final class ExportFixtures {
             callee.putObject("error").put("type", "java.lang.IllegalStateException").put("message", "card declined")
                     .put("stack", "java.lang.IllegalStateException: card declined\n\tat Payments.charge");
         }
+        Records.event(callee, t0 + 30_000, "card check", "card.brand", "visa", "attempt", "2");
         message(pe, 1, CALLEE, "inbound", "POST", "http://127.0.0.1:8083/payments", failed ? 500 : 200, t0 + 20_000,
                 "{\"amount\": 12}", failed ? "{\"error\": \"card declined\"}" : "{}");
         ObjectNode err = log(pe, 2, CALLEE, t0 + 40_000, failed ? "ERROR" : "INFO", "charging failed");
@@ -64,7 +67,7 @@ final class ExportFixtures {
 
         ObjectNode o = batch(ORDERS);
         ObjectNode oe = entry(o, traceId, true);
-        span(oe, ROOT, null, "POST /orders", "succeeded", t0, t0 + 100_000);
+        Records.event(span(oe, ROOT, null, "POST /orders", "succeeded", t0, t0 + 100_000), t0 + 95_000, "order placed");
         ObjectNode client = span(oe, CLIENT, ROOT, "POST", "succeeded", t0 + 10_000, t0 + 70_000)
                 .put("kind", "client");
         client.putObject("attributes").put("server.address", "127.0.0.1:8083");

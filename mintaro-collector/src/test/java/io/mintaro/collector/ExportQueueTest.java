@@ -57,6 +57,12 @@ class ExportQueueTest {
             assertThat(callee.status()).isEqualTo("failed");
             assertThat(callee.endUs() - callee.startUs()).isEqualTo(50_000);
             assertThat(callee.error().type()).isEqualTo("java.lang.IllegalStateException");
+            assertThat(callee.events()).containsExactly(new ExportedTrace.Event(callee.startUs() + 10_000, "card check",
+                    Map.of("card.brand", "visa", "attempt", "2")));
+            assertThat(callee.events().get(0).attributes().keySet()).containsExactly("card.brand", "attempt");
+            assertThat(trace.spans().get(0).events()).extracting(ExportedTrace.Event::name)
+                    .containsExactly("order placed");
+            assertThat(trace.spans().get(1).events()).isEmpty();
             assertThat(trace.spans().get(1).attributes()).containsEntry("server.address", "127.0.0.1:8083");
             assertThat(trace.exchanges()).extracting(ExportedTrace.Exchange::status).containsExactly(500, 500);
             assertThat(trace.exchanges().get(0).requestHeaders())

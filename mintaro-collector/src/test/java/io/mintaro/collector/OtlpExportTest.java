@@ -122,7 +122,12 @@ class OtlpExportTest {
         assertThat(root.getEndTimeUnixNano()).isEqualTo((t0 + 100_000) * 1_000);
         assertThat(root.getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_OK);
         assertThat(attrs(root.getAttributesList())).isEqualTo(Map.of("http.route", "/x"));
-        assertThat(root.getEventsList()).isEmpty();
+        // The span's own events: name, time and (here no) attributes.
+        assertThat(root.getEventsList()).hasSize(1);
+        assertThat(root.getEvents(0).getName()).isEqualTo("order placed");
+        assertThat(root.getEvents(0).getTimeUnixNano()).isEqualTo((t0 + 95_000) * 1_000);
+        assertThat(root.getEvents(0).getAttributesList()).isEmpty();
+        assertThat(root.getEvents(0).getDroppedAttributesCount()).isZero();
 
         Span client = spans.get(CLIENT);
         assertThat(hex(client.getParentSpanId())).isEqualTo(ROOT);
@@ -149,8 +154,12 @@ class OtlpExportTest {
         assertThat(callee.getStatus().getCode()).isEqualTo(Status.StatusCode.STATUS_CODE_ERROR);
         assertThat(callee.getStatus().getMessage()).isEqualTo("card declined");
         assertThat(callee.getEventsList()).extracting(Span.Event::getName).containsExactly("http.request",
-                "http.response", "exception");
-        Span.Event exception = callee.getEvents(2);
+                "http.response", "card check", "exception");
+        Span.Event cardCheck = callee.getEvents(2);
+        assertThat(cardCheck.getTimeUnixNano()).isEqualTo((t0 + 30_000) * 1_000);
+        assertThat(attrs(cardCheck.getAttributesList())).isEqualTo(Map.of("card.brand", "visa", "attempt", "2"));
+        assertThat(cardCheck.getAttributesList()).extracting(KeyValue::getKey).containsExactly("card.brand", "attempt");
+        Span.Event exception = callee.getEvents(3);
         assertThat(exception.getTimeUnixNano()).isEqualTo(callee.getEndTimeUnixNano());
         assertThat(attrs(exception.getAttributesList())).isEqualTo(Map.of(
                 "exception.type", "java.lang.IllegalStateException", "exception.message", "card declined",

@@ -73,7 +73,7 @@ class StatsdExportTest {
             postTrace(c, trace, true);
             group = c.getJson("/api/groups").at("/groups/0/fingerprint").asText();
             assertThat(group).hasSize(16);
-            await("statsd lines", 10, () -> lines.stream().filter(l -> l.startsWith("mintaro.")).count() >= 9);
+            await("statsd lines", 10, () -> lines.stream().filter(l -> l.startsWith("mintaro.")).count() >= 11);
         }
         assertThat(lines).contains(
                 "mintaro.span.duration:100|ms|#kind:server,service:orders,span:POST /orders,status:succeeded",
@@ -85,7 +85,34 @@ class StatsdExportTest {
                 "mintaro.spans:1|c|#statistic:count,kind:server,service:payments,status:failed",
                 "mintaro.logs:1|c|#statistic:count,level:INFO,service:orders",
                 "mintaro.logs:1|c|#statistic:count,level:ERROR,service:payments",
-                "mintaro.traces:1|c|#statistic:count,group:" + group + ",status:error");
+                "mintaro.traces:1|c|#statistic:count,group:" + group + ",status:error",
+                // Span events: each one counts, by service, span name and event name.
+                "mintaro.events:1|c|#statistic:count,event:card check,service:payments,span:POST /payments",
+                "mintaro.events:1|c|#statistic:count,event:order placed,service:orders,span:POST /orders");
+    }
+
+    @Test
+    void everySpanEventCountsOnceUnderItsSpanAndName() throws Exception {
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4738";
+        try (TestCollector c = TestCollector.start(dir, b -> b.exportSetting("MINTARO_EXPORT_STATSD", address())
+                .exportSetting("MINTARO_EXPORT_STATSD_FLAVOR", "datadog"))) {
+            c.register(ExportFixtures.ORDERS, "orders");
+            com.fasterxml.jackson.databind.node.ObjectNode b = Records.batch(ExportFixtures.ORDERS);
+            Records.trigger(b, trace, "manual", "look", Records.T0_US / 1000);
+            com.fasterxml.jackson.databind.node.ObjectNode span = Records.span(Records.entry(b, trace, false),
+                    Records.spanId(1), null, "GET /users/42", "succeeded", Records.T0_US, Records.T0_US + 9_000);
+            Records.event(span, Records.T0_US + 1_000, "cache miss", "cache.key", "user:42");
+            Records.event(span, Records.T0_US + 2_000, "cache miss", "cache.key", "user:43");
+            Records.event(span, Records.T0_US + 3_000, "retry");
+            c.postBatch(b);
+            await("event lines", 10, () -> lines.stream().filter(l -> l.startsWith("mintaro.events")).count() >= 3);
+            Thread.sleep(1_500); // one more flush: nothing else may come
+        }
+        // Event attributes are not tags (their values, like cache keys, would be a metric each).
+        assertThat(lines.stream().filter(l -> l.startsWith("mintaro.events"))).containsExactlyInAnyOrder(
+                "mintaro.events:1|c|#statistic:count,event:cache miss,service:orders,span:GET /users/42",
+                "mintaro.events:1|c|#statistic:count,event:cache miss,service:orders,span:GET /users/42",
+                "mintaro.events:1|c|#statistic:count,event:retry,service:orders,span:GET /users/42");
     }
 
     @Test

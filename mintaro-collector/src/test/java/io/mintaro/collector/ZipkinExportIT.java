@@ -121,6 +121,10 @@ class ZipkinExportIT {
         assertThat(root.at("/localEndpoint/serviceName").asText()).isEqualTo("orders");
         assertThat(root.get("duration").asLong()).isEqualTo(100_000);
         assertThat(root.at("/annotations/0/value").asText()).isEqualTo("INFO io.mintaro.demo.Payments: placing order");
+        // A span event is an annotation at its own time.
+        assertThat(root.at("/annotations/1/value").asText()).isEqualTo("order placed");
+        assertThat(root.at("/annotations/1/timestamp").asLong() - root.get("timestamp").asLong()).isEqualTo(95_000);
+        assertThat(root.get("annotations")).hasSize(2);
 
         JsonNode client = spans.get(CLIENT);
         assertThat(client.get("parentId").asText()).isEqualTo(ROOT);
@@ -144,9 +148,13 @@ class ZipkinExportIT {
         assertThat(callee.at("/tags/exception.type").asText()).isEqualTo("java.lang.IllegalStateException");
         assertThat(callee.at("/tags/http.route").asText()).isEqualTo("/x");
         assertThat(callee.at("/tags/http.status_code").asText()).isEqualTo("500");
-        assertThat(callee.at("/annotations/0/value").asText())
+        // The event's attributes follow its name as key=value pairs; events and log lines in time order.
+        assertThat(callee.at("/annotations/0/value").asText()).isEqualTo("card check card.brand=visa attempt=2");
+        assertThat(callee.at("/annotations/0/timestamp").asLong() - root.get("timestamp").asLong()).isEqualTo(30_000);
+        assertThat(callee.at("/annotations/1/value").asText())
                 .isEqualTo("ERROR io.mintaro.demo.Payments: charging failed "
                         + "(java.lang.IllegalStateException: card declined)");
+        assertThat(callee.get("annotations")).hasSize(2);
 
         assertThat(TestCollector.JSON.readTree(get("/api/v2/services").body()))
                 .extracting(JsonNode::asText).contains("orders", "payments");

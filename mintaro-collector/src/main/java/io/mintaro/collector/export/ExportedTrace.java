@@ -21,10 +21,27 @@ public record ExportedTrace(String traceId, String status, String fingerprint, L
      * @param status {@code started}, {@code succeeded} or {@code failed}
      * @param endUs null while {@code started}
      * @param error the failure, or null
+     * @param events the span's events in the order they happened (empty when none)
      */
     public record Span(String service, String spanId, String parentSpanId, String name, String kind, String status,
                        long startUs, Long endUs, Map<String, String> attributes, Error error,
-                       List<Error> handledErrors) {
+                       List<Error> handledErrors, List<Event> events) {
+        /** A span without events (as exporters written before span events built them). */
+        public Span(String service, String spanId, String parentSpanId, String name, String kind, String status,
+                    long startUs, Long endUs, Map<String, String> attributes, Error error,
+                    List<Error> handledErrors) {
+            this(service, spanId, parentSpanId, name, kind, status, startUs, endUs, attributes, error, handledErrors,
+                    List.of());
+        }
+    }
+
+    /**
+     * Something that happened at one moment of a span (OpenTelemetry's span event, Zipkin's
+     * annotation).
+     *
+     * @param attributes as text (numbers, booleans and arrays in their JSON form), in the order sent
+     */
+    public record Event(long timeUs, String name, Map<String, String> attributes) {
     }
 
     /**

@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.AbstractMap;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,19 +44,20 @@ public final class TraceReader {
         List<ExportedTrace.Span> spans = new ArrayList<>();
         for (String json : d.spans()) {
             JsonNode n = Json.MAPPER.readTree(json);
-            Map<String, String> attributes = new LinkedHashMap<>();
-            JsonNode attrs = n.path("attributes");
-            for (Iterator<Map.Entry<String, JsonNode>> it = attrs.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
-                attributes.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
-            }
             List<ExportedTrace.Error> handled = new ArrayList<>();
             for (JsonNode h : n.path("handledErrors")) {
                 handled.add(error(h));
             }
+            // Spans stored before span events existed have no "events" field: none.
+            List<ExportedTrace.Event> events = new ArrayList<>();
+            for (JsonNode e : n.path("events")) {
+                events.add(new ExportedTrace.Event(e.path("timeUs").asLong(), text(e, "name"),
+                        Collections.unmodifiableMap(attributes(e.path("attributes")))));
+            }
             spans.add(new ExportedTrace.Span(text(n, "service"), text(n, "spanId"), text(n, "parentSpanId"),
                     text(n, "name"), text(n, "kind"), text(n, "status"), n.path("startUs").asLong(),
-                    longOrNull(n, "endUs"), Map.copyOf(attributes), error(n.get("error")), List.copyOf(handled)));
+                    longOrNull(n, "endUs"), Map.copyOf(attributes(n.path("attributes"))), error(n.get("error")),
+                    List.copyOf(handled), List.copyOf(events)));
         }
         List<ExportedTrace.Exchange> exchanges = new ArrayList<>();
         for (String json : d.messages()) {
@@ -75,6 +77,16 @@ public final class TraceReader {
         }
         return new ExportedTrace(d.summary().traceId(), d.summary().status(), fingerprint,
                 List.copyOf(d.summary().services()), List.copyOf(spans), List.copyOf(exchanges), List.copyOf(logs));
+    }
+
+    /** Attribute values as text: strings as they are, other values in their JSON form. */
+    private static Map<String, String> attributes(JsonNode attrs) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = attrs.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            out.put(e.getKey(), e.getValue().isTextual() ? e.getValue().asText() : e.getValue().toString());
+        }
+        return out;
     }
 
     private static String text(JsonNode n, String field) {

@@ -24,9 +24,9 @@ import java.util.Map;
 
 /**
  * Mintaro's records as OTLP messages (the official generated classes): one resource per service,
- * spans with attributes, status and exception events, each span's HTTP exchange as attributes and
- * {@code http.request} / {@code http.response} events, and log lines as log records tied to their
- * span (scope = logger name, as the OpenTelemetry Java appenders do).
+ * spans with attributes, status, their span events and exception events, each span's HTTP exchange
+ * as attributes and {@code http.request} / {@code http.response} events, and log lines as log
+ * records tied to their span (scope = logger name, as the OpenTelemetry Java appenders do).
  */
 final class OtlpMapping {
     static final String SCOPE = "io.mintaro";
@@ -113,6 +113,12 @@ final class OtlpMapping {
         }
         if (x != null) {
             exchange(b, x);
+        }
+        for (ExportedTrace.Event e : s.events()) {
+            Span.Event.Builder event = Span.Event.newBuilder().setName(e.name() == null ? "" : e.name())
+                    .setTimeUnixNano(e.timeUs() * 1_000);
+            e.attributes().forEach((k, v) -> event.addAttributes(kv(k, v)));
+            b.addEvents(event);
         }
         Status.Builder status = Status.newBuilder();
         switch (s.status()) {

@@ -20,8 +20,9 @@ import java.util.List;
  *   <li>{@code mintaro.spans} (counter): spans per {@code service}, {@code kind}, {@code status};</li>
  *   <li>{@code mintaro.traces} (counter): traces per error group ({@code group} = fingerprint) and
  *       {@code status};</li>
- *   <li>{@code mintaro.logs} (counter): log lines (tomograph's notes) per {@code service} and
- *       {@code level}.</li>
+ *   <li>{@code mintaro.logs} (counter): log lines per {@code service} and {@code level};</li>
+ *   <li>{@code mintaro.events} (counter): span events (tomograph's notes: each one counts) per
+ *       {@code service}, {@code span} (the span's name) and {@code event} (the event's name).</li>
  * </ul>
  * UDP is fire-and-forget: an export never fails, and nothing is retried.
  */
@@ -86,6 +87,11 @@ public final class StatsdExporter implements TraceExporter {
             for (ExportedTrace.Span s : t.spans()) {
                 Counter.builder("mintaro.spans").tag("service", s.service()).tag("kind", s.kind())
                         .tag("status", s.status()).register(registry).increment();
+                for (ExportedTrace.Event e : s.events()) {
+                    Counter.builder("mintaro.events").tag("service", s.service())
+                            .tag("span", s.name() == null ? "" : s.name()).tag("event", e.name() == null ? "" : e.name())
+                            .register(registry).increment();
+                }
                 if (s.endUs() != null) {
                     Timer.builder("mintaro.span.duration").tag("service", s.service())
                             .tag("span", s.name() == null ? "" : s.name()).tag("kind", s.kind())

@@ -7,6 +7,8 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -49,7 +51,7 @@ final class ZipkinJson {
         for (ExportedTrace.Log l : t.logs()) {
             String span = l.spanId() != null && byId.containsKey(l.spanId()) ? l.spanId() : fallback;
             if (span != null) {
-                logs.computeIfAbsent(span, k -> new java.util.ArrayList<>()).add(l);
+                logs.computeIfAbsent(span, k -> new ArrayList<>()).add(l);
             }
         }
         Map<String, ExportedTrace.Exchange> exchanges = new HashMap<>();
@@ -82,13 +84,21 @@ final class ZipkinJson {
             if ("client".equals(s.kind())) {
                 remoteEndpoint(g, s.attributes().get("server.address"), childServerService.get(s.spanId()));
             }
-            List<ExportedTrace.Log> spanLogs = logs.get(s.spanId());
-            if (spanLogs != null) {
+            List<Annotation> annotations = new ArrayList<>();
+            for (ExportedTrace.Event e : s.events()) {
+                annotations.add(new Annotation(e.timeUs(), annotation(e)));
+            }
+            for (ExportedTrace.Log l : logs.getOrDefault(s.spanId(), List.of())) {
+                annotations.add(new Annotation(l.timeUs(), annotation(l)));
+            }
+            if (!annotations.isEmpty()) {
+                // Zipkin keeps annotations in time order; a stable sort keeps events before logs of the same µs.
+                annotations.sort(Comparator.comparingLong(Annotation::timestamp));
                 g.writeArrayFieldStart("annotations");
-                for (ExportedTrace.Log l : spanLogs) {
+                for (Annotation a : annotations) {
                     g.writeStartObject();
-                    g.writeNumberField("timestamp", l.timeUs());
-                    g.writeStringField("value", annotation(l));
+                    g.writeNumberField("timestamp", a.timestamp());
+                    g.writeStringField("value", a.value());
                     g.writeEndObject();
                 }
                 g.writeEndArray();
@@ -139,6 +149,18 @@ final class ZipkinJson {
             tags.put("mintaro.unfinished", "true");
         }
         return tags;
+    }
+
+    private record Annotation(long timestamp, String value) {
+    }
+
+    /** The event's name, then its attributes as {@code key=value}, separated by spaces. */
+    private static String annotation(ExportedTrace.Event e) {
+        StringBuilder b = new StringBuilder(e.name() == null ? "" : e.name());
+        for (Map.Entry<String, String> a : e.attributes().entrySet()) {
+            b.append(' ').append(a.getKey()).append('=').append(a.getValue());
+        }
+        return b.toString();
     }
 
     private static String annotation(ExportedTrace.Log l) {

@@ -51,6 +51,21 @@ class OtlpMappingTest {
     }
 
     @Test
+    void spanEventsComeBeforeTheExceptionEventsWithTheirTimesInNanoseconds() throws Exception {
+        Span s = only(new ExportedTrace.Span("orders", "0000000000000001", null, "GET /", "server", "failed",
+                5_000, 9_000L, Map.of(), new ExportedTrace.Error("java.io.IOException", "gone", null),
+                List.of(new ExportedTrace.Error("java.util.concurrent.TimeoutException", null, null)),
+                List.of(new ExportedTrace.Event(6_000, "retry", Map.of("attempt", "1")),
+                        new ExportedTrace.Event(7_000, "retry", Map.of("attempt", "2")))));
+        assertThat(s.getEventsList()).extracting(Span.Event::getName)
+                .containsExactly("retry", "retry", "exception", "exception");
+        assertThat(s.getEventsList()).extracting(Span.Event::getTimeUnixNano)
+                .containsExactly(6_000_000L, 7_000_000L, 9_000_000L, 9_000_000L);
+        assertThat(attrs(s.getEvents(1).getAttributesList())).containsOnly(Map.entry("attempt", "string_value: \"2\""));
+        assertThat(attrs(s.getEvents(3).getAttributesList())).containsEntry("mintaro.handled", "bool_value: true");
+    }
+
+    @Test
     void headersNeedNameEqualsValueAndKeepTheirValuesWhole() {
         assertThat(OtlpExporterProvider.headers("x-honeycomb-team=abc=def, x-dataset = shop"))
                 .containsExactly(Map.entry("x-honeycomb-team", "abc=def"), Map.entry("x-dataset", "shop"));

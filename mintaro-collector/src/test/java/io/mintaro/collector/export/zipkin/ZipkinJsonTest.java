@@ -64,6 +64,34 @@ class ZipkinJsonTest {
     }
 
     @Test
+    void spanEventsAreAnnotationsWithTheirAttributesAsKeyValuePairsInTimeOrderWithTheLogs() throws Exception {
+        java.util.Map<String, String> attributes = new java.util.LinkedHashMap<>();
+        attributes.put("cache.key", "user:42");
+        attributes.put("hits", "3");
+        ExportedTrace.Span s = new ExportedTrace.Span("orders", "0000000000000001", null, "GET /users/42", "server",
+                "succeeded", 1_000, 9_000L, Map.of(), null, List.of(), List.of(
+                        new ExportedTrace.Event(2_000, "cache miss", attributes),
+                        new ExportedTrace.Event(6_000, "retry", Map.of())));
+        JsonNode out = write(List.of(s),
+                List.of(new ExportedTrace.Log("orders", "0000000000000001", 4_000, "INFO", "app", "main", "loaded", null)));
+        JsonNode annotations = out.at("/0/annotations");
+        assertThat(annotations).hasSize(3);
+        assertThat(annotations.get(0).get("timestamp").asLong()).isEqualTo(2_000);
+        assertThat(annotations.get(0).get("value").asText()).isEqualTo("cache miss cache.key=user:42 hits=3");
+        assertThat(annotations.get(1).get("timestamp").asLong()).isEqualTo(4_000);
+        assertThat(annotations.get(1).get("value").asText()).isEqualTo("INFO app: loaded");
+        assertThat(annotations.get(2).get("timestamp").asLong()).isEqualTo(6_000);
+        assertThat(annotations.get(2).get("value").asText()).isEqualTo("retry");
+    }
+
+    @Test
+    void aSpanWithoutEventsNorLogsHasNoAnnotations() throws Exception {
+        JsonNode out = write(List.of(span("0000000000000001", null, "server", "succeeded", 2_000L, Map.of())),
+                List.of());
+        assertThat(out.at("/0").has("annotations")).isFalse();
+    }
+
+    @Test
     void aFailedSpanWithoutAnErrorRecordIsStillAnError() throws Exception {
         JsonNode out = write(List.of(span("0000000000000001", null, "server", "failed", 2_000L, Map.of())),
                 List.of());
