@@ -11,6 +11,7 @@ module io.mintaro {
   exports io.mintaro;
   exports io.mintaro.http;
   exports io.mintaro.logging;
+  exports io.mintaro.bridge;
 
   exports io.mintaro.internal to io.mintaro.test;
   exports io.mintaro.internal.agent to io.mintaro.test;

@@ -43,6 +43,19 @@ public interface Span extends AutoCloseable {
 
   Span attribute(String key, boolean value);
 
+  /**
+   * Records that something happened at this moment, with no duration of its own: a cache miss, a
+   * retry, a message sent. These are OpenTelemetry's span events and Zipkin's annotations; the UI
+   * marks them on the span. At most 128 per span; an empty name is ignored.
+   */
+  Span event(String name);
+
+  /**
+   * {@link #event(String)} with attributes, copied as text when this is called (at most 16; keys
+   * and values cut to 1,024 characters).
+   */
+  Span event(String name, java.util.Map<String, ?> attributes);
+
   /** Records an error that was handled inside the span; the span's status does not change. */
   Span recordError(Throwable error);
 

@@ -102,6 +102,67 @@ class SpanTest extends LocalSdkTest {
   }
 
   @Test
+  void eventsAreWrittenWithTheirTimeAndAttributesAsText() {
+    String traceId;
+    long before = System.currentTimeMillis() * 1000;
+    try (RecordingSpan root = TestSdks.root(sdk, "root")) {
+      traceId = root.traceId();
+      root.event("cache miss", Map.of("cache.key", "user:42", "hits", 3L));
+      root.event("retry");
+    }
+
+    List<Map<String, Object>> events = list(span(RingDump.trace(sdk, traceId), "root"), "events");
+
+    assertThat(events).extracting(e -> e.get("name")).containsExactly("cache miss", "retry");
+    assertThat(events.get(0)).containsEntry("attributes", Map.of("cache.key", "user:42", "hits", "3"));
+    assertThat(events.get(1)).containsEntry("attributes", Map.of());
+    assertThat((long) events.get(0).get("timeUs")).isBetween(before - 1_000_000, before + 60_000_000);
+  }
+
+  @Test
+  void eventsPastTheLimitOfOneSpanAndEventsAfterItEndedAreDropped() {
+    String traceId;
+    Span ended;
+    try (RecordingSpan root = TestSdks.root(sdk, "root")) {
+      traceId = root.traceId();
+      for (int i = 0; i < 200; i++) {
+        root.event("e" + i);
+      }
+      root.event("").event(null, Map.of("k", "v"));
+      ended = root;
+    }
+    ended.event("too late");
+
+    List<Map<String, Object>> events = list(span(RingDump.trace(sdk, traceId), "root"), "events");
+
+    assertThat(events).hasSize(128);
+    assertThat(events.get(127)).containsEntry("name", "e127");
+  }
+
+  @Test
+  void anEventsAttributeMapThatFailsKeepsWhatWasRead() {
+    Map<String, Object> hostile = new java.util.AbstractMap<>() {
+      @Override
+      public java.util.Set<Entry<String, Object>> entrySet() {
+        throw new IllegalStateException("boom");
+      }
+
+      @Override
+      public int size() {
+        return 1;
+      }
+    };
+    String traceId;
+    try (RecordingSpan root = TestSdks.root(sdk, "root")) {
+      traceId = root.traceId();
+      root.event("odd", hostile);
+    }
+
+    assertThat(list(span(RingDump.trace(sdk, traceId), "root"), "events")).singleElement()
+        .satisfies(e -> assertThat(e).containsEntry("name", "odd").containsEntry("attributes", Map.of()));
+  }
+
+  @Test
   void recordingAHandledErrorLeavesTheSpanSucceeded() {
     String traceId;
     try (RecordingSpan root = TestSdks.root(sdk, "root")) {

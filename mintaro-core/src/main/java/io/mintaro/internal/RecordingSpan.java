@@ -8,9 +8,11 @@ import io.mintaro.internal.context.OpenSpan;
 import io.mintaro.internal.context.TraceContext;
 import io.mintaro.internal.recorder.ErrorInfo;
 import io.mintaro.internal.recorder.RecordWriter;
+import io.mintaro.internal.recorder.SpanEvent;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.Arrays;
+import java.util.Map;
 
 /**
  * The span implementation: written to the ring when it ends. A span that is made current writes
@@ -48,6 +50,8 @@ public final class RecordingSpan implements Span, OpenSpan {
   private ErrorInfo error;
   private ErrorInfo[] handled;
   private int handledCount;
+  private SpanEvent[] events;
+  private int eventCount;
   private long endUs;
 
   RecordingSpan(Core core, long hi, long lo, long spanId, String traceState, byte flags, long parentId,
@@ -182,6 +186,28 @@ public final class RecordingSpan implements Span, OpenSpan {
   }
 
   @Override
+  public Span event(String name) {
+    return event(name, null);
+  }
+
+  @Override
+  public Span event(String name, Map<String, ?> attributes) {
+    if (name == null || name.isEmpty() || ended) {
+      return this;
+    }
+    if (events == null) {
+      events = new SpanEvent[4];
+    } else if (eventCount == events.length) {
+      if (eventCount >= RecordWriter.MAX_EVENTS) {
+        return this;
+      }
+      events = Arrays.copyOf(events, Math.min(eventCount * 2, RecordWriter.MAX_EVENTS));
+    }
+    events[eventCount++] = SpanEvent.of(Clock.nowMicros(), name, attributes);
+    return this;
+  }
+
+  @Override
   public Span fail(Throwable e) {
     if (ended) {
       return this;
@@ -206,7 +232,7 @@ public final class RecordingSpan implements Span, OpenSpan {
       endUs = Math.max(Clock.nowMicros(), startUs);
       core.writer().spanEnd(context.traceHi, context.traceLo, context.spanId, parentId, kind,
           error == null ? Core.STATUS_SUCCEEDED : Core.STATUS_FAILED, startUs, endUs, name,
-          attributes, attributeCount, error, handled, handledCount);
+          attributes, attributeCount, error, handled, handledCount, events, eventCount);
     } catch (RuntimeException e) {
       // never into the application
     } finally {

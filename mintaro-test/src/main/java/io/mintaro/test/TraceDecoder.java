@@ -22,10 +22,16 @@ final class TraceDecoder {
       for (Map<String, Object> e : list(s, "handledErrors")) {
         handled.add(error(e));
       }
+      List<RecordedEvent> events = new ArrayList<>();
+      for (Map<String, Object> e : list(s, "events")) {
+        Map<String, String> eventAttributes = new LinkedHashMap<>();
+        ((Map<String, Object>) e.get("attributes")).forEach((k, v) -> eventAttributes.put(k, String.valueOf(v)));
+        events.add(new RecordedEvent(num(e, "timeUs"), str(e, "name"), Collections.unmodifiableMap(eventAttributes)));
+      }
       spans.add(new RecordedSpan(str(s, "spanId"), str(s, "parentSpanId"), str(s, "name"), str(s, "kind"),
           str(s, "status"), num(s, "startUs"), s.get("endUs") == null ? null : num(s, "endUs"),
           Collections.unmodifiableMap(attributes), error((Map<String, Object>) s.get("error")),
-          List.copyOf(handled)));
+          List.copyOf(handled), List.copyOf(events)));
     }
     List<RecordedExchange> exchanges = new ArrayList<>();
     for (Map<String, Object> m : list(trace, "messages")) {

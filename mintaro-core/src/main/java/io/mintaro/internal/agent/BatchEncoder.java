@@ -109,7 +109,27 @@ final class BatchEncoder {
     for (int i = 0; i < handled; i++) {
       error(w, r.readError());
     }
-    w.endArray().endObject();
+    w.endArray();
+    int events = r.readInt();
+    if (events > 0) { // optional in protocol v1: absent means none
+      w.name("events").beginArray();
+      for (int i = 0; i < events; i++) {
+        w.beginObject().name("timeUs").value(r.readLong()).name("name").value(nonNull(r.readString()));
+        int pairs = r.readInt();
+        w.name("attributes").beginObject();
+        for (int j = 0; j < pairs; j++) {
+          String key = r.readString();
+          w.name(key == null ? "" : key).value(r.readString());
+        }
+        w.endObject().endObject();
+      }
+      w.endArray();
+    }
+    w.endObject();
+  }
+
+  private static String nonNull(String s) {
+    return s == null ? "" : s;
   }
 
   private static void message(JsonWriter w, RecordReader r) {

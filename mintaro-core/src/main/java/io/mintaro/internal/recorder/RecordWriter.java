@@ -15,6 +15,7 @@ public final class RecordWriter {
   public static final int MAX_HEADERS = 64;
   public static final int MAX_ATTRIBUTES = 64;
   public static final int MAX_HANDLED_ERRORS = 8;
+  public static final int MAX_EVENTS = 128;
 
   private final FlightRecorder recorder;
 
@@ -36,9 +37,10 @@ public final class RecordWriter {
 
   public void spanEnd(long hi, long lo, long spanId, long parentId, byte kind, byte status, long startUs,
       long endUs, String name, Object[] attributes, int attributeCount, ErrorInfo error,
-      ErrorInfo[] handled, int handledCount) {
+      ErrorInfo[] handled, int handledCount, SpanEvent[] events, int eventCount) {
     attributeCount = Math.min(attributeCount, MAX_ATTRIBUTES);
     handledCount = Math.min(handledCount, MAX_HANDLED_ERRORS);
+    eventCount = Math.min(eventCount, MAX_EVENTS);
     RecordBuffer r = RecordBuffer.begin(RecordType.SPAN_END, hi, lo, spanId, endUs);
     r.putLong(parentId);
     r.putByte(kind);
@@ -54,6 +56,17 @@ public final class RecordWriter {
     r.putInt(handledCount);
     for (int i = 0; i < handledCount; i++) {
       putError(r, handled[i]);
+    }
+    r.putInt(eventCount);
+    for (int i = 0; i < eventCount; i++) {
+      SpanEvent e = events[i];
+      int pairs = Math.min(e.attributes.length / 2, SpanEvent.MAX_ATTRIBUTES);
+      r.putLong(e.timeUs);
+      r.putString(e.name, MAX_NAME);
+      r.putInt(pairs);
+      for (int j = 0; j < pairs * 2; j++) {
+        r.putString(e.attributes[j], MAX_NAME);
+      }
     }
     recorder.append(r, lo);
   }

@@ -8,6 +8,7 @@ import io.mintaro.internal.Core;
 import io.mintaro.internal.LogLevels;
 import io.mintaro.internal.context.Ids;
 import io.mintaro.internal.recorder.ErrorInfo;
+import io.mintaro.internal.recorder.SpanEvent;
 import io.mintaro.internal.recorder.FlightRecorder;
 import io.mintaro.internal.recorder.RecordWriter;
 import java.nio.charset.StandardCharsets;
@@ -54,10 +55,11 @@ class BatchEncoderTest {
     writer.spanStart(HI, LO, ROOT, 0, Core.KIND_SERVER, 1_000, "GET /orders");
     writer.spanStart(HI, LO, CHILD, ROOT, Core.KIND_CLIENT, 1_100, "GET pay:80");
     writer.spanEnd(HI, LO, CHILD, ROOT, Core.KIND_CLIENT, Core.STATUS_SUCCEEDED, 1_100, 1_900, "GET pay:80",
-        new String[] {"http.status_code", "200"}, 1, null, null, 0);
+        new String[] {"http.status_code", "200"}, 1, null, null, 0, null, 0);
     writer.spanEnd(HI, LO, ROOT, 0, Core.KIND_SERVER, Core.STATUS_FAILED, 1_000, 2_000, "GET /orders",
         null, 0, new ErrorInfo("java.lang.IllegalStateException", "boom", "trace"),
-        new ErrorInfo[] {new ErrorInfo("java.io.IOException", "retried", "s")}, 1);
+        new ErrorInfo[] {new ErrorInfo("java.io.IOException", "retried", "s")}, 1,
+        new SpanEvent[] {new SpanEvent(1_500, "cache miss", new String[] {"cache.key", "user:42"})}, 1);
 
     List<Map<String, Object>> spans = list(RingDump.trace(recorder, TRACE), "spans");
 
@@ -65,10 +67,13 @@ class BatchEncoderTest {
     assertThat(spans.get(0)).containsEntry("spanId", Ids.hex(ROOT)).containsEntry("status", "failed")
         .containsEntry("startUs", 1_000L).containsEntry("endUs", 2_000L)
         .containsEntry("error", Map.of("type", "java.lang.IllegalStateException", "message", "boom", "stack", "trace"))
-        .containsEntry("handledErrors", List.of(Map.of("type", "java.io.IOException", "message", "retried", "stack", "s")));
+        .containsEntry("handledErrors", List.of(Map.of("type", "java.io.IOException", "message", "retried", "stack", "s")))
+        .containsEntry("events", List.of(Map.of("timeUs", 1_500L, "name", "cache miss",
+            "attributes", Map.of("cache.key", "user:42"))));
     assertThat(spans.get(1)).containsEntry("spanId", Ids.hex(CHILD)).containsEntry("parentSpanId", Ids.hex(ROOT))
         .containsEntry("kind", "client").containsEntry("status", "succeeded")
-        .containsEntry("attributes", Map.of("http.status_code", "200"));
+        .containsEntry("attributes", Map.of("http.status_code", "200"))
+        .as("a span without events leaves the optional field out").doesNotContainKey("events");
   }
 
   @Test

@@ -43,7 +43,7 @@ class FlightRecorderRoundTripTest {
     writer.breadcrumb(HI, LO, SPAN, 1_200, (byte) 2, "9c1d2e3f4a5b6c7d", "127.0.0.1:8083");
     writer.spanEnd(HI, LO, SPAN, PARENT, (byte) 1, (byte) 2, 1_000, 24_000, "POST /payments",
         new String[] {"http.route", "/payments", "nothing", null}, 2, error,
-        new ErrorInfo[] {handled1, handled2}, 2);
+        new ErrorInfo[] {handled1, handled2}, 2, null, 0);
 
     List<byte[]> records = recorder.read(HI, LO, 0);
 

@@ -24,7 +24,7 @@ class RecordLimitsTest {
 
     writer.log(HI, LO, 1, 1, (byte) 5, huge, huge, huge, error);
     writer.spanEnd(HI, LO, 1, 0, (byte) 0, (byte) 2, 0, 1, huge, new String[] {huge, huge}, 1, error,
-        new ErrorInfo[] {error}, 1);
+        new ErrorInfo[] {error}, 1, null, 0);
     writer.exchange(HI, LO, 1, 1, 1, (byte) 1, 200, huge, huge, huge, new String[] {huge, huge}, 1, null, 0, 0,
         null, 0, null, 0, 0);
     List<byte[]> records = recorder.read(HI, LO, 0);
@@ -62,7 +62,7 @@ class RecordLimitsTest {
     ErrorInfo[] handled = new ErrorInfo[20];
     Arrays.fill(handled, new ErrorInfo("E", "m", "s"));
 
-    writer.spanEnd(HI, LO, 1, 0, (byte) 0, (byte) 1, 0, 1, "s", pairs, 200, null, handled, 20);
+    writer.spanEnd(HI, LO, 1, 0, (byte) 0, (byte) 1, 0, 1, "s", pairs, 200, null, handled, 20, null, 0);
     writer.exchange(HI, LO, 1, 1, 1, (byte) 1, 200, "GET", "/", null, pairs, 200, null, 0, 0, pairs, 200,
         null, 0, 0);
     List<byte[]> records = recorder.read(HI, LO, 0);
@@ -117,7 +117,7 @@ class RecordLimitsTest {
         case 1 -> writer.spanStart(HI, LO, i, 0, (byte) 0, i, s);
         case 2 -> writer.exchange(HI, LO, i, i, 1, (byte) 2, 200, "GET", s, null, h, headers, body, body.length,
             body.length, h, headers, body, body.length, body.length);
-        default -> writer.spanEnd(HI, LO, i, 0, (byte) 0, (byte) 1, 0, i, "s", h, headers, null, null, 0);
+        default -> writer.spanEnd(HI, LO, i, 0, (byte) 0, (byte) 1, 0, i, "s", h, headers, null, null, 0, null, 0);
       }
       for (byte[] r : recorder.read(HI, LO, 0)) {
         assertThat(r.length).isLessThanOrEqualTo(recorder.maxRecordSize());
