@@ -218,7 +218,7 @@ public final class Collector implements AutoCloseable {
         }
         ExportService service = new ExportService(store, exporters, new ExportService.Policy(
                 config.exportMaxAttempts(), config.exportBackoffMs(), 300_000, 200), clock, prefix);
-        store.exportTo(service.names(), config.exportQueueMax());
+        store.exportTo(service.names(), service.reexportingLate(), config.exportQueueMax());
         store.onExportQueued(service::wake);
         for (Map.Entry<TraceExporter, ExportFilter> e : exporters.entrySet()) {
             log.info("exporting completed traces to {} (filter: {})", e.getKey().name(), e.getValue());

@@ -33,6 +33,8 @@ final class ExportFixtures {
     static final String ROOT = "00000000000000a1";
     static final String CLIENT = "00000000000000a2";
     static final String CALLEE = "00000000000000a3";
+    /** The span {@link #postLateSpan} adds. */
+    static final String LATE = "00000000000000a4";
 
     private ExportFixtures() {
     }
@@ -42,9 +44,27 @@ final class ExportFixtures {
         c.register(PAYMENTS, "payments", "127.0.0.1:8083");
     }
 
+    /** The start of the trace {@link #postTrace} posts for {@code traceId}. */
+    static long t0(String traceId) {
+        return T0_US + 1_000_000L * (Long.parseLong(traceId.substring(24), 16) % 100_000);
+    }
+
+    /**
+     * Late data of a trace {@link #postTrace} posted: orders sends an internal span {@link #LATE}
+     * ({@code audit order}, child of the root, +100 ms to +120 ms) after the trace is complete, as an
+     * agent does for a span that ended after it answered. Returns the records accepted.
+     */
+    static int postLateSpan(TestCollector c, String traceId) {
+        long t0 = t0(traceId);
+        ObjectNode o = batch(ORDERS);
+        span(entry(o, traceId, false), LATE, ROOT, "audit order", "succeeded", t0 + 100_000, t0 + 120_000)
+                .put("kind", "internal");
+        return c.postBatch(o);
+    }
+
     /** Posts the trace (payments triggers, orders answers) and waits until it is complete. */
     static void postTrace(TestCollector c, String traceId, boolean failed) throws InterruptedException {
-        long t0 = T0_US + 1_000_000L * (Long.parseLong(traceId.substring(24), 16) % 100_000);
+        long t0 = t0(traceId);
         ObjectNode p = batch(PAYMENTS);
         trigger(p, traceId, failed ? "error" : "manual", failed ? "HTTP 500 POST /payments" : "asked", t0 / 1000);
         ObjectNode pe = entry(p, traceId, false);
@@ -85,6 +105,8 @@ final class ExportFixtures {
         final AtomicInteger attempts = new AtomicInteger();
         volatile ExportException failWith;
         volatile Runnable beforeExport = () -> { };
+        /** Read once, when the collector starts. */
+        volatile boolean reexportsLate = true;
 
         RecordingExporter(String name) {
             this.name = name;
@@ -93,6 +115,11 @@ final class ExportFixtures {
         @Override
         public String name() {
             return name;
+        }
+
+        @Override
+        public boolean reexportsLateRecords() {
+            return reexportsLate;
         }
 
         @Override

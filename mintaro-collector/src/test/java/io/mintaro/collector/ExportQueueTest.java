@@ -2,8 +2,10 @@ package io.mintaro.collector;
 
 import static io.mintaro.collector.ExportFixtures.CALLEE;
 import static io.mintaro.collector.ExportFixtures.CLIENT;
+import static io.mintaro.collector.ExportFixtures.LATE;
 import static io.mintaro.collector.ExportFixtures.ROOT;
 import static io.mintaro.collector.ExportFixtures.await;
+import static io.mintaro.collector.ExportFixtures.postLateSpan;
 import static io.mintaro.collector.ExportFixtures.postTrace;
 import static io.mintaro.collector.ExportFixtures.registerAgents;
 import static io.mintaro.collector.Records.traceId;
@@ -299,6 +301,117 @@ class ExportQueueTest {
     }
 
     @Test
+    void lateRecordsOfAnExportedTraceSendTheWholeTraceAgain() throws Exception {
+        RecordingExporter exporter = new RecordingExporter("recording");
+        try (TestCollector c = TestCollector.start(dir, b -> b.exporter(exporter, ExportFilter.ALL))) {
+            registerAgents(c);
+            String t = traceId(0xeb1);
+            postTrace(c, t, true);
+            await("first export", 5, () -> exporter.exported().size() == 1);
+            assertThat(exporter.exported().get(0).spans()).extracting(ExportedTrace.Span::spanId)
+                    .containsExactly(ROOT, CLIENT, CALLEE);
+
+            assertThat(postLateSpan(c, t)).isEqualTo(1);
+            await("export with the late span", 5, () -> exporter.exported().size() == 2);
+            ExportedTrace again = exporter.exported().get(1);
+            assertThat(again.traceId()).isEqualTo(t);
+            assertThat(again.spans()).extracting(ExportedTrace.Span::spanId).containsExactly(ROOT, CLIENT, CALLEE, LATE);
+            assertThat(again.logs()).hasSize(2);
+            await("queue empty", 5, () -> pendingRows(c.db) == 0);
+
+            // The same late batch again (an agent's retry) stores nothing new, so nothing is re-sent.
+            assertThat(postLateSpan(c, t)).isZero();
+            Thread.sleep(500);
+            assertThat(exporter.exported()).hasSize(2);
+            assertThat(c.getJson("/api/health").at("/export/recording/exported").asLong()).isEqualTo(2);
+        }
+    }
+
+    @Test
+    void lateRecordsThatArriveWhileTheTraceIsBeingExportedAreSentAfterwards() throws Exception {
+        RecordingExporter exporter = new RecordingExporter("recording");
+        CountDownLatch inFlight = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        exporter.beforeExport = () -> {
+            inFlight.countDown();
+            try {
+                release.await(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        try (TestCollector c = TestCollector.start(dir, b -> b.exporter(exporter, ExportFilter.ALL))) {
+            registerAgents(c);
+            String t = traceId(0xeb2);
+            postTrace(c, t, true);
+            // The exporter has read the trace and is sending it when the late span is stored.
+            assertThat(inFlight.await(5, TimeUnit.SECONDS)).isTrue();
+            assertThat(postLateSpan(c, t)).isEqualTo(1);
+            release.countDown();
+            await("second export", 5, () -> exporter.exported().size() == 2);
+            assertThat(exporter.exported().get(0).spans()).hasSize(3);
+            assertThat(exporter.exported().get(1).spans()).extracting(ExportedTrace.Span::spanId).contains(LATE);
+            await("queue empty", 5, () -> pendingRows(c.db) == 0);
+        }
+    }
+
+    @Test
+    void lateRecordsOfATraceStillWaitingJoinItsOneExport() throws Exception {
+        RecordingExporter exporter = new RecordingExporter("held");
+        exporter.failWith = new ExportException("connection refused", true);
+        try (TestCollector c = TestCollector.start(dir, b -> b.exporter(exporter, ExportFilter.ALL)
+                .exportBackoffMs(300))) {
+            registerAgents(c);
+            String t = traceId(0xeb3);
+            postTrace(c, t, true);
+            await("first attempt", 5, () -> exporter.attempts.get() == 1);
+            assertThat(postLateSpan(c, t)).isEqualTo(1);
+            assertThat(queueRows(c.db)).isEqualTo(1);
+            exporter.failWith = null;
+            await("export", 10, () -> exporter.exported().size() == 1);
+            assertThat(exporter.exported().get(0).spans()).extracting(ExportedTrace.Span::spanId).contains(LATE);
+            Thread.sleep(500);
+            assertThat(exporter.exported()).hasSize(1);
+        }
+    }
+
+    @Test
+    void aDeadLetterStaysDeadWhenLateRecordsArrive() throws Exception {
+        RecordingExporter exporter = new RecordingExporter("strict");
+        exporter.failWith = new ExportException("answered 400: malformed span", false);
+        try (TestCollector c = TestCollector.start(dir, b -> b.exporter(exporter, ExportFilter.ALL))) {
+            registerAgents(c);
+            String t = traceId(0xeb4);
+            postTrace(c, t, true);
+            await("dead letter", 10, () -> c.getJson("/api/health").at("/export/strict/deadLetters").asLong() == 1);
+            assertThat(postLateSpan(c, t)).isEqualTo(1);
+            Thread.sleep(500);
+            assertThat(exporter.attempts.get()).isEqualTo(1);
+            assertThat(queueRows(c.db)).isZero();
+            assertThat(deadLetter(c.db, t)).isEqualTo("1|answered 400: malformed span");
+        }
+    }
+
+    @Test
+    void anExporterThatOptsOutOfLateRecordsGetsTheTraceOnce() throws Exception {
+        RecordingExporter counting = new RecordingExporter("counting");
+        counting.reexportsLate = false;
+        RecordingExporter merging = new RecordingExporter("merging");
+        try (TestCollector c = TestCollector.start(dir, b -> b.exporter(counting, ExportFilter.ALL)
+                .exporter(merging, ExportFilter.ALL))) {
+            registerAgents(c);
+            String t = traceId(0xeb5);
+            postTrace(c, t, true);
+            await("exports", 5, () -> counting.exported().size() == 1 && merging.exported().size() == 1);
+            postLateSpan(c, t);
+            await("merging gets it again", 5, () -> merging.exported().size() == 2);
+            Thread.sleep(300);
+            assertThat(counting.exported()).hasSize(1);
+            assertThat(counting.exported().get(0).spans()).hasSize(3);
+        }
+    }
+
+    @Test
     void aCollectorWithoutExportersShowsNoExportInHealth() throws Exception {
         try (TestCollector c = TestCollector.start(dir)) {
             assertThat(c.getJson("/api/health").has("export")).isFalse();
@@ -318,6 +431,15 @@ class ExportQueueTest {
              ResultSet rs = st.executeQuery("SELECT count(*) FROM export_queue WHERE next_attempt_at_ms IS NOT NULL")) {
             rs.next();
             return rs.getLong(1);
+        }
+    }
+
+    /** {@link #queueRows}, for conditions. */
+    static long pendingRows(Path db) {
+        try {
+            return queueRows(db);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
         }
     }
 

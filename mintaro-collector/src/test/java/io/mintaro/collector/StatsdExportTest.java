@@ -116,6 +116,24 @@ class StatsdExportTest {
     }
 
     @Test
+    void aTraceIsCountedOnceLateRecordsDoNotExportItAgain() throws Exception {
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4739";
+        try (TestCollector c = TestCollector.start(dir, b -> b.exportSetting("MINTARO_EXPORT_STATSD", address())
+                .exportSetting("MINTARO_EXPORT_STATSD_FLAVOR", "datadog"))) {
+            registerAgents(c);
+            postTrace(c, trace, true);
+            await("statsd lines", 10, () -> lines.stream().filter(l -> l.startsWith("mintaro.traces")).count() == 1);
+            assertThat(ExportFixtures.postLateSpan(c, trace)).isEqualTo(1);
+            assertThat(c.trace(trace).get("spans")).hasSize(4);
+            Thread.sleep(1_500); // past the registry's 1 s flush
+            assertThat(c.getJson("/api/health").at("/export/statsd/exported").asLong()).isEqualTo(1);
+        }
+        assertThat(lines.stream().filter(l -> l.startsWith("mintaro.traces"))).hasSize(1);
+        assertThat(lines.stream().filter(l -> l.startsWith("mintaro.spans"))).hasSize(3);
+        assertThat(lines).noneMatch(l -> l.contains("audit order"));
+    }
+
+    @Test
     void thePlainStatsdFlavourFoldsTagsIntoTheName() throws Exception {
         try (TestCollector c = TestCollector.start(dir, b -> b.exportSetting("MINTARO_EXPORT_STATSD", address()))) {
             registerAgents(c);

@@ -161,4 +161,44 @@ class ZipkinExportIT {
         // The filter kept the fine trace out of Zipkin.
         assertThat(get("/api/v2/trace/" + fine).statusCode()).isEqualTo(404);
     }
+
+    @Test
+    void aLateSpanReachesZipkinInTheSameTraceWhichZipkinMerges() throws Exception {
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4740";
+        try (TestCollector c = TestCollector.start(dir, b -> b.exportSetting("MINTARO_EXPORT_ZIPKIN", zipkinUrl))) {
+            registerAgents(c);
+            postTrace(c, trace, true);
+            await("exported", 30, () -> c.getJson("/api/health").at("/export/zipkin/exported").asLong() == 1);
+            await("in zipkin", 30, () -> spanCount(trace) == 3);
+            assertThat(ExportFixtures.postLateSpan(c, trace)).isEqualTo(1);
+            await("exported again", 30, () -> c.getJson("/api/health").at("/export/zipkin/exported").asLong() == 2);
+        }
+        await("late span in zipkin", 30, () -> spanCount(trace) == 4);
+        JsonNode spans = TestCollector.JSON.readTree(get("/api/v2/trace/" + trace).body());
+        Map<String, JsonNode> byId = new HashMap<>();
+        spans.forEach(s -> byId.put(s.get("id").asText(), s));
+        // The whole trace was sent twice; Zipkin shows each span once, with its annotations once.
+        assertThat(spans).hasSize(4);
+        assertThat(byId).containsOnlyKeys(ROOT, CLIENT, CALLEE, ExportFixtures.LATE);
+        JsonNode late = byId.get(ExportFixtures.LATE);
+        assertThat(late.get("name").asText()).isEqualTo("audit order");
+        assertThat(late.get("parentId").asText()).isEqualTo(ROOT);
+        assertThat(late.has("kind")).isFalse();
+        assertThat(late.get("duration").asLong()).isEqualTo(20_000);
+        assertThat(byId.get(ROOT).get("annotations")).hasSize(2);
+        assertThat(byId.get(CALLEE).get("annotations")).hasSize(2);
+    }
+
+    /** Spans Zipkin has of the trace; 0 while it has none. */
+    static int spanCount(String traceId) {
+        try {
+            HttpResponse<String> r = get("/api/v2/trace/" + traceId);
+            return r.statusCode() == 200 ? TestCollector.JSON.readTree(r.body()).size() : 0;
+        } catch (IOException e) {
+            return 0;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 0;
+        }
+    }
 }

@@ -23,6 +23,17 @@ public interface TraceExporter extends AutoCloseable {
      */
     void export(List<ExportedTrace> traces) throws ExportException;
 
+    /**
+     * Whether a trace is exported again, whole, when records of it arrive after it was exported
+     * (late data: spans that ended after the trigger, answers of slow agents). True by default,
+     * right for targets that merge spans by id (Zipkin) or accept duplicates with the same span
+     * ids (OTLP). An exporter that counts what it gets returns false, or it would count the trace
+     * twice; it then never sees the late records.
+     */
+    default boolean reexportsLateRecords() {
+        return true;
+    }
+
     /** Most traces handed to one {@link #export} call. */
     default int maxBatchSize() {
         return 100;

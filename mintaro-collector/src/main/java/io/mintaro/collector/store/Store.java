@@ -329,14 +329,18 @@ public final class Store implements AutoCloseable {
      * before, or triggered in this batch); otherwise it is dropped. Spans are upserted so that a
      * finished span replaces a {@code started} one but never the reverse; messages and logs are
      * deduplicated by {@code (traceId, agentId, seq)}. The records' JSON objects get
-     * {@code service} and {@code agentId} added.
+     * {@code service} and {@code agentId} added. New records of a trace that was complete before
+     * the batch are late data: the trace is queued again for the exporters that re-export (see
+     * {@link #exportTo}).
      */
     public IngestResult ingest(Batch batch, String service, long nowMs) throws SQLException {
-        return write(w -> {
+        boolean[] requeued = new boolean[1];
+        IngestResult result = write(w -> {
             Map<String, IngestResult.Known> before = new LinkedHashMap<>();
             Set<String> touched = new LinkedHashSet<>();
             Set<String> kept = new LinkedHashSet<>();
             Set<String> dropped = new LinkedHashSet<>();
+            Set<String> late = new LinkedHashSet<>();
             String agentId = batch.agentId();
             int accepted = 0;
             PreparedStatement known = w.get("SELECT completed_at_ms FROM traces WHERE trace_id = ?");
@@ -395,6 +399,7 @@ public final class Store implements AutoCloseable {
                     }
                     kept.add(traceId);
                     touched.add(traceId);
+                    int acceptedBefore = accepted;
                     for (Batch.Span s : e.spans()) {
                         span.setString(1, traceId);
                         span.setString(2, s.spanId());
@@ -439,6 +444,9 @@ public final class Store implements AutoCloseable {
                         logRow.setString(10, stored(l.json(), service, agentId));
                         accepted += logRow.executeUpdate();
                     }
+                    if (state == IngestResult.Known.COMPLETE && accepted > acceptedBefore) {
+                        late.add(traceId);
+                    }
                     for (Batch.Breadcrumb b : e.breadcrumbs()) {
                         crumb.setString(1, traceId);
                         crumb.setString(2, agentId);
@@ -456,8 +464,13 @@ public final class Store implements AutoCloseable {
             for (String traceId : touched) {
                 Summaries.recompute(w, traceId, nowMs);
             }
+            requeued[0] = requeueLate(w, late, nowMs);
             return new IngestResult(accepted, before, kept, dropped);
         });
+        if (requeued[0]) {
+            exportListener.run();
+        }
+        return result;
     }
 
     private static IngestResult.Known knownState(PreparedStatement known, String traceId) {
@@ -510,8 +523,14 @@ public final class Store implements AutoCloseable {
      * past {@code maxPending} waiting traces, a newly completed trace is not queued for that
      * exporter (it stays stored; the skip is counted and logged). Rows of exporters not named are
      * kept, untouched, for when they are configured again.
+     *
+     * @param reexportLate the exporters (of {@code exporters}) that get a trace again, whole, when
+     *     late records of it are stored: queued again when it was sent already, and, while it
+     *     waits, its row is marked so that an export in flight does not remove it. A dead letter
+     *     stays one.
      */
-    public void exportTo(List<String> exporters, long maxPending) throws SQLException {
+    public void exportTo(List<String> exporters, java.util.Collection<String> reexportLate, long maxPending)
+            throws SQLException {
         write(w -> {
             Map<String, long[]> counts = new LinkedHashMap<>();
             PreparedStatement ps = w.get(
@@ -524,6 +543,7 @@ public final class Store implements AutoCloseable {
                 }
             }
             this.exportPending = counts;
+            this.exportLate = List.copyOf(reexportLate);
             this.exportMaxPending = maxPending;
             return null;
         });
@@ -531,6 +551,8 @@ public final class Store implements AutoCloseable {
 
     /** Guarded by writeLock: per exporter, {pending rows, traces skipped because the queue was full}. */
     private Map<String, long[]> exportPending = Map.of();
+    /** Guarded by writeLock: exporters that get late records (a subset of exportPending's keys). */
+    private List<String> exportLate = List.of();
     private long exportMaxPending;
     private long lastFullWarningMs;
 
@@ -546,28 +568,62 @@ public final class Store implements AutoCloseable {
             return false;
         }
         boolean queued = false;
+        for (String exporter : exportPending.keySet()) {
+            for (String traceId : traceIds) {
+                queued |= enqueue(w, exporter, traceId, nowMs);
+            }
+        }
+        return queued;
+    }
+
+    /** Queues one trace for one exporter unless a row (pending or dead) exists or the queue is full. */
+    private boolean enqueue(WriterStatements w, String exporter, String traceId, long nowMs) throws SQLException {
+        long[] c = exportPending.get(exporter);
+        if (c[0] >= exportMaxPending) {
+            c[1]++;
+            if (nowMs - lastFullWarningMs > 10_000) {
+                lastFullWarningMs = nowMs;
+                log.warn("export queue of {} is full ({} traces waiting): trace {} is stored but not "
+                        + "exported ({} skipped so far)", exporter, c[0], traceId, c[1]);
+            }
+            return false;
+        }
         PreparedStatement ps = w.get("""
                 INSERT OR IGNORE INTO export_queue(trace_id, exporter, enqueued_at_ms, attempts, next_attempt_at_ms)
                 VALUES (?, ?, ?, 0, ?)""");
-        for (Map.Entry<String, long[]> e : exportPending.entrySet()) {
+        ps.setString(1, traceId);
+        ps.setString(2, exporter);
+        ps.setLong(3, nowMs);
+        ps.setLong(4, nowMs);
+        int n = ps.executeUpdate();
+        c[0] += n;
+        return n > 0;
+    }
+
+    /**
+     * Late records of complete traces: each exporter that re-exports gets the trace again. A
+     * waiting row gets a later {@code enqueued_at_ms}, always a new value, which is what
+     * {@link #exportsDone} compares: an export that read the trace before these records does not
+     * remove the row.
+     */
+    private boolean requeueLate(WriterStatements w, Set<String> traceIds, long nowMs) throws SQLException {
+        if (exportLate.isEmpty() || traceIds.isEmpty()) {
+            return false;
+        }
+        boolean queued = false;
+        PreparedStatement touch = w.get("""
+                UPDATE export_queue SET enqueued_at_ms = max(?, enqueued_at_ms + 1)
+                WHERE trace_id = ? AND exporter = ? AND next_attempt_at_ms IS NOT NULL""");
+        for (String exporter : exportLate) {
             for (String traceId : traceIds) {
-                long[] c = e.getValue();
-                if (c[0] >= exportMaxPending) {
-                    c[1]++;
-                    if (nowMs - lastFullWarningMs > 10_000) {
-                        lastFullWarningMs = nowMs;
-                        log.warn("export queue of {} is full ({} traces waiting): trace {} is stored but not "
-                                + "exported ({} skipped so far)", e.getKey(), c[0], traceId, c[1]);
-                    }
-                    continue;
+                touch.setLong(1, nowMs);
+                touch.setString(2, traceId);
+                touch.setString(3, exporter);
+                if (touch.executeUpdate() > 0) {
+                    queued = true;
+                } else {
+                    queued |= enqueue(w, exporter, traceId, nowMs);
                 }
-                ps.setString(1, traceId);
-                ps.setString(2, e.getKey());
-                ps.setLong(3, nowMs);
-                ps.setLong(4, nowMs);
-                int n = ps.executeUpdate();
-                c[0] += n;
-                queued |= n > 0;
             }
         }
         return queued;
@@ -598,15 +654,20 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    /** Removes exports that are done (sent, or filtered out). */
-    public void exportsDone(String exporter, java.util.Collection<String> traceIds) throws SQLException {
+    /**
+     * Removes exports that are done (sent, or filtered out), each as {@link #dueExports} read it: a
+     * row queued again since (late records) stays.
+     */
+    public void exportsDone(String exporter, java.util.Collection<QueuedExport> done) throws SQLException {
         write(w -> {
-            PreparedStatement ps = w.get(
-                    "DELETE FROM export_queue WHERE trace_id = ? AND exporter = ? AND next_attempt_at_ms IS NOT NULL");
+            PreparedStatement ps = w.get("""
+                    DELETE FROM export_queue WHERE trace_id = ? AND exporter = ? AND enqueued_at_ms = ?
+                      AND next_attempt_at_ms IS NOT NULL""");
             long removed = 0;
-            for (String id : traceIds) {
-                ps.setString(1, id);
+            for (QueuedExport q : done) {
+                ps.setString(1, q.traceId());
                 ps.setString(2, exporter);
+                ps.setLong(3, q.enqueuedAtMs());
                 removed += ps.executeUpdate();
             }
             long[] c = exportPending.get(exporter);

@@ -59,6 +59,11 @@ public final class ExportService implements AutoCloseable {
         return workers.stream().map(w -> w.exporter.name()).toList();
     }
 
+    /** Names of the exporters that get a trace again when late records of it arrive. */
+    public List<String> reexportingLate() {
+        return workers.stream().filter(w -> w.exporter.reexportsLateRecords()).map(w -> w.exporter.name()).toList();
+    }
+
     public void start() {
         for (Worker w : workers) {
             w.thread.start();
@@ -225,7 +230,7 @@ public final class ExportService implements AutoCloseable {
             }
             List<ExportedTrace> traces = new ArrayList<>();
             List<Store.QueuedExport> sent = new ArrayList<>();
-            List<String> skip = new ArrayList<>();
+            List<Store.QueuedExport> skip = new ArrayList<>();
             for (Store.QueuedExport q : due) {
                 Optional<ExportedTrace> t;
                 try {
@@ -239,9 +244,9 @@ public final class ExportService implements AutoCloseable {
                     continue;
                 }
                 if (t.isEmpty()) {
-                    skip.add(q.traceId());
+                    skip.add(q);
                 } else if (!filter.matches(t.get())) {
-                    skip.add(q.traceId());
+                    skip.add(q);
                     filteredOut.incrementAndGet();
                 } else {
                     traces.add(t.get());
@@ -254,7 +259,6 @@ public final class ExportService implements AutoCloseable {
             if (traces.isEmpty()) {
                 return true;
             }
-            List<String> ids = sent.stream().map(Store.QueuedExport::traceId).toList();
             ExportException failure;
             try {
                 exporter.export(traces);
@@ -270,8 +274,8 @@ public final class ExportService implements AutoCloseable {
             }
             long after = clock.getAsLong();
             if (failure == null) {
-                store.exportsDone(exporter.name(), ids);
-                exported.addAndGet(ids.size());
+                store.exportsDone(exporter.name(), sent);
+                exported.addAndGet(sent.size());
                 lastSuccessAtMs = after;
                 return true;
             }

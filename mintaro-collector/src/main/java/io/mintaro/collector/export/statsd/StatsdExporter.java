@@ -24,7 +24,9 @@ import java.util.List;
  *   <li>{@code mintaro.events} (counter): span events (tomograph's notes: each one counts) per
  *       {@code service}, {@code span} (the span's name) and {@code event} (the event's name).</li>
  * </ul>
- * UDP is fire-and-forget: an export never fails, and nothing is retried.
+ * UDP is fire-and-forget: an export never fails, and nothing is retried. A trace is counted once,
+ * as it was when exported: late records do not re-export it here ({@link #reexportsLateRecords}),
+ * since counters cannot take a trace back.
  */
 public final class StatsdExporter implements TraceExporter {
     private final StatsdMeterRegistry registry;
@@ -77,6 +79,11 @@ public final class StatsdExporter implements TraceExporter {
     @Override
     public int maxBatchSize() {
         return 500;
+    }
+
+    @Override
+    public boolean reexportsLateRecords() {
+        return false;
     }
 
     @Override
