@@ -62,4 +62,5 @@ export const api = {
   triage: (fp, change) => request('PUT', `/api/groups/${encodeURIComponent(fp)}/triage`, change),
   trace: id => request('GET', `/api/traces/${encodeURIComponent(id)}`),
   slow: params => request('GET', '/api/slow' + query(params)),
+  health: () => request('GET', '/api/health'),
 };

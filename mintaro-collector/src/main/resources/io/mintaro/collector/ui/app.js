@@ -5,6 +5,7 @@ import { renderDashboard, rememberedDashboard } from './dashboard.js';
 import { renderGroup } from './group.js';
 import { renderTrace } from './trace.js';
 import { renderSlow } from './slow.js';
+import { renderStatus } from './status.js';
 import { renderLogin } from './login.js';
 
 const main = document.getElementById('main');
@@ -15,6 +16,7 @@ const ROUTES = [
   [/^\/groups\/([^/]+)\/?$/, renderGroup, 'errors'],
   [/^\/traces\/([^/]+)\/?$/, renderTrace, 'errors'],
   [/^\/slow\/?$/, renderSlow, 'slow'],
+  [/^\/status\/?$/, renderStatus, 'status'],
   [/^\/login\/?$/, renderLogin, null],
 ];
 

@@ -1,5 +1,5 @@
-// The trace view: what went wrong, the waterfall of every span across services, the selected
-// span's exchanges and logs, and every log line of the trace.
+// The trace view: what went wrong, the waterfall of every span across services (with a marker per
+// span event), the selected span's events, exchanges and logs, and every log line of the trace.
 import { api } from './api.js';
 import { h, link, replace, serviceChip, serviceSlot, knowServices, badge, table } from './dom.js';
 import { duration, timestamp, clockUs, bytes, count } from './format.js';
@@ -88,6 +88,10 @@ class TraceView {
     for (const s of this.spans) {
       start = Math.min(start, s.startUs);
       end = Math.max(end, s.endUs ?? s.startUs);
+      for (const e of spanEvents(s)) {
+        start = Math.min(start, e.timeUs);
+        end = Math.max(end, e.timeUs);
+      }
     }
     for (const m of this.messages) {
       if (m.startUs == null) continue;
@@ -247,6 +251,13 @@ class TraceView {
       s.spanId === this.errorSpanId ? h('span', { class: 'span-flag origin', title: 'the error shown above happened here' }, 'error') : null,
       running ? h('span', { class: 'span-flag running', title: 'no end recorded: still running, or never finished' }, 'running') : null);
     label.style.paddingLeft = `${8 + node.depth * 18}px`;
+    const markers = spanEvents(s).map(e => {
+      const tip = eventTip(e, this.offset(e.timeUs));
+      const marker = h('span', { class: 'event-marker', title: tip, 'aria-label': tip, role: 'img',
+        dataset: { eventName: e.name } });
+      marker.style.left = `${Math.min(Math.max(((e.timeUs - this.t0) / this.total) * 100, 0), 100)}%`;
+      return marker;
+    });
     const row = h('div', {
       class: 'span-row' + (failed ? ' failed' : '') + (running ? ' running' : '') + (s.spanId === this.errorSpanId ? ' origin' : ''),
       role: 'treeitem',
@@ -257,7 +268,7 @@ class TraceView {
       dataset: { spanId: s.spanId, service: s.service, kind: s.kind || '', depth: String(node.depth) },
     },
     label,
-    h('div', { class: 'wf-track' }, bar),
+    h('div', { class: 'wf-track' }, bar, markers),
     h('div', { class: 'wf-dur' }, running ? 'running…' : duration((s.endUs - s.startUs) / 1000)));
     this.rows.set(s.spanId, row);
     return row;
@@ -313,6 +324,7 @@ class TraceView {
     const logs = this.logs.filter(l => l.spanId === s.spanId);
     const attributes = Object.entries(s.attributes || {});
     const handled = s.handledErrors || [];
+    const events = spanEvents(s);
     replace(this.details,
       h('div', { class: 'details-head' },
         h('h2', { id: 'span-title' }, s.name),
@@ -331,6 +343,14 @@ class TraceView {
       attributes.length ? [h('h3', null, 'Attributes'),
         table(['Name', 'Value'], attributes.map(([k, v]) => h('tr', null, h('td', { class: 'mono' }, k),
           h('td', { class: 'mono' }, typeof v === 'string' ? v : JSON.stringify(v)))), { class: 'kv', id: 'span-attributes' })] : null,
+      events.length ? [h('h3', null, `Events (${events.length})`),
+        table(['At', 'Event', 'Attributes'], events.map(e => h('tr', { class: 'span-event', dataset: { eventName: e.name } },
+          h('td', { class: 'event-time nowrap', title: `${this.offset(e.timeUs)} in the trace · ${clockUs(e.timeUs)}` },
+            sinceStart(e.timeUs - s.startUs)),
+          h('td', { class: 'event-name mono' }, e.name),
+          h('td', { class: 'event-attributes' }, Object.entries(e.attributes || {}).map(([k, v], i) =>
+            [i ? ' ' : null, h('span', { class: 'event-attribute mono' }, h('span', { class: 'event-key' }, k), '=', attributeText(v))])))),
+        { class: 'kv span-events', id: 'span-events' })] : null,
       h('h3', null, `HTTP exchanges (${exchanges.length})`),
       exchanges.length ? exchanges.map(m => this.exchange(m)) : h('p', { class: 'muted' }, 'No HTTP exchange recorded in this span.'),
       h('h3', null, `Logs of this span (${logs.length})`),
@@ -400,6 +420,26 @@ class TraceView {
       h('div', { class: 'section-head' }, h('h2', null, 'Logs ', h('span', { class: 'muted' }, `(${count(this.logs.length)}, all services)`)), toggles),
       this.logs.length ? lines : h('p', { class: 'muted' }, 'No log lines in this trace.'));
   }
+}
+
+/** The span's events in time order (spans stored before events existed have none). */
+function spanEvents(span) {
+  const events = Array.isArray(span.events) ? span.events.filter(e => e && typeof e.timeUs === 'number') : [];
+  return events.sort((a, b) => a.timeUs - b.timeUs);
+}
+
+/** A time relative to the span's start; an event may precede it (clocks of threads differ). */
+function sinceStart(us) {
+  return us < 0 ? `−${duration(-us / 1000)}` : `+${duration(us / 1000)}`;
+}
+
+function attributeText(v) {
+  return typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+/** A marker's tooltip: name and time, then one attribute per line. */
+function eventTip(e, offset) {
+  return [`${e.name} · ${offset}`, ...Object.entries(e.attributes || {}).map(([k, v]) => `${k}=${attributeText(v)}`)].join('\n');
 }
 
 function fact(name, value, cls) {
