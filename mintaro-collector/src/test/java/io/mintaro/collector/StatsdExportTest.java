@@ -133,6 +133,29 @@ class StatsdExportTest {
         assertThat(lines).noneMatch(l -> l.contains("audit order"));
     }
 
+    /** The queue survives restarts: what was waiting goes out the moment the exporter starts. */
+    @Test
+    void aBacklogExportedRightAtStartIsNotLost() throws Exception {
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4741";
+        ExportFixtures.RecordingExporter down = new ExportFixtures.RecordingExporter("statsd");
+        down.failWith = new io.mintaro.collector.export.ExportException("down", true);
+        try (TestCollector c = TestCollector.start(dir, b -> b.exporter(down, io.mintaro.collector.export.ExportFilter.ALL)
+                .exportBackoffMs(60_000))) {
+            registerAgents(c);
+            postTrace(c, trace, true);
+            await("first attempt", 5, () -> down.attempts.get() == 1);
+        }
+        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("mintaro.db"));
+             java.sql.Statement st = db.createStatement()) {
+            st.execute("UPDATE export_queue SET next_attempt_at_ms = 0");
+        }
+        try (TestCollector c = TestCollector.start(dir, b -> b.exportSetting("MINTARO_EXPORT_STATSD", address())
+                .exportSetting("MINTARO_EXPORT_STATSD_FLAVOR", "datadog"))) {
+            await("statsd lines", 10, () -> lines.stream().anyMatch(l -> l.startsWith("mintaro.traces")));
+            await("every line of the trace", 5, () -> lines.stream().filter(l -> l.startsWith("mintaro.")).count() == 11);
+        }
+    }
+
     @Test
     void thePlainStatsdFlavourFoldsTagsIntoTheName() throws Exception {
         try (TestCollector c = TestCollector.start(dir, b -> b.exportSetting("MINTARO_EXPORT_STATSD", address()))) {

@@ -96,6 +96,7 @@ class StorageTest {
             ObjectNode sent = span(e, spanId(1), null, "GET /", "failed", T0_US, T0_US + 5);
             sent.putObject("error").put("type", "java.lang.IllegalStateException").put("message", "card declined")
                     .put("stack", "at x");
+            Records.event(sent, T0_US + 2, "cache miss", "cache.key", "user:42");
             sent.put("unknownFutureField", 1);
             c.postBatch(b);
 

@@ -6,11 +6,20 @@ import io.micrometer.core.instrument.Timer;
 import io.micrometer.statsd.StatsdConfig;
 import io.micrometer.statsd.StatsdFlavor;
 import io.micrometer.statsd.StatsdMeterRegistry;
-import io.micrometer.statsd.StatsdProtocol;
 import io.mintaro.collector.export.ExportedTrace;
 import io.mintaro.collector.export.TraceExporter;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.DatagramChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Sends metrics of exported traces to statsd through Micrometer's statsd registry:
@@ -24,18 +33,31 @@ import java.util.List;
  *   <li>{@code mintaro.events} (counter): span events (tomograph's notes: each one counts) per
  *       {@code service}, {@code span} (the span's name) and {@code event} (the event's name).</li>
  * </ul>
- * UDP is fire-and-forget: an export never fails, and nothing is retried. A trace is counted once,
- * as it was when exported: late records do not re-export it here ({@link #reexportsLateRecords}),
- * since counters cannot take a trace back.
+ * Micrometer's registry writes the lines; each batch's lines are sent at its end, packed into
+ * datagrams. UDP is fire-and-forget: an export never fails, and nothing is retried. A trace is
+ * counted once, as it was when exported: late records do not re-export it here
+ * ({@link #reexportsLateRecords}), since counters cannot take a trace back.
  */
 public final class StatsdExporter implements TraceExporter {
+    private static final Logger log = LoggerFactory.getLogger(StatsdExporter.class);
+    /** Micrometer's default: a datagram that fits a typical MTU. */
+    static final int MAX_PACKET_BYTES = 1_400;
+
+    private final String host;
+    private final int port;
     private final StatsdMeterRegistry registry;
+    /** The lines Micrometer wrote during the current export; sent at its end. */
+    private final List<String> lines = new ArrayList<>();
+    private final DatagramChannel channel;
+    private long lastWarningMs;
 
     /**
      * @param flavor the line format: {@code etsy} (plain statsd, tags folded into the name),
      *               {@code datadog}, {@code telegraf} or {@code sysdig}
      */
     public StatsdExporter(String host, int port, StatsdFlavor flavor) {
+        this.host = host;
+        this.port = port;
         StatsdConfig config = new StatsdConfig() {
             @Override
             public String get(String key) {
@@ -43,32 +65,24 @@ public final class StatsdExporter implements TraceExporter {
             }
 
             @Override
-            public String host() {
-                return host;
-            }
-
-            @Override
-            public int port() {
-                return port;
-            }
-
-            @Override
             public StatsdFlavor flavor() {
                 return flavor;
             }
-
-            @Override
-            public StatsdProtocol protocol() {
-                return StatsdProtocol.UDP;
-            }
-
-            @Override
-            public Duration pollingFrequency() {
-                // Buffered lines are flushed at least this often (and whenever a packet is full).
-                return Duration.ofSeconds(1);
-            }
         };
-        this.registry = new StatsdMeterRegistry(config, Clock.SYSTEM);
+        try {
+            this.channel = DatagramChannel.open();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open a UDP socket for statsd", e);
+        }
+        // Micrometer writes the lines (every flavour); they are sent here, not by its own UDP client,
+        // which connects asynchronously and drops what is recorded before it is connected.
+        this.registry = StatsdMeterRegistry.builder(config).clock(Clock.SYSTEM).lineSink(this::line).build();
+    }
+
+    private void line(String line) {
+        synchronized (lines) {
+            lines.add(line);
+        }
     }
 
     @Override
@@ -114,10 +128,55 @@ public final class StatsdExporter implements TraceExporter {
         // The lines are written; keeping the meters would only grow memory with every new
         // span name and error group.
         registry.clear();
+        List<String> written;
+        synchronized (lines) {
+            written = new ArrayList<>(lines);
+            lines.clear();
+        }
+        send(written);
+    }
+
+    /** The lines, newline-separated, in datagrams of at most {@value #MAX_PACKET_BYTES} bytes. */
+    private void send(List<String> written) {
+        if (written.isEmpty()) {
+            return;
+        }
+        try {
+            // Resolved per batch, so that a statsd host that moves is followed.
+            InetSocketAddress target = new InetSocketAddress(host, port);
+            if (target.isUnresolved()) {
+                throw new IOException("cannot resolve " + host);
+            }
+            ByteArrayOutputStream packet = new ByteArrayOutputStream(MAX_PACKET_BYTES);
+            for (String line : written) {
+                byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+                if (packet.size() > 0 && packet.size() + 1 + bytes.length > MAX_PACKET_BYTES) {
+                    channel.send(ByteBuffer.wrap(packet.toByteArray()), target);
+                    packet.reset();
+                }
+                if (packet.size() > 0) {
+                    packet.write('\n');
+                }
+                packet.write(bytes, 0, bytes.length);
+            }
+            channel.send(ByteBuffer.wrap(packet.toByteArray()), target);
+        } catch (IOException | RuntimeException e) {
+            // UDP is fire-and-forget: nothing to retry, but say so now and then.
+            long now = System.currentTimeMillis();
+            if (now - lastWarningMs > 60_000) {
+                lastWarningMs = now;
+                log.warn("statsd {}:{}: lines not sent: {}", host, port, e.toString());
+            }
+        }
     }
 
     @Override
     public void close() {
         registry.close();
+        try {
+            channel.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
     }
 }
