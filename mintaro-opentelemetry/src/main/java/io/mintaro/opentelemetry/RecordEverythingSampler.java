@@ -21,17 +21,27 @@ final class RecordEverythingSampler implements Sampler {
 
   private final Sampler delegate;
   private final String agentId;
+  /** The trace state of a span whose parent had none: the common case, built once. */
+  private final TraceState own;
+  /** Samplers mostly answer with a few shared results: the last one's wrapper is reused. */
+  private volatile Result last;
 
   RecordEverythingSampler(Sampler delegate, String agentId) {
     this.delegate = delegate;
     this.agentId = agentId;
+    this.own = TraceState.builder().put(TRACESTATE_KEY, agentId).build();
   }
 
   @Override
   public SamplingResult shouldSample(Context parentContext, String traceId, String name, SpanKind spanKind,
       Attributes attributes, List<LinkData> parentLinks) {
     SamplingResult result = delegate.shouldSample(parentContext, traceId, name, spanKind, attributes, parentLinks);
-    return new Result(result, agentId);
+    Result wrapper = last;
+    if (wrapper == null || wrapper.delegate != result) {
+      wrapper = new Result(result, agentId, own);
+      last = wrapper;
+    }
+    return wrapper;
   }
 
   @Override
@@ -47,10 +57,12 @@ final class RecordEverythingSampler implements Sampler {
   private static final class Result implements SamplingResult {
     private final SamplingResult delegate;
     private final String agentId;
+    private final TraceState own;
 
-    Result(SamplingResult delegate, String agentId) {
+    Result(SamplingResult delegate, String agentId, TraceState own) {
       this.delegate = delegate;
       this.agentId = agentId;
+      this.own = own;
     }
 
     @Override
@@ -68,6 +80,9 @@ final class RecordEverythingSampler implements Sampler {
     @Override
     public TraceState getUpdatedTraceState(TraceState parentTraceState) {
       TraceState updated = delegate.getUpdatedTraceState(parentTraceState);
+      if (updated.isEmpty()) {
+        return own;
+      }
       if (agentId.equals(updated.get(TRACESTATE_KEY)) && updated.size() > 0
           && firstKey(updated).equals(TRACESTATE_KEY)) {
         return updated;

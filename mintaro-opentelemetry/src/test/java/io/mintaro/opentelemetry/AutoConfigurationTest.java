@@ -30,6 +30,7 @@ class AutoConfigurationTest {
         otel.getPropagators().getTextMapPropagator().inject(Context.current(), headers, Map::put);
       }
       span.end();
+      sdk.getSdkTracerProvider().forceFlush().join(5, java.util.concurrent.TimeUnit.SECONDS);
 
       assertThat(mintaro.onlyTrace().span("autoconfigured").spanId()).isEqualTo(span.getSpanContext().getSpanId());
       assertThat(headers).containsEntry("X-Mintaro-Caller", mintaro.sdk().agentId()).containsKey("traceparent");
@@ -45,6 +46,7 @@ class AutoConfigurationTest {
     try {
       Span span = sdk.getTracer("t").spanBuilder("dropped by the sampler").startSpan();
       span.end();
+      sdk.getSdkTracerProvider().forceFlush().join(5, java.util.concurrent.TimeUnit.SECONDS);
 
       assertThat(span.getSpanContext().isSampled()).isFalse();
       assertThat(mintaro.onlyTrace().span("dropped by the sampler").status()).isEqualTo("succeeded");
@@ -58,6 +60,7 @@ class AutoConfigurationTest {
     OpenTelemetrySdk sdk = autoconfigured(Map.of("mintaro.otel.enabled", "false"));
     try {
       sdk.getTracer("t").spanBuilder("not bridged").startSpan().end();
+      sdk.getSdkTracerProvider().forceFlush().join(5, java.util.concurrent.TimeUnit.SECONDS);
 
       assertThat(mintaro.traces()).isEmpty();
     } finally {

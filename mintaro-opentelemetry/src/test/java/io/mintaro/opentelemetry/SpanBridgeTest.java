@@ -11,6 +11,7 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -186,5 +187,41 @@ class SpanBridgeTest {
   void theSamplerDescribesWhatItWraps() {
     assertThat(otel.mintaro.sampler(Sampler.alwaysOff()).getDescription())
         .isEqualTo("MintaroRecordEverything{AlwaysOffSampler}");
+  }
+
+  @Test
+  void spansAreWrittenByTheBridgesOwnThreadSoonAfterTheyEnd() {
+    SdkTracerProvider plain = SdkTracerProvider.builder()
+        .addSpanProcessor(MintaroOpenTelemetry.create(mintaro.sdk()).spanProcessor()).build();
+    try {
+      Span span = plain.get("t").spanBuilder("handed over").startSpan();
+      span.end();
+
+      assertThat(mintaro.awaitOnlyTrace(t -> !t.spans().isEmpty()).span("handed over").spanId())
+          .isEqualTo(span.getSpanContext().getSpanId());
+    } finally {
+      plain.close();
+    }
+  }
+
+  @Test
+  void noSpanIsLostWhenSpansEndFasterThanTheWriterThreadWrites() {
+    SdkTracerProvider plain = SdkTracerProvider.builder()
+        .addSpanProcessor(MintaroOpenTelemetry.create(mintaro.sdk()).spanProcessor()).build();
+    try {
+      int spans = MintaroSpanProcessor.QUEUE_CAPACITY * 3;
+      Span root = plain.get("t").spanBuilder("root").startSpan();
+      try (Scope ignored = root.makeCurrent()) {
+        for (int i = 0; i < spans; i++) {
+          plain.get("t").spanBuilder("child").startSpan().end();
+        }
+      }
+      root.end();
+      plain.forceFlush().join(5, TimeUnit.SECONDS);
+
+      assertThat(mintaro.trace(root.getSpanContext().getTraceId()).spans()).hasSize(spans + 1);
+    } finally {
+      plain.close();
+    }
   }
 }
