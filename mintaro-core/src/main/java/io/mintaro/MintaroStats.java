@@ -10,9 +10,12 @@ public final class MintaroStats {
   private final long batchesFailed;
   private final long bytesSent;
   private final boolean connected;
+  private final long historyMillis;
+  private final long oldestRecordAgeMillis;
 
   public MintaroStats(long bytesRecorded, long triggersReported, long triggersRateLimited,
-      long triggersDropped, long batchesSent, long batchesFailed, long bytesSent, boolean connected) {
+      long triggersDropped, long batchesSent, long batchesFailed, long bytesSent, boolean connected,
+      long historyMillis, long oldestRecordAgeMillis) {
     this.bytesRecorded = bytesRecorded;
     this.triggersReported = triggersReported;
     this.triggersRateLimited = triggersRateLimited;
@@ -21,6 +24,8 @@ public final class MintaroStats {
     this.batchesFailed = batchesFailed;
     this.bytesSent = bytesSent;
     this.connected = connected;
+    this.historyMillis = historyMillis;
+    this.oldestRecordAgeMillis = oldestRecordAgeMillis;
   }
 
   /**
@@ -64,11 +69,35 @@ public final class MintaroStats {
     return connected;
   }
 
+  /**
+   * Milliseconds of activity the flight recorder holds: from when its oldest readable bytes were
+   * written to its latest write. With steady traffic this is how far back a trace triggered now
+   * can reach; it shrinks when traffic grows, as the ring laps faster. 0 when nothing was
+   * recorded yet; until the ring first fills, it runs from the first record.
+   *
+   * <p>Measured from when space was claimed, which the recorder notes at least every 1/64 of the
+   * ring (1/256 from 4 MiB up) and interpolates between; a thread that writes slowly fills its
+   * block of the ring a while after it claimed it.
+   */
+  public long historyMillis() {
+    return historyMillis;
+  }
+
+  /**
+   * How long ago the oldest record still readable was written, in milliseconds: like
+   * {@link #historyMillis()}, but up to now, so it keeps growing while the process records
+   * nothing. 0 when nothing was recorded yet.
+   */
+  public long oldestRecordAgeMillis() {
+    return oldestRecordAgeMillis;
+  }
+
   @Override
   public String toString() {
     return "MintaroStats{bytesRecorded=" + bytesRecorded + ", triggersReported=" + triggersReported
         + ", triggersRateLimited=" + triggersRateLimited + ", triggersDropped=" + triggersDropped
         + ", batchesSent=" + batchesSent + ", batchesFailed=" + batchesFailed + ", bytesSent="
-        + bytesSent + ", connected=" + connected + '}';
+        + bytesSent + ", connected=" + connected + ", historyMillis=" + historyMillis
+        + ", oldestRecordAgeMillis=" + oldestRecordAgeMillis + '}';
   }
 }

@@ -218,10 +218,18 @@ public final class Core {
   }
 
   public MintaroStats stats() {
-    if (agent == null) {
-      return new MintaroStats(recorder.written(), 0, gate.rateLimited(), 0, 0, 0, 0, false);
+    long written = recorder.written();
+    long oldest = recorder.oldestClaimMicros();
+    long historyMillis = 0;
+    long oldestAgeMillis = 0;
+    if (written > 0 && oldest > 0) {
+      historyMillis = Math.max(0, recorder.newestClaimMicros() - oldest) / 1000;
+      oldestAgeMillis = Math.max(0, Clock.nowMicros() - oldest) / 1000;
     }
-    return agent.stats(recorder.written(), gate.rateLimited());
+    if (agent == null) {
+      return new MintaroStats(written, 0, gate.rateLimited(), 0, 0, 0, 0, false, historyMillis, oldestAgeMillis);
+    }
+    return agent.stats(written, gate.rateLimited(), historyMillis, oldestAgeMillis);
   }
 
   public void close() {

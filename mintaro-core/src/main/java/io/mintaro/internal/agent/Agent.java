@@ -152,9 +152,9 @@ public final class Agent {
     }
   }
 
-  public MintaroStats stats(long bytesRecorded, long rateLimited) {
+  public MintaroStats stats(long bytesRecorded, long rateLimited, long historyMillis, long oldestRecordAgeMillis) {
     return new MintaroStats(bytesRecorded, triggersReported.get(), rateLimited, triggersDropped.get(),
-        batchesSent.get(), batchesFailed.get(), bytesSent.get(), registered);
+        batchesSent.get(), batchesFailed.get(), bytesSent.get(), registered, historyMillis, oldestRecordAgeMillis);
   }
 
   // --- poller ---------------------------------------------------------------------------

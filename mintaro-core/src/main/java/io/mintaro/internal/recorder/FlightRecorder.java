@@ -1,5 +1,6 @@
 package io.mintaro.internal.recorder;
 
+import io.mintaro.internal.context.Clock;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.ArrayList;
@@ -8,6 +9,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * The in-process store of recent activity: one ring of bytes with a fixed size, and a
@@ -26,6 +28,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * stalls for a whole lap between claiming its space and writing it scribbles over newer records
  * without claiming anything; every record therefore carries a checksum of its bytes (its chain link
  * included), and a reader drops a copy that does not match it.
+ *
+ * <p>Every claim notes when it was made: the latest claim's time, and the time of each
+ * <em>granule</em> boundary of the cursor (1/256 of the ring, at least a block) that the claim
+ * covers, in a small ring of checkpoints two laps long. {@link #oldestClaimMicros()} looks up the
+ * two checkpoints around the oldest byte still in the ring, so the figures in the SDK's stats cost
+ * a clock read per block claimed and nothing per record.
  */
 public final class FlightRecorder {
 
@@ -42,11 +50,14 @@ public final class FlightRecorder {
   static final int OFF_CHECK = 56;
 
   private static final VarHandle CURSOR;
+  private static final VarHandle LAST_CLAIM;
   private static final VarHandle INDEX = MethodHandles.arrayElementVarHandle(long[].class);
+  private static final VarHandle CHECKPOINTS = INDEX;
 
   static {
     try {
       CURSOR = MethodHandles.lookup().findVarHandle(FlightRecorder.class, "cursor", long.class);
+      LAST_CLAIM = MethodHandles.lookup().findVarHandle(FlightRecorder.class, "lastClaimMicros", long.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -68,11 +79,24 @@ public final class FlightRecorder {
   private final int indexMask;
   @SuppressWarnings("unused") // accessed through CURSOR
   private volatile long cursor;
+  /** When the latest claim was made, microseconds since the epoch; 0 before the first. */
+  @SuppressWarnings("unused") // accessed through LAST_CLAIM
+  private long lastClaimMicros;
+  /** Pairs of (granule number + 1, claim time) by granule; the number is 0 while a pair is written. */
+  private final long[] checkpoints;
+  private final int checkpointMask;
+  private final int granuleShift;
+  private final LongSupplier clock;
 
   /**
    * @param capacityBytes the memory budget; rounded down to a power of two, at least 64 KiB.
    */
   public FlightRecorder(int capacityBytes) {
+    this(capacityBytes, Clock::nowMicros);
+  }
+
+  /** @param clock microseconds since the epoch, read once per claim; tests pass their own */
+  FlightRecorder(int capacityBytes, LongSupplier clock) {
     int cap = Integer.highestOneBit(Math.max(capacityBytes, 64 * 1024));
     this.capacity = cap;
     this.mask = cap - 1;
@@ -83,6 +107,12 @@ public final class FlightRecorder {
     int slots = Integer.highestOneBit(Math.max(cap / 1024, 256));
     this.index = new long[slots];
     this.indexMask = slots - 1;
+    int granule = Math.max(cap >>> 8, blockSize);
+    this.granuleShift = Integer.numberOfTrailingZeros(granule);
+    int checkpointSlots = 2 * (cap / granule); // two laps: the granule before the oldest byte is still there
+    this.checkpoints = new long[2 * checkpointSlots];
+    this.checkpointMask = checkpointSlots - 1;
+    this.clock = clock;
   }
 
   public int capacity() {
@@ -109,9 +139,75 @@ public final class FlightRecorder {
       int offset = (int) (current & mask);
       long start = offset + size > capacity ? current + (capacity - offset) : current;
       if (CURSOR.compareAndSet(this, current, start + size)) {
+        checkpoint(current, start + size);
         return start;
       }
     }
+  }
+
+  /**
+   * Notes the time of the claim of {@code [from, to)} (the skipped tail included): as the latest
+   * claim, and for every granule boundary inside it. Each boundary lies in exactly one claim, so
+   * each checkpoint has one writer, which writes it as a seqlock: tag cleared, time, tag set.
+   */
+  private void checkpoint(long from, long to) {
+    long now = clock.getAsLong();
+    LAST_CLAIM.setOpaque(this, now);
+    long last = (to - 1) >>> granuleShift;
+    for (long g = (from + (1L << granuleShift) - 1) >>> granuleShift; g <= last; g++) {
+      int slot = (int) (g & checkpointMask) << 1;
+      CHECKPOINTS.setOpaque(checkpoints, slot, 0L);
+      VarHandle.storeStoreFence();
+      CHECKPOINTS.setOpaque(checkpoints, slot + 1, now);
+      CHECKPOINTS.setRelease(checkpoints, slot, g + 1);
+    }
+  }
+
+  /** The claim time of granule boundary {@code g}, or -1 when it is not (or no longer) known. */
+  private long checkpointTime(long g) {
+    int slot = (int) (g & checkpointMask) << 1;
+    long tag = (long) CHECKPOINTS.getAcquire(checkpoints, slot);
+    long time = (long) CHECKPOINTS.getOpaque(checkpoints, slot + 1);
+    VarHandle.loadLoadFence();
+    return tag == g + 1 && (long) CHECKPOINTS.getOpaque(checkpoints, slot) == tag ? time : -1;
+  }
+
+  /** When the latest claim was made, microseconds since the epoch; 0 when nothing was written. */
+  public long newestClaimMicros() {
+    return (long) LAST_CLAIM.getOpaque(this);
+  }
+
+  /**
+   * When the oldest byte still in the ring was claimed, microseconds since the epoch,
+   * interpolated between the checkpoints of the granule boundaries around it; before the first
+   * lap, that is the first claim. 0 when nothing was written. A block is claimed before the
+   * records in it are written, so this is at most a block's filling time earlier than the oldest
+   * record. For stats: it reads a few checkpoints, never the records.
+   */
+  public long oldestClaimMicros() {
+    long end = written();
+    if (end == 0) {
+      return 0;
+    }
+    long oldest = Math.max(0, end - capacity);
+    long g = oldest >>> granuleShift;
+    long t0 = checkpointTime(g);
+    long t1 = (g + 1) << granuleShift < end ? checkpointTime(g + 1) : -1;
+    if (t0 >= 0 && t1 >= t0) {
+      double into = (oldest - (g << granuleShift)) / (double) (1L << granuleShift);
+      return t0 + (long) ((t1 - t0) * into);
+    }
+    if (t0 >= 0) {
+      return t0;
+    }
+    // a writer between its claim and its checkpoint: the next boundary known is the best bound
+    for (long h = g + 1; h << granuleShift < end; h++) {
+      long t = checkpointTime(h);
+      if (t >= 0) {
+        return t;
+      }
+    }
+    return newestClaimMicros();
   }
 
   /**
