@@ -101,6 +101,9 @@ public final class MintaroSdk implements AutoCloseable {
     private boolean triggerOnException = true;
     private boolean triggerOnErrorLog = true;
     private Duration slowThreshold = Duration.ofSeconds(2);
+    private boolean slowAuto;
+    private double slowPercentile = Settings.DEFAULT_SLOW_PERCENTILE;
+    private Duration slowFloor = Duration.ofNanos(Settings.DEFAULT_SLOW_FLOOR_MICROS * 1000);
     private final List<String[]> slowRoutes = new ArrayList<>();
     private double triggerRate = 10;
     private int triggerBurst = 100;
@@ -230,9 +233,47 @@ public final class MintaroSdk implements AutoCloseable {
       return this;
     }
 
-    /** Requests slower than this trigger; zero disables. Default 2 s. */
+    /** Requests slower than this trigger; zero disables. Default 2 s. Replaces {@link #slowThresholdAuto()}. */
     public Builder slowThreshold(Duration threshold) {
       this.slowThreshold = requireNonNegative(threshold);
+      this.slowAuto = false;
+      return this;
+    }
+
+    /**
+     * Each route learns its own slow threshold ({@code MINTARO_SLOW_THRESHOLD=auto}): a request
+     * triggers when it is slower than the {@link #slowPercentile percentile} (default 99th) of
+     * its route's recent requests, once the route has seen 100 requests, and never when it took
+     * less than {@link #slowFloor} (default 10 ms). A route is the method and the path, every
+     * segment with a digit in it standing for any value ({@code GET /orders/{}}); the first 256
+     * routes seen learn their own threshold, the others one together. Routes given a threshold
+     * of their own ({@link #slowThreshold(String, Duration)}) keep it. Replaces
+     * {@link #slowThreshold(Duration)}.
+     */
+    public Builder slowThresholdAuto() {
+      this.slowAuto = true;
+      return this;
+    }
+
+    /**
+     * The percentile that learnt slow thresholds follow ({@code MINTARO_SLOW_PERCENTILE}): at
+     * least 50 and below 100, default 99, so that about 1 in 100 requests of each route triggers
+     * (within the trigger rate limit). Used with {@link #slowThresholdAuto()} only.
+     */
+    public Builder slowPercentile(double percentile) {
+      this.slowPercentile = Settings.requirePercentile("slowPercentile", percentile);
+      return this;
+    }
+
+    /**
+     * The lowest threshold learnt ({@code MINTARO_SLOW_FLOOR}), so that a fast route does not
+     * trigger on jitter: at least 1 ms, default 10 ms. Used with {@link #slowThresholdAuto()} only.
+     */
+    public Builder slowFloor(Duration floor) {
+      if (requireNonNegative(floor).toNanos() < 1_000_000) {
+        throw new IllegalArgumentException("slowFloor must be at least 1 ms, got: " + floor);
+      }
+      this.slowFloor = floor;
       return this;
     }
 
@@ -306,7 +347,22 @@ public final class MintaroSdk implements AutoCloseable {
         triggerOnException(on.contains("exception"));
         triggerOnErrorLog(on.contains("error-log"));
       });
-      env.get("SLOW_THRESHOLD").ifPresent(v -> slowThreshold(Settings.parseDuration("MINTARO_SLOW_THRESHOLD", v)));
+      env.get("SLOW_THRESHOLD").ifPresent(v -> {
+        if (v.trim().equalsIgnoreCase("auto")) {
+          slowThresholdAuto();
+        } else {
+          Duration threshold;
+          try {
+            threshold = Settings.parseDuration("MINTARO_SLOW_THRESHOLD", v);
+          } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("MINTARO_SLOW_THRESHOLD must be auto or a duration like 1500ms or 2s,"
+                + " got: " + v);
+          }
+          slowThreshold(threshold);
+        }
+      });
+      env.get("SLOW_PERCENTILE").ifPresent(v -> slowPercentile(Settings.parsePercentile("MINTARO_SLOW_PERCENTILE", v)));
+      env.get("SLOW_FLOOR").ifPresent(v -> slowFloor(Settings.parseDuration("MINTARO_SLOW_FLOOR", v)));
       env.get("SLOW_ROUTES").ifPresent(v -> {
         for (String entry : v.split(";")) {
           if (entry.isBlank()) {
@@ -336,7 +392,8 @@ public final class MintaroSdk implements AutoCloseable {
     Settings settings() {
       return new Settings(service, collector, apiKey != null ? apiKey : collectorKey, bufferSize, maxBodySize, List.copyOf(redactHeaders),
           List.copyOf(redactFields), triggerOnServerError, triggerOnException, triggerOnErrorLog,
-          slowThreshold.toNanos() / 1000, List.copyOf(slowRoutes), triggerRate, triggerBurst,
+          slowThreshold.toNanos() / 1000, slowAuto, slowPercentile, slowFloor.toNanos() / 1000,
+          List.copyOf(slowRoutes), triggerRate, triggerBurst,
           reconnectMaxDelay.toMillis(), propagation);
     }
 

@@ -55,6 +55,49 @@ class FromEnvironmentTest {
   }
 
   @Test
+  void theSlowThresholdCanBeLearntPerRoute() {
+    property("mintaro.slow.threshold", " AUTO ");
+    property("mintaro.slow.percentile", "p99.5");
+    property("mintaro.slow.floor", "25ms");
+    property("mintaro.slow.routes", "/reports=10s");
+
+    try (MintaroSdk sdk = MintaroSdk.fromEnvironment()) {
+      Core core = Core.of(sdk);
+      assertThat(core.settings().slowAuto).isTrue();
+      assertThat(core.settings().slowPercentile).isEqualTo(99.5);
+      assertThat(core.settings().slowFloorMicros).isEqualTo(25_000);
+      assertThat(core.slowThresholdMicros("GET", "/orders")).as("nothing learnt yet").isZero();
+      assertThat(core.slowThresholdMicros("GET", "/reports/daily")).isEqualTo(10_000_000);
+    }
+  }
+
+  @Test
+  void theLearntThresholdDefaultsToTheNinetyNinthPercentileAndATenMillisecondFloor() {
+    property("mintaro.slow.threshold", "auto");
+
+    Settings settings = MintaroSdk.builder().fromEnvironment().settings();
+    assertThat(settings.slowAuto).isTrue();
+    assertThat(settings.slowPercentile).isEqualTo(99);
+    assertThat(settings.slowFloorMicros).isEqualTo(10_000);
+  }
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "mintaro.slow.percentile | 100        | MINTARO_SLOW_PERCENTILE must be at least 50 and below 100",
+      "mintaro.slow.percentile | 49         | MINTARO_SLOW_PERCENTILE must be at least 50 and below 100",
+      "mintaro.slow.percentile | high       | MINTARO_SLOW_PERCENTILE must be a percentile like 99 or 99.9",
+      "mintaro.slow.percentile | 99%        | MINTARO_SLOW_PERCENTILE must be a percentile like 99 or 99.9",
+      "mintaro.slow.threshold  | automatic  | MINTARO_SLOW_THRESHOLD must be auto or a duration",
+      "mintaro.slow.floor      | 500us      | MINTARO_SLOW_FLOOR must be a duration",
+      "mintaro.slow.floor      | 0          | slowFloor must be at least 1 ms"})
+  void invalidLearntThresholdSettingsFailWithAMessageNamingThem(String name, String value, String message) {
+    property(name, value);
+
+    assertThatThrownBy(() -> MintaroSdk.builder().fromEnvironment()).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(message);
+  }
+
+  @Test
   void blankPropertiesAreIgnored() {
     property("mintaro.service", "  ");
 

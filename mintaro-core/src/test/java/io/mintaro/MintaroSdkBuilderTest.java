@@ -27,6 +27,7 @@ class MintaroSdkBuilderTest {
       assertThat(settings.redactHeaders).contains("authorization", "cookie", "set-cookie", "proxy-authorization");
       assertThat(settings.redactFields).contains("password", "token", "secret");
       assertThat(settings.slowThresholdMicros).isEqualTo(2_000_000);
+      assertThat(settings.slowAuto).isFalse();
       assertThat(sdk.stats().connected()).isFalse();
     }
   }
@@ -140,12 +141,37 @@ class MintaroSdkBuilderTest {
     rejects(b -> b.slowThreshold("reports", Duration.ofSeconds(1)));
     rejects(b -> b.slowThreshold("/reports", Duration.ofSeconds(-1)));
     rejects(b -> b.slowThreshold("/reports", null));
+    rejects(b -> b.slowPercentile(100));
+    rejects(b -> b.slowPercentile(49.9));
+    rejects(b -> b.slowPercentile(Double.NaN));
+    rejects(b -> b.slowFloor(Duration.ofMillis(1).minusNanos(1)));
+    rejects(b -> b.slowFloor(null));
     rejects(b -> b.triggerRateLimit(0, 1));
     rejects(b -> b.triggerRateLimit(-1, 1));
     rejects(b -> b.triggerRateLimit(Double.NaN, 1));
     rejects(b -> b.triggerRateLimit(1, 0));
     rejects(b -> b.reconnectMaxDelay(Duration.ofMillis(99)));
     rejects(b -> b.reconnectMaxDelay(null));
+  }
+
+  @Test
+  void theSlowThresholdIsLearntOrFixedWhicheverWasSaidLast() {
+    Settings auto = MintaroSdk.builder().slowThreshold(Duration.ofSeconds(1)).slowThresholdAuto().slowPercentile(95)
+        .slowFloor(Duration.ofMillis(5)).settings();
+    assertThat(auto.slowAuto).isTrue();
+    assertThat(auto.slowPercentile).isEqualTo(95);
+    assertThat(auto.slowFloorMicros).isEqualTo(5_000);
+
+    Settings fixed = MintaroSdk.builder().slowThresholdAuto().slowThreshold(Duration.ofSeconds(1)).settings();
+    assertThat(fixed.slowAuto).isFalse();
+    assertThat(fixed.slowThresholdMicros).isEqualTo(1_000_000);
+  }
+
+  @Test
+  void anInvalidPercentileIsRefusedWithItsRange() {
+    assertThatThrownBy(() -> MintaroSdk.builder().slowPercentile(100)).isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("slowPercentile must be at least 50 and below 100 (99: the slowest 1% of each route's requests"
+            + " trigger), got: 100.0");
   }
 
   @Test

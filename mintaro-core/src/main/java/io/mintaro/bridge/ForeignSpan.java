@@ -16,7 +16,8 @@ import java.util.Map;
  * after {@code end}, and nothing here throws.
  *
  * <p>{@code end} applies Mintaro's own trigger rules: a failed span triggers collection of its
- * trace, and so does a server span slower than its threshold ({@code MINTARO_SLOW_THRESHOLD}).
+ * trace, and so does a server span slower than its threshold ({@code MINTARO_SLOW_THRESHOLD}, fixed
+ * or learnt per route as for {@link io.mintaro.http.ServerExchange}).
  */
 public final class ForeignSpan {
   static final ForeignSpan NOOP = new ForeignSpan(null, 0, 0, 0, 0, (byte) 0, "", 0);
@@ -252,11 +253,7 @@ public final class ForeignSpan {
       core.trigger(ctx, "error", triggerReason);
     }
     if (kind == Core.KIND_SERVER) {
-      long threshold = core.slowThresholdMicros(method, url == null ? name : path(url));
-      if (threshold > 0 && durationUs > threshold) {
-        core.trigger(ctx, "slow", "slow: " + what + " took " + durationUs / 1000 + " ms (threshold "
-            + threshold / 1000 + " ms)");
-      }
+      core.serverRequestEnded(ctx, method, url == null ? name : path(url), what, durationUs);
     }
   }
 

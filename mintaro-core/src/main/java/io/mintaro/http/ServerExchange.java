@@ -230,12 +230,7 @@ public final class ServerExchange extends HttpExchange {
         core.trigger(ctx, "error", "HTTP " + data.status + " from " + what
             + (data.handledError == null ? "" : " (" + data.handledError.getClass().getName() + ")"));
       }
-      long threshold = core.slowThresholdMicros(data.method, path);
-      long duration = span.durationMicros();
-      if (threshold > 0 && duration > threshold) {
-        core.trigger(ctx, "slow", "slow: " + what + " took " + duration / 1000 + " ms (threshold "
-            + threshold / 1000 + " ms)");
-      }
+      core.serverRequestEnded(ctx, data.method, path, what, span.durationMicros());
     } catch (RuntimeException e) {
       // ditto
     }

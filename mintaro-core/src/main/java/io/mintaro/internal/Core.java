@@ -12,6 +12,7 @@ import io.mintaro.internal.recorder.ErrorInfo;
 import io.mintaro.internal.recorder.FlightRecorder;
 import io.mintaro.internal.recorder.RecordWriter;
 import io.mintaro.internal.redaction.Redactor;
+import io.mintaro.internal.trigger.AutoThresholds;
 import io.mintaro.internal.trigger.SlowPolicy;
 import io.mintaro.internal.trigger.TriggerGate;
 import java.security.SecureRandom;
@@ -61,7 +62,8 @@ public final class Core {
     for (String[] r : settings.slowRoutes) {
       routes.add(SlowPolicy.Route.parse(r[0], Long.parseLong(r[1])));
     }
-    this.slowPolicy = new SlowPolicy(settings.slowThresholdMicros, routes);
+    this.slowPolicy = new SlowPolicy(settings.slowThresholdMicros, routes,
+        settings.slowAuto ? new AutoThresholds(settings.slowPercentile, settings.slowFloorMicros) : null);
     this.agent = settings.collector == null ? null : new Agent(settings, agentId, recorder, this::recordOpenSpans);
     if (agent != null) {
       agent.start();
@@ -189,8 +191,25 @@ public final class Core {
     }
   }
 
+  /** The threshold a server request of this route would be judged against now; 0 or less: never slow. */
   public long slowThresholdMicros(String method, String path) {
     return slowPolicy.thresholdMicros(method, path);
+  }
+
+  /**
+   * Judges a finished server request against its slow threshold, which it also teaches when the
+   * threshold is learnt, and triggers its trace when it was slower. For every server request:
+   * allocation-free unless it triggers.
+   *
+   * @param what how the reason names the request, {@code "GET /orders"}
+   */
+  public void serverRequestEnded(TraceContext ctx, String method, String path, String what, long durationUs) {
+    long threshold = slowPolicy.observe(method, path, durationUs);
+    if (threshold > 0 && durationUs > threshold) {
+      String percentile = slowPolicy.learntPercentile(method, path);
+      trigger(ctx, "slow", "slow: " + what + " took " + durationUs / 1000 + " ms (threshold " + threshold / 1000
+          + " ms" + (percentile == null ? "" : ", p" + percentile + " of its route") + ")");
+    }
   }
 
   public boolean triggerOnServerError() {

@@ -19,7 +19,14 @@ public final class Settings {
   public final boolean triggerOnServerError;
   public final boolean triggerOnException;
   public final boolean triggerOnErrorLog;
+  /** The fixed default slow threshold; unused when {@link #slowAuto}. */
   public final long slowThresholdMicros;
+  /** Each route learns its own default threshold ({@code MINTARO_SLOW_THRESHOLD=auto}). */
+  public final boolean slowAuto;
+  /** The percentile learnt thresholds follow, at least 50 and below 100. */
+  public final double slowPercentile;
+  /** The lowest threshold learnt, in microseconds. */
+  public final long slowFloorMicros;
   /** Pairs of route spec and threshold in microseconds. */
   public final List<String[]> slowRoutes;
   public final double triggerRate;
@@ -36,6 +43,11 @@ public final class Settings {
   public static final int PROPAGATE_B3_MULTI = 4;
   /** {@code X-Mintaro-Trace}. */
   public static final int PROPAGATE_MINTARO = 8;
+  /** Learnt slow thresholds follow the 99th percentile of each route unless told otherwise. */
+  public static final double DEFAULT_SLOW_PERCENTILE = 99;
+  /** Learnt slow thresholds are never below 10 ms unless told otherwise. */
+  public static final long DEFAULT_SLOW_FLOOR_MICROS = 10_000;
+
   /** Today's behaviour: {@code w3c,mintaro}. */
   public static final int DEFAULT_PROPAGATION = PROPAGATE_W3C | PROPAGATE_MINTARO;
 
@@ -53,6 +65,16 @@ public final class Settings {
       boolean triggerOnException, boolean triggerOnErrorLog, long slowThresholdMicros,
       List<String[]> slowRoutes, double triggerRate, int triggerBurst, long reconnectMaxDelayMillis,
       int propagation) {
+    this(service, collector, apiKey, bufferSize, maxBodySize, redactHeaders, redactFields, triggerOnServerError,
+        triggerOnException, triggerOnErrorLog, slowThresholdMicros, false, DEFAULT_SLOW_PERCENTILE,
+        DEFAULT_SLOW_FLOOR_MICROS, slowRoutes, triggerRate, triggerBurst, reconnectMaxDelayMillis, propagation);
+  }
+
+  public Settings(String service, URI collector, String apiKey, int bufferSize, int maxBodySize,
+      List<String> redactHeaders, List<String> redactFields, boolean triggerOnServerError,
+      boolean triggerOnException, boolean triggerOnErrorLog, long slowThresholdMicros, boolean slowAuto,
+      double slowPercentile, long slowFloorMicros, List<String[]> slowRoutes, double triggerRate,
+      int triggerBurst, long reconnectMaxDelayMillis, int propagation) {
     this.service = service;
     this.collector = collector;
     this.apiKey = apiKey;
@@ -64,6 +86,9 @@ public final class Settings {
     this.triggerOnException = triggerOnException;
     this.triggerOnErrorLog = triggerOnErrorLog;
     this.slowThresholdMicros = slowThresholdMicros;
+    this.slowAuto = slowAuto;
+    this.slowPercentile = slowPercentile;
+    this.slowFloorMicros = slowFloorMicros;
     this.slowRoutes = slowRoutes;
     this.triggerRate = triggerRate;
     this.triggerBurst = triggerBurst;
@@ -146,6 +171,34 @@ public final class Settings {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + " must be a duration like 1500ms or 2s, got: " + value);
     }
+  }
+
+  /**
+   * Parses a percentile, {@code 99}, {@code 99.9} or {@code p99}, at least 50 and below 100.
+   *
+   * @param name what to call the setting in an error message
+   */
+  public static double parsePercentile(String name, String value) {
+    String v = value == null ? "" : value.trim();
+    if (v.startsWith("p") || v.startsWith("P")) {
+      v = v.substring(1);
+    }
+    double p;
+    try {
+      p = Double.parseDouble(v);
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(name + " must be a percentile like 99 or 99.9, got: " + value);
+    }
+    return requirePercentile(name, p);
+  }
+
+  /** @throws IllegalArgumentException unless {@code 50 <= p < 100} */
+  public static double requirePercentile(String name, double p) {
+    if (!(p >= 50 && p < 100)) {
+      throw new IllegalArgumentException(name + " must be at least 50 and below 100 (99: the slowest 1% of"
+          + " each route's requests trigger), got: " + p);
+    }
+    return p;
   }
 
   public static double parseDouble(String name, String value) {

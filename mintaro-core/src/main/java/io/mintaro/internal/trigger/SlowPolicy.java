@@ -6,29 +6,67 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The duration above which a server request counts as slow: a default, and overrides per route,
- * matched by optional method and longest path prefix.
+ * The duration above which a server request counts as slow: a default, fixed or learnt per route
+ * ({@link AutoThresholds}), and fixed overrides per route, matched by optional method and longest
+ * path prefix. An override wins over a learnt threshold, and its route learns nothing.
  */
 public final class SlowPolicy {
   private final long defaultMicros;
-  private final List<Route> routes;
+  /** Longest prefix first; an array, so matching allocates no iterator. */
+  private final Route[] routes;
+  private final AutoThresholds auto;
 
   public SlowPolicy(long defaultMicros, List<Route> routes) {
+    this(defaultMicros, routes, null);
+  }
+
+  /** @param auto learns the default threshold of each route; null for the fixed default */
+  public SlowPolicy(long defaultMicros, List<Route> routes, AutoThresholds auto) {
     this.defaultMicros = defaultMicros;
     List<Route> sorted = new ArrayList<>(routes);
     sorted.sort(Comparator.comparingInt((Route r) -> r.pathPrefix.length()).reversed()
         .thenComparing(r -> r.method == null));
-    this.routes = List.copyOf(sorted);
+    this.routes = sorted.toArray(new Route[0]);
+    this.auto = auto;
   }
 
-  /** Threshold in microseconds; 0 or less disables the slow trigger. */
+  /**
+   * Threshold in microseconds that a request would be judged against now; 0 or less disables
+   * the slow trigger (a learnt threshold is 0 while its route warms up).
+   */
   public long thresholdMicros(String method, String path) {
+    Route r = override(method, path);
+    if (r != null) {
+      return r.micros;
+    }
+    return auto == null ? defaultMicros : auto.current(method, path);
+  }
+
+  /**
+   * Judges one finished request: returns the threshold in microseconds that its duration is
+   * compared with (0 or less: never slow), and counts the duration in its route's sketch when
+   * that route's threshold is learnt. Called once for every server request.
+   */
+  public long observe(String method, String path, long durationMicros) {
+    Route r = override(method, path);
+    if (r != null) {
+      return r.micros;
+    }
+    return auto == null ? defaultMicros : auto.observe(method, path, durationMicros);
+  }
+
+  /** The percentile a route's threshold is learnt at ({@code "99"}), or null when it is fixed. */
+  public String learntPercentile(String method, String path) {
+    return auto == null || override(method, path) != null ? null : auto.percentile();
+  }
+
+  private Route override(String method, String path) {
     for (Route r : routes) {
       if ((r.method == null || r.method.equalsIgnoreCase(method)) && r.matches(path)) {
-        return r.micros;
+        return r;
       }
     }
-    return defaultMicros;
+    return null;
   }
 
   /** A per-route override: {@code method} is null for every method. */

@@ -7,7 +7,7 @@ import io.mintaro.internal.trigger.SlowPolicy.Route;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The slow threshold of a request: the longest matching route prefix, else the default. */
+/** The slow threshold of a request: the longest matching route prefix, else the default, fixed or learnt. */
 class SlowPolicyTest {
   private final SlowPolicy policy = new SlowPolicy(2_000_000, List.of(
       Route.parse("/api", 500_000),
@@ -55,6 +55,32 @@ class SlowPolicyTest {
       assertThat(p.thresholdMicros("GET", "/a/x")).isEqualTo(2);
       assertThat(p.thresholdMicros("POST", "/a/b/c")).isEqualTo(4);
     }
+  }
+
+  @Test
+  void aRouteOverrideWinsOverALearntThresholdAndItsRouteLearnsNothing() {
+    SlowPolicy learnt = new SlowPolicy(2_000_000, List.of(Route.parse("/reports", 30_000_000),
+        Route.parse("GET /health", 0)), new AutoThresholds(99, 10_000));
+    for (int i = 0; i < 200; i++) {
+      assertThat(learnt.observe("GET", "/reports/daily", 100_000)).isEqualTo(30_000_000);
+      assertThat(learnt.observe("GET", "/health", 100_000)).as("zero still disables").isZero();
+      learnt.observe("GET", "/orders", 100_000);
+      learnt.observe("POST", "/health", 100_000);
+    }
+
+    assertThat(learnt.thresholdMicros("GET", "/reports/daily")).isEqualTo(30_000_000);
+    assertThat(learnt.learntPercentile("GET", "/reports/daily")).isNull();
+    assertThat(learnt.thresholdMicros("GET", "/orders")).as("learnt, not the fixed default")
+        .isNotEqualTo(2_000_000).isGreaterThanOrEqualTo(100_000);
+    assertThat(learnt.learntPercentile("GET", "/orders")).isEqualTo("99");
+    assertThat(learnt.thresholdMicros("POST", "/health")).as("the override is for GET only").isPositive();
+  }
+
+  @Test
+  void withoutLearningEveryRequestIsJudgedAgainstTheFixedThresholds() {
+    assertThat(policy.observe("GET", "/other", 5_000_000)).isEqualTo(2_000_000);
+    assertThat(policy.observe("POST", "/api/reports", 5_000_000)).isEqualTo(60_000_000);
+    assertThat(policy.learntPercentile("GET", "/other")).isNull();
   }
 
   @Test
