@@ -195,14 +195,11 @@ public final class RecordingSpan implements Span, OpenSpan {
     if (name == null || name.isEmpty() || ended) {
       return this;
     }
-    if (events == null) {
-      events = new SpanEvent[4];
-    } else if (eventCount == events.length) {
-      if (eventCount >= RecordWriter.MAX_EVENTS) {
-        return this;
-      }
-      events = Arrays.copyOf(events, Math.min(eventCount * 2, RecordWriter.MAX_EVENTS));
+    SpanEvent[] room = SpanEvent.roomForOne(events, eventCount);
+    if (room == null) {
+      return this;
     }
+    events = room;
     events[eventCount++] = SpanEvent.of(Clock.nowMicros(), name, attributes);
     return this;
   }

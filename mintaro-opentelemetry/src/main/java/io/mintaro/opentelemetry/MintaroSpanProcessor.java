@@ -33,6 +33,7 @@ final class MintaroSpanProcessor implements SpanProcessor {
 
   private final TracerBridge bridge;
   private final ArrayBlockingQueue<ReadableSpan> ended = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+  private final Object drainLock = new Object();
   private final Thread writer;
   private volatile boolean running = true;
 
@@ -57,12 +58,15 @@ final class MintaroSpanProcessor implements SpanProcessor {
     drain();
   }
 
+  /** Under a lock, so that a flush returns only once a span the writer thread took is written too. */
   private int drain() {
-    int n = 0;
-    for (ReadableSpan span; (span = ended.poll()) != null; n++) {
-      write(span);
+    synchronized (drainLock) {
+      int n = 0;
+      for (ReadableSpan span; (span = ended.poll()) != null; n++) {
+        write(span);
+      }
+      return n;
     }
-    return n;
   }
 
   @Override

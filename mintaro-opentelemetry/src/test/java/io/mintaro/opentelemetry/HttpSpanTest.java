@@ -2,7 +2,6 @@ package io.mintaro.opentelemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mintaro.test.MintaroExtension;
 import io.mintaro.test.RecordedExchange;
 import io.mintaro.test.RecordedTrace;
 import io.opentelemetry.api.common.AttributeKey;
@@ -10,30 +9,11 @@ import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** HTTP spans, by OpenTelemetry's semantic conventions, become Mintaro exchanges. */
-class HttpSpanTest {
-  @RegisterExtension
-  static final MintaroExtension mintaro = new MintaroExtension();
-
-  private Otel otel;
-
-  @BeforeEach
-  void setUp() {
-    otel = new Otel(mintaro.sdk(), Sampler.alwaysOn());
-  }
-
-  @AfterEach
-  void tearDown() {
-    otel.close();
-  }
-
+class HttpSpanTest extends BridgeTest {
   @Test
   void aServerSpanIsAnInboundExchange() {
     Span server = otel.tracer().spanBuilder("POST /checkout").setSpanKind(SpanKind.SERVER).startSpan();

@@ -2,37 +2,17 @@ package io.mintaro.opentelemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mintaro.test.MintaroExtension;
 import io.mintaro.test.RecordedLog;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.context.Scope;
-import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.lang.System.Logger.Level;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Log records made inside a span are kept with it, at every level. */
-class LogBridgeTest {
-  @RegisterExtension
-  static final MintaroExtension mintaro = new MintaroExtension();
-
-  private Otel otel;
-
-  @BeforeEach
-  void setUp() {
-    otel = new Otel(mintaro.sdk(), Sampler.alwaysOn());
-  }
-
-  @AfterEach
-  void tearDown() {
-    otel.close();
-  }
-
+class LogBridgeTest extends BridgeTest {
   @Test
   void aRecordInsideASpanIsKeptInThatSpanWithItsLevelLoggerAndTime() {
     Span span = otel.tracer().spanBuilder("work").startSpan();

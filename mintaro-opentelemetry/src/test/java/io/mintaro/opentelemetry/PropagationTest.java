@@ -2,7 +2,6 @@ package io.mintaro.opentelemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mintaro.test.MintaroExtension;
 import io.mintaro.test.RecordedBreadcrumb;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
@@ -12,29 +11,16 @@ import io.opentelemetry.context.propagation.TextMapGetter;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.util.HashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The breadcrumbs that let the collector follow a trace through OpenTelemetry services. */
-class PropagationTest {
+class PropagationTest extends BridgeTest {
   private static final String UPSTREAM_AGENT = "3f2a9c0d11b4e7a1";
   private static final String TRACEPARENT = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
 
-  @RegisterExtension
-  static final MintaroExtension mintaro = new MintaroExtension();
-
-  private Otel otel;
-
-  @BeforeEach
-  void setUp() {
-    otel = new Otel(mintaro.sdk(), Sampler.parentBased(Sampler.alwaysOn()));
-  }
-
-  @AfterEach
-  void tearDown() {
-    otel.close();
+  @Override
+  Sampler sampler() {
+    return Sampler.parentBased(Sampler.alwaysOn());
   }
 
   @Test

@@ -2,7 +2,6 @@ package io.mintaro.opentelemetry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.mintaro.test.MintaroExtension;
 import io.mintaro.test.RecordedSpan;
 import io.mintaro.test.RecordedTrace;
 import io.opentelemetry.api.common.AttributeKey;
@@ -15,28 +14,10 @@ import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** Every OpenTelemetry span is recorded by Mintaro under its own ids, with what it carried. */
-class SpanBridgeTest {
-  @RegisterExtension
-  static final MintaroExtension mintaro = new MintaroExtension();
-
-  private Otel otel;
-
-  @BeforeEach
-  void setUp() {
-    otel = new Otel(mintaro.sdk(), Sampler.alwaysOn());
-  }
-
-  @AfterEach
-  void tearDown() {
-    otel.close();
-  }
-
+class SpanBridgeTest extends BridgeTest {
   @Test
   void spansKeepTheirTraceIdSpanIdsParentsAndKinds() {
     Span root = otel.tracer().spanBuilder("GET /orders").setSpanKind(SpanKind.SERVER).startSpan();

@@ -18,6 +18,21 @@ public final class SpanEvent {
     this.attributes = attributes == null ? NONE : attributes;
   }
 
+  /**
+   * The array to add one more event to, grown when full: {@code events} itself, a larger copy, or
+   * null when a span already holds {@link RecordWriter#MAX_EVENTS}.
+   */
+  public static SpanEvent[] roomForOne(SpanEvent[] events, int count) {
+    if (events == null) {
+      return new SpanEvent[4];
+    }
+    if (count < events.length) {
+      return events;
+    }
+    return count >= RecordWriter.MAX_EVENTS ? null
+        : java.util.Arrays.copyOf(events, Math.min(count * 2, RecordWriter.MAX_EVENTS));
+  }
+
   /** Copies at most {@link #MAX_ATTRIBUTES} entries as text; never throws on a hostile map. */
   public static SpanEvent of(long timeUs, String name, Map<String, ?> attributes) {
     if (attributes == null || attributes.isEmpty()) {
