@@ -20,7 +20,9 @@ import java.util.Map;
  * or learnt per route as for {@link io.mintaro.http.ServerExchange}).
  */
 public final class ForeignSpan {
-  static final ForeignSpan NOOP = new ForeignSpan(null, 0, 0, 0, 0, (byte) 0, "", 0);
+  static final ForeignSpan NOOP = new ForeignSpan(null, 0, 0, 0, 0, (byte) 0, "", 0, null);
+  /** Keys remembered as secret or not; past this many, keys are checked each time. */
+  private static final int MAX_REMEMBERED_KEYS = 1024;
 
   private final Core core;
   private final long hi;
@@ -47,8 +49,11 @@ public final class ForeignSpan {
   private String[] responseHeaders;
   private String calleeAuthority;
   private String calleeAgentId;
+  private final Map<String, Boolean> sensitiveKeys;
 
-  ForeignSpan(Core core, long hi, long lo, long spanId, long parentId, byte kind, String name, long startUs) {
+  ForeignSpan(Core core, long hi, long lo, long spanId, long parentId, byte kind, String name, long startUs,
+      Map<String, Boolean> sensitiveKeys) {
+    this.sensitiveKeys = sensitiveKeys;
     this.core = core;
     this.hi = hi;
     this.lo = lo;
@@ -63,9 +68,21 @@ public final class ForeignSpan {
   /** An attribute; a key whose name marks a secret ({@code MINTARO_REDACT_FIELDS}) is kept masked. */
   public ForeignSpan attribute(String key, String value) {
     if (key != null && !ended) {
-      put(key, value != null && core.redactor().isSensitiveField(key) ? Redactor.MASK : value);
+      put(key, value != null && isSensitive(key) ? Redactor.MASK : value);
     }
     return this;
+  }
+
+  private boolean isSensitive(String key) {
+    Boolean known = sensitiveKeys.get(key);
+    if (known != null) {
+      return known;
+    }
+    boolean sensitive = core.redactor().isSensitiveField(key);
+    if (sensitiveKeys.size() < MAX_REMEMBERED_KEYS) {
+      sensitiveKeys.put(key, sensitive);
+    }
+    return sensitive;
   }
 
   public ForeignSpan attribute(String key, long value) {

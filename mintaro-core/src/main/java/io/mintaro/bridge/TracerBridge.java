@@ -4,7 +4,6 @@ import io.mintaro.MintaroSdk;
 import io.mintaro.Span;
 import io.mintaro.internal.Core;
 import io.mintaro.internal.LogLevels;
-import io.mintaro.internal.context.Ids;
 import io.mintaro.internal.context.TraceContext;
 import io.mintaro.internal.propagation.TraceHeaders;
 import io.mintaro.internal.recorder.ErrorInfo;
@@ -40,14 +39,20 @@ public final class TracerBridge {
   public ForeignSpan span(String traceId, String spanId, String parentSpanId, Span.Kind kind, String name,
       long startEpochNanos) {
     try {
-      if (!isId(traceId, 32) || !isId(spanId, 16)) {
+      if (!isHex(traceId, 32) || !isHex(spanId, 16)) {
         return ForeignSpan.NOOP;
       }
-      long parent = isId(parentSpanId, 16) ? Ids.parseHex16(parentSpanId, 0) : 0;
+      long hi = hex16(traceId, 0);
+      long lo = hex16(traceId, 16);
+      long id = hex16(spanId, 0);
+      if ((hi | lo) == 0 || id == 0) {
+        return ForeignSpan.NOOP;
+      }
+      long parent = isHex(parentSpanId, 16) ? hex16(parentSpanId, 0) : 0;
       byte kindByte = kind == Span.Kind.SERVER ? Core.KIND_SERVER
           : kind == Span.Kind.CLIENT ? Core.KIND_CLIENT : Core.KIND_INTERNAL;
-      return new ForeignSpan(core, Ids.parseHex16(traceId, 0), Ids.parseHex16(traceId, 16),
-          Ids.parseHex16(spanId, 0), parent, kindByte, name == null ? "" : name, startEpochNanos / 1000);
+      return new ForeignSpan(core, hi, lo, id, parent, kindByte, name == null ? "" : name, startEpochNanos / 1000,
+          sensitiveKeys);
     } catch (RuntimeException e) {
       return ForeignSpan.NOOP;
     }
@@ -108,23 +113,58 @@ public final class TracerBridge {
   }
 
   private TraceContext context(String traceId, String spanId) {
-    if (!isId(traceId, 32)) {
+    if (!isHex(traceId, 32)) {
       return null;
     }
-    long span = isId(spanId, 16) ? Ids.parseHex16(spanId, 0) : 0;
-    return new TraceContext(core, Ids.parseHex16(traceId, 0), Ids.parseHex16(traceId, 16), span, null, (byte) 0);
-  }
-
-  static boolean isId(String id, int digits) {
-    return id != null && id.length() == digits && Ids.isHex(id, digits) && !allZero(id);
-  }
-
-  private static boolean allZero(String id) {
-    for (int i = 0; i < id.length(); i++) {
-      if (id.charAt(i) != '0') {
-        return false;
-      }
+    long hi = hex16(traceId, 0);
+    long lo = hex16(traceId, 16);
+    if ((hi | lo) == 0) {
+      return null;
     }
-    return true;
+    long span = isHex(spanId, 16) ? hex16(spanId, 0) : 0;
+    return new TraceContext(core, hi, lo, span, null, (byte) 0);
   }
+
+  /** Hex digits by character; 16 marks any other character. */
+  private static final byte[] NIBBLE = new byte[256];
+
+  static {
+    java.util.Arrays.fill(NIBBLE, (byte) 16);
+    for (int i = 0; i < 10; i++) {
+      NIBBLE['0' + i] = (byte) i;
+    }
+    for (int i = 0; i < 6; i++) {
+      NIBBLE['a' + i] = (byte) (10 + i);
+      NIBBLE['A' + i] = (byte) (10 + i);
+    }
+  }
+
+  /**
+   * Exactly {@code digits} hex digits. One pass without a branch per character: bridged ids are
+   * random, so per-digit branches mispredict (see BENCHMARKS.md, the OpenTelemetry bridge).
+   */
+  static boolean isHex(String s, int digits) {
+    if (s == null || s.length() != digits) {
+      return false;
+    }
+    int seen = 0;
+    for (int i = 0; i < digits; i++) {
+      char c = s.charAt(i);
+      seen |= (c >>> 8) | NIBBLE[c & 0xFF];
+    }
+    return (seen & ~0xF) == 0;
+  }
+
+  /** 16 hex digits at {@code off}, already checked by {@link #isHex}. */
+  private static long hex16(String s, int off) {
+    long v = 0;
+    for (int i = off; i < off + 16; i++) {
+      v = (v << 4) | NIBBLE[s.charAt(i) & 0xFF];
+    }
+    return v;
+  }
+
+  /** Whether attribute keys name secrets, remembered per key: a process has few distinct keys. */
+  private final java.util.concurrent.ConcurrentHashMap<String, Boolean> sensitiveKeys =
+      new java.util.concurrent.ConcurrentHashMap<>();
 }
