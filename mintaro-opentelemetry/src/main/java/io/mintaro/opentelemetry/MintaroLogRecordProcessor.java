@@ -1,7 +1,6 @@
 package io.mintaro.opentelemetry;
 
 import io.mintaro.bridge.TracerBridge;
-import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.common.Value;
 import io.opentelemetry.api.logs.Severity;
 import io.opentelemetry.api.trace.SpanContext;
@@ -25,16 +24,16 @@ final class MintaroLogRecordProcessor implements LogRecordProcessor {
       if (span == null || !span.isValid()) {
         return; // outside any trace: no trace could ever ship it
       }
-      Attributes attributes = log.getAttributes();
-      String thread = attributes.get(Semconv.THREAD_NAME);
+      // getAttribute reads one key; getAttributes() builds a copy when the incubator API is present
+      String thread = log.getAttribute(Semconv.THREAD_NAME);
       long time = log.getTimestampEpochNanos();
       Value<?> body = log.getBodyValue();
       bridge.log(span.getTraceId(), span.getSpanId(), level(log.getSeverity(), log.getSeverityText()),
           log.getInstrumentationScopeInfo().getName(),
           thread != null ? thread : Thread.currentThread().getName(),
           time != 0 ? time : log.getObservedTimestampEpochNanos(),
-          body == null ? null : body.asString(), attributes.get(Semconv.EXCEPTION_TYPE),
-          attributes.get(Semconv.EXCEPTION_MESSAGE), attributes.get(Semconv.EXCEPTION_STACKTRACE));
+          body == null ? null : body.asString(), log.getAttribute(Semconv.EXCEPTION_TYPE),
+          log.getAttribute(Semconv.EXCEPTION_MESSAGE), log.getAttribute(Semconv.EXCEPTION_STACKTRACE));
     } catch (RuntimeException e) {
       // never into the application
     }

@@ -9,7 +9,6 @@ import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.context.Context;
-import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.trace.ReadWriteSpan;
 import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SpanProcessor;
@@ -18,55 +17,18 @@ import io.opentelemetry.sdk.trace.data.SpanData;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.locks.LockSupport;
 
 /**
- * Writes each ended OpenTelemetry span into Mintaro's recorder, with what Mintaro can read from it.
- * The application's thread only hands the span over; a daemon thread takes its snapshot and writes
- * it, as OpenTelemetry's own {@code BatchSpanProcessor} exports from a thread of its own. When the
- * hand-over queue is full the span is written on the calling thread, so none is lost.
+ * Writes each ended OpenTelemetry span into Mintaro's recorder, with what Mintaro can read from it,
+ * on the thread that ended it, as Mintaro's own spans are written. A hand-over to a writer thread
+ * was tried and dropped: it moved the same CPU to another thread, which on two cores contended
+ * with the application and OpenTelemetry's exporter (RATIONALE.md).
  */
 final class MintaroSpanProcessor implements SpanProcessor {
-  static final int QUEUE_CAPACITY = 8192;
-  private static final long MAX_IDLE_NANOS = 5_000_000;
-
   private final TracerBridge bridge;
-  private final ArrayBlockingQueue<ReadableSpan> ended = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
-  private final Object drainLock = new Object();
-  private final Thread writer;
-  private volatile boolean running = true;
 
   MintaroSpanProcessor(TracerBridge bridge) {
     this.bridge = bridge;
-    this.writer = new Thread(this::drainLoop, "mintaro-otel-spans");
-    writer.setDaemon(true);
-    writer.start();
-  }
-
-  /** Polls rather than being signalled, so that ending a span never wakes a thread. */
-  private void drainLoop() {
-    long idle = 50_000;
-    while (running) {
-      if (drain() > 0) {
-        idle = 50_000;
-      } else {
-        LockSupport.parkNanos(idle);
-        idle = Math.min(idle * 2, MAX_IDLE_NANOS);
-      }
-    }
-    drain();
-  }
-
-  /** Under a lock, so that a flush returns only once a span the writer thread took is written too. */
-  private int drain() {
-    synchronized (drainLock) {
-      int n = 0;
-      for (ReadableSpan span; (span = ended.poll()) != null; n++) {
-        write(span);
-      }
-      return n;
-    }
   }
 
   @Override
@@ -103,31 +65,10 @@ final class MintaroSpanProcessor implements SpanProcessor {
 
   @Override
   public void onEnd(ReadableSpan span) {
-    if (span != null && !ended.offer(span)) {
-      write(span);
-    }
-  }
-
-  /** Writes what was handed over so far; for tests and orderly shutdowns. */
-  @Override
-  public CompletableResultCode forceFlush() {
-    drain();
-    return CompletableResultCode.ofSuccess();
-  }
-
-  @Override
-  public CompletableResultCode shutdown() {
-    running = false;
-    LockSupport.unpark(writer);
-    drain();
-    return CompletableResultCode.ofSuccess();
-  }
-
-  private void write(ReadableSpan span) {
     try {
       record(span.toSpanData());
     } catch (RuntimeException e) {
-      // never into the application, nor out of the writer thread
+      // never into the application
     }
   }
 

@@ -8,8 +8,6 @@ import io.opentelemetry.context.propagation.TextMapPropagator;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
 import io.opentelemetry.sdk.common.CompletableResultCode;
 import io.opentelemetry.sdk.logs.SdkLoggerProvider;
-import io.opentelemetry.sdk.trace.ReadWriteSpan;
-import io.opentelemetry.sdk.trace.ReadableSpan;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.SpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
@@ -33,7 +31,6 @@ final class Otel implements AutoCloseable {
     SpanProcessor bridge = mintaro.spanProcessor();
     tracerProvider = SdkTracerProvider.builder()
         .addSpanProcessor(bridge)
-        .addSpanProcessor(new WriteAtOnce(bridge))
         .addSpanProcessor(SimpleSpanProcessor.create(new ListExporter(exported)))
         .setSampler(mintaro.sampler(sampler))
         .build();
@@ -54,27 +51,6 @@ final class Otel implements AutoCloseable {
   public void close() {
     tracerProvider.close();
     loggerProvider.close();
-  }
-
-  /** Makes the bridge write each span before {@code end()} returns, so a test reads it at once. */
-  private record WriteAtOnce(SpanProcessor bridge) implements SpanProcessor {
-    @Override
-    public void onStart(io.opentelemetry.context.Context parentContext, ReadWriteSpan span) {}
-
-    @Override
-    public boolean isStartRequired() {
-      return false;
-    }
-
-    @Override
-    public void onEnd(ReadableSpan span) {
-      bridge.forceFlush();
-    }
-
-    @Override
-    public boolean isEndRequired() {
-      return true;
-    }
   }
 
   private record ListExporter(List<SpanData> spans) implements SpanExporter {

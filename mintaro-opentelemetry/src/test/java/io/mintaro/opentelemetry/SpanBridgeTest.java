@@ -171,26 +171,11 @@ class SpanBridgeTest extends BridgeTest {
   }
 
   @Test
-  void spansAreWrittenByTheBridgesOwnThreadSoonAfterTheyEnd() {
+  void manySpansOfOneTraceAreAllRecorded() {
     SdkTracerProvider plain = SdkTracerProvider.builder()
         .addSpanProcessor(MintaroOpenTelemetry.create(mintaro.sdk()).spanProcessor()).build();
     try {
-      Span span = plain.get("t").spanBuilder("handed over").startSpan();
-      span.end();
-
-      assertThat(mintaro.awaitOnlyTrace(t -> !t.spans().isEmpty()).span("handed over").spanId())
-          .isEqualTo(span.getSpanContext().getSpanId());
-    } finally {
-      plain.close();
-    }
-  }
-
-  @Test
-  void noSpanIsLostWhenSpansEndFasterThanTheWriterThreadWrites() {
-    SdkTracerProvider plain = SdkTracerProvider.builder()
-        .addSpanProcessor(MintaroOpenTelemetry.create(mintaro.sdk()).spanProcessor()).build();
-    try {
-      int spans = MintaroSpanProcessor.QUEUE_CAPACITY * 3;
+      int spans = 20_000;
       Span root = plain.get("t").spanBuilder("root").startSpan();
       try (Scope ignored = root.makeCurrent()) {
         for (int i = 0; i < spans; i++) {
