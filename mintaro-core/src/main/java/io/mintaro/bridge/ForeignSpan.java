@@ -258,17 +258,22 @@ public final class ForeignSpan {
         req, req.length / 2, null, 0, 0, resp, resp.length / 2, null, 0, 0);
   }
 
+  /** Names are built only for what may trigger: most spans are neither failed nor server spans. */
   private void fireTriggers(TraceContext ctx, long durationUs) {
-    String what = method != null && url != null ? method + " " + path(url) : name;
+    String path = url == null ? null : path(url);
     if (error != null && core.triggerOnException()) {
-      core.trigger(ctx, "error", "failed span " + what + " (" + error.type
+      core.trigger(ctx, "error", "failed span " + describe(path) + " (" + error.type
           + (error.message == null ? "" : ": " + abbreviate(error.message)) + ")");
     } else if (triggerReason != null) {
       core.trigger(ctx, "error", triggerReason);
     }
     if (kind == Core.KIND_SERVER) {
-      core.serverRequestEnded(ctx, method, url == null ? name : path(url), what, durationUs);
+      core.serverRequestEnded(ctx, method, path == null ? name : path, describe(path), durationUs);
     }
+  }
+
+  private String describe(String path) {
+    return method != null && path != null ? method + " " + path : name;
   }
 
   private static String abbreviate(String s) {
