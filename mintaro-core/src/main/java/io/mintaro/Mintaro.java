@@ -116,7 +116,7 @@ public final class Mintaro {
   public static void trigger(String reason) {
     TraceContext ctx = ContextStorage.current();
     if (ctx != null) {
-      Core.ownerOf(ctx).trigger(ctx, "manual", reason == null ? "manual" : reason);
+      Core.ownerOf(ctx).trigger(ctx, "manual", reason == null ? "manual" : reason, null, "ok");
     }
   }
 

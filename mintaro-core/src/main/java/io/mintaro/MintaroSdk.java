@@ -107,6 +107,7 @@ public final class MintaroSdk implements AutoCloseable {
     private final List<String[]> slowRoutes = new ArrayList<>();
     private double triggerRate = 10;
     private int triggerBurst = 100;
+    private int triggerGroupLimit = 60;
     private Duration reconnectMaxDelay = Duration.ofSeconds(30);
     private int propagation = Settings.DEFAULT_PROPAGATION;
 
@@ -288,7 +289,24 @@ public final class MintaroSdk implements AutoCloseable {
       return this;
     }
 
-    /** At most {@code perSecond} triggers leave this process per second, after a burst of {@code burst}. */
+    /**
+     * At most {@code perMinute} traces of one local group (trigger kind, endpoint and problem,
+     * such as {@code error}, {@code GET /orders}, {@code HTTP 500}) are collected per minute, all
+     * of them at once if need be; the group's further triggers are only counted, so that a flood
+     * of one error never uses up the collections that a new or rare one needs. Default 60.
+     */
+    public Builder triggerGroupLimit(int perMinute) {
+      if (perMinute < 1) {
+        throw new IllegalArgumentException("trigger group limit must be >= 1 per minute, got: " + perMinute);
+      }
+      this.triggerGroupLimit = perMinute;
+      return this;
+    }
+
+    /**
+     * At most {@code perSecond} traces are collected from this process per second, after a burst
+     * of {@code burst}; triggers past that are only counted. Defaults 10 and 100.
+     */
     public Builder triggerRateLimit(double perSecond, int burst) {
       if (!(perSecond > 0) || burst < 1) {
         throw new IllegalArgumentException("trigger rate must be > 0 and burst >= 1");
@@ -379,6 +397,8 @@ public final class MintaroSdk implements AutoCloseable {
       env.get("TRIGGER_RATE").ifPresent(v -> triggerRateLimit(Settings.parseDouble("MINTARO_TRIGGER_RATE", v), triggerBurst));
       env.get("PROPAGATION").ifPresent(v -> propagation = Settings.parsePropagation("MINTARO_PROPAGATION", v));
       env.get("TRIGGER_BURST").ifPresent(v -> triggerRateLimit(triggerRate, (int) Settings.parseDouble("MINTARO_TRIGGER_BURST", v)));
+      env.get("TRIGGER_GROUP_LIMIT").ifPresent(v -> triggerGroupLimit(
+          (int) Settings.parseDouble("MINTARO_TRIGGER_GROUP_LIMIT", v)));
       return this;
     }
 
@@ -393,7 +413,7 @@ public final class MintaroSdk implements AutoCloseable {
       return new Settings(service, collector, apiKey != null ? apiKey : collectorKey, bufferSize, maxBodySize, List.copyOf(redactHeaders),
           List.copyOf(redactFields), triggerOnServerError, triggerOnException, triggerOnErrorLog,
           slowThreshold.toNanos() / 1000, slowAuto, slowPercentile, slowFloor.toNanos() / 1000,
-          List.copyOf(slowRoutes), triggerRate, triggerBurst,
+          List.copyOf(slowRoutes), triggerRate, triggerBurst, triggerGroupLimit,
           reconnectMaxDelay.toMillis(), propagation);
     }
 

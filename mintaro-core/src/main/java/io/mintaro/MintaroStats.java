@@ -5,6 +5,8 @@ public final class MintaroStats {
   private final long bytesRecorded;
   private final long triggersReported;
   private final long triggersRateLimited;
+  private final long triggersGroupLimited;
+  private final long triggersCounted;
   private final long triggersDropped;
   private final long batchesSent;
   private final long batchesFailed;
@@ -14,11 +16,13 @@ public final class MintaroStats {
   private final long oldestRecordAgeMillis;
 
   public MintaroStats(long bytesRecorded, long triggersReported, long triggersRateLimited,
-      long triggersDropped, long batchesSent, long batchesFailed, long bytesSent, boolean connected,
+      long triggersGroupLimited, long triggersCounted, long triggersDropped, long batchesSent, long batchesFailed, long bytesSent, boolean connected,
       long historyMillis, long oldestRecordAgeMillis) {
     this.bytesRecorded = bytesRecorded;
     this.triggersReported = triggersReported;
     this.triggersRateLimited = triggersRateLimited;
+    this.triggersGroupLimited = triggersGroupLimited;
+    this.triggersCounted = triggersCounted;
     this.triggersDropped = triggersDropped;
     this.batchesSent = batchesSent;
     this.batchesFailed = batchesFailed;
@@ -41,12 +45,28 @@ public final class MintaroStats {
     return triggersReported;
   }
 
-  /** Triggers refused by the per-process rate limit. */
+  /** Triggers whose trace was not collected because of the per-process rate limit; they are counted. */
   public long triggersRateLimited() {
     return triggersRateLimited;
   }
 
-  /** Triggers lost because the queue to the collector was full. */
+  /**
+   * Triggers whose trace was not collected because their group had used its collections of the
+   * minute ({@code MINTARO_TRIGGER_GROUP_LIMIT}); they are counted.
+   */
+  public long triggersGroupLimited() {
+    return triggersGroupLimited;
+  }
+
+  /**
+   * Triggers the collector acknowledged as counts: those not collected, by either limit or a full
+   * queue. With {@link #triggersReported()}, every trigger this process fired.
+   */
+  public long triggersCounted() {
+    return triggersCounted;
+  }
+
+  /** Triggers lost: neither collected nor counted, because the queues to the collector were full. */
   public long triggersDropped() {
     return triggersDropped;
   }
@@ -95,7 +115,8 @@ public final class MintaroStats {
   @Override
   public String toString() {
     return "MintaroStats{bytesRecorded=" + bytesRecorded + ", triggersReported=" + triggersReported
-        + ", triggersRateLimited=" + triggersRateLimited + ", triggersDropped=" + triggersDropped
+        + ", triggersRateLimited=" + triggersRateLimited + ", triggersGroupLimited=" + triggersGroupLimited
+        + ", triggersCounted=" + triggersCounted + ", triggersDropped=" + triggersDropped
         + ", batchesSent=" + batchesSent + ", batchesFailed=" + batchesFailed + ", bytesSent="
         + bytesSent + ", connected=" + connected + ", historyMillis=" + historyMillis
         + ", oldestRecordAgeMillis=" + oldestRecordAgeMillis + '}';

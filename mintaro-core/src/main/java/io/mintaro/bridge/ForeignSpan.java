@@ -263,12 +263,12 @@ public final class ForeignSpan {
     String path = url == null ? null : path(url);
     if (error != null && core.triggerOnException()) {
       core.trigger(ctx, "error", "failed span " + describe(path) + " (" + error.type
-          + (error.message == null ? "" : ": " + abbreviate(error.message)) + ")");
+          + (error.message == null ? "" : ": " + abbreviate(error.message)) + ")", name, error.type);
     } else if (triggerReason != null) {
-      core.trigger(ctx, "error", triggerReason);
+      core.trigger(ctx, "error", triggerReason, name, status >= 400 ? "HTTP " + status : "error");
     }
     if (kind == Core.KIND_SERVER) {
-      core.serverRequestEnded(ctx, method, path == null ? name : path, describe(path), durationUs);
+      core.serverRequestEnded(ctx, method, path == null ? name : path, describe(path), name, durationUs);
     }
   }
 

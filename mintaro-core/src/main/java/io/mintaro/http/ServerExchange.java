@@ -225,12 +225,15 @@ public final class ServerExchange extends HttpExchange {
     try {
       String what = data.method + " " + path;
       if (data.error != null && core.triggerOnException()) {
-        core.trigger(ctx, "error", "exception " + data.error.getClass().getName() + " in " + what);
+        String type = data.error.getClass().getName();
+        core.trigger(ctx, "error", "exception " + type + " in " + what, span.spanName(), type);
       } else if (data.status >= 500 && core.triggerOnServerError()) {
-        core.trigger(ctx, "error", "HTTP " + data.status + " from " + what
-            + (data.handledError == null ? "" : " (" + data.handledError.getClass().getName() + ")"));
+        // the problem the collector will group by: the error the span failed with, else the status
+        String handled = data.handledError == null ? null : data.handledError.getClass().getName();
+        core.trigger(ctx, "error", "HTTP " + data.status + " from " + what + (handled == null ? "" : " (" + handled + ")"),
+            span.spanName(), handled != null ? handled : "HTTP " + data.status);
       }
-      core.serverRequestEnded(ctx, data.method, path, what, span.durationMicros());
+      core.serverRequestEnded(ctx, data.method, path, what, span.spanName(), span.durationMicros());
     } catch (RuntimeException e) {
       // ditto
     }

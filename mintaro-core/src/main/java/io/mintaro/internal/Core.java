@@ -57,7 +57,7 @@ public final class Core {
     this.recorder = new FlightRecorder(settings.bufferSize);
     this.writer = new RecordWriter(recorder);
     this.redactor = new Redactor(settings.redactHeaders, settings.redactFields);
-    this.gate = new TriggerGate(settings.triggerRate, settings.triggerBurst);
+    this.gate = new TriggerGate(settings.triggerRate, settings.triggerBurst, settings.triggerGroupLimit);
     List<SlowPolicy.Route> routes = new ArrayList<>();
     for (String[] r : settings.slowRoutes) {
       routes.add(SlowPolicy.Route.parse(r[0], Long.parseLong(r[1])));
@@ -165,7 +165,8 @@ public final class Core {
       CharSequence message, ErrorInfo error) {
     writer.log(ctx.traceHi, ctx.traceLo, ctx.spanId, timeUs, level, logger, thread, message, error);
     if (level == LogLevels.ERROR && settings.triggerOnErrorLog) {
-      trigger(ctx, "error", "ERROR log: " + abbreviate(message, 200));
+      trigger(ctx, "error", "ERROR log: " + abbreviate(message, 200), null,
+          error != null && error.type != null ? error.type : "error");
     }
   }
 
@@ -173,9 +174,29 @@ public final class Core {
     writer.breadcrumb(ctx.traceHi, ctx.traceLo, ctx.spanId, Clock.nowMicros(), role, peerAgentId, authority);
   }
 
-  /** Asks the collector to collect this trace, once per trace and within the rate limit. */
-  public void trigger(TraceContext ctx, String kind, String reason) {
-    if (ctx == null || !gate.admit(ctx.traceHi, ctx.traceLo)) {
+  /**
+   * Asks the collector to collect this trace, once per trace and within the limits; a trigger
+   * they refuse is counted instead, so that the collector still knows of it.
+   *
+   * @param endpoint the trigger's local group: the server span it fired in (null: found from the
+   *     spans open on this thread)
+   * @param problem the rest of the group: the escaped exception's class, {@code HTTP <status>},
+   *     {@code error}, {@code slow} or {@code ok}, as the collector's group rule names them
+   */
+  public void trigger(TraceContext ctx, String kind, String reason, String endpoint, String problem) {
+    if (ctx == null) {
+      return;
+    }
+    String where = groupPart(endpoint != null ? endpoint : endpointOf(ctx), "(no endpoint)");
+    problem = groupPart(problem, "error");
+    int decision = gate.decide(ctx.traceHi, ctx.traceLo, kind + '\n' + where + '\n' + problem);
+    if (decision == TriggerGate.REPEAT) {
+      return;
+    }
+    if (decision == TriggerGate.COUNT) {
+      if (agent != null) {
+        agent.count(ctx.traceHi, ctx.traceLo, kind, where, problem);
+      }
       return;
     }
     TriggerListener listener = triggerListener;
@@ -187,8 +208,36 @@ public final class Core {
       }
     }
     if (agent != null) {
-      agent.trigger(ctx.traceHi, ctx.traceLo, kind, reason);
+      agent.trigger(ctx.traceHi, ctx.traceLo, kind, reason, where, problem);
     }
+  }
+
+  /** Group names are 1-512 characters on the wire (docs/protocol.md, "Counted triggers"). */
+  private static String groupPart(String s, String ifEmpty) {
+    if (s == null || s.isEmpty()) {
+      return ifEmpty;
+    }
+    return s.length() <= 512 ? s : s.substring(0, 512);
+  }
+
+  /**
+   * The name of the outermost server span of this trace open on this thread, else of the
+   * outermost span, else {@code (no endpoint)}: the endpoint the collector would group by.
+   */
+  static String endpointOf(TraceContext ctx) {
+    String outermost = null;
+    String server = null;
+    int depth = 0;
+    for (TraceContext c = ctx; c != null && c.span != null && depth < MAX_OPEN_DEPTH; depth++) {
+      if (c.sameTrace(ctx.traceHi, ctx.traceLo)) {
+        outermost = c.span.spanName();
+        if (c.span.isServer()) {
+          server = outermost;
+        }
+      }
+      c = c.span.replaced();
+    }
+    return server != null ? server : outermost != null ? outermost : "(no endpoint)";
   }
 
   /** The threshold a server request of this route would be judged against now; 0 or less: never slow. */
@@ -202,13 +251,15 @@ public final class Core {
    * allocation-free unless it triggers.
    *
    * @param what how the reason names the request, {@code "GET /orders"}
+   * @param spanName the request's server span name, its endpoint in the trigger's group
    */
-  public void serverRequestEnded(TraceContext ctx, String method, String path, String what, long durationUs) {
+  public void serverRequestEnded(TraceContext ctx, String method, String path, String what, String spanName,
+      long durationUs) {
     long threshold = slowPolicy.observe(method, path, durationUs);
     if (threshold > 0 && durationUs > threshold) {
       String percentile = slowPolicy.learntPercentile(method, path);
       trigger(ctx, "slow", "slow: " + what + " took " + durationUs / 1000 + " ms (threshold " + threshold / 1000
-          + " ms" + (percentile == null ? "" : ", p" + percentile + " of its route") + ")");
+          + " ms" + (percentile == null ? "" : ", p" + percentile + " of its route") + ")", spanName, "slow");
     }
   }
 
@@ -246,9 +297,10 @@ public final class Core {
       oldestAgeMillis = Math.max(0, Clock.nowMicros() - oldest) / 1000;
     }
     if (agent == null) {
-      return new MintaroStats(written, 0, gate.rateLimited(), 0, 0, 0, 0, false, historyMillis, oldestAgeMillis);
+      return new MintaroStats(written, 0, gate.rateLimited(), gate.groupLimited(), 0, 0, 0, 0, 0, false,
+          historyMillis, oldestAgeMillis);
     }
-    return agent.stats(written, gate.rateLimited(), historyMillis, oldestAgeMillis);
+    return agent.stats(written, gate.rateLimited(), gate.groupLimited(), historyMillis, oldestAgeMillis);
   }
 
   public void close() {

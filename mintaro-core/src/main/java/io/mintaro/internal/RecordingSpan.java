@@ -85,6 +85,16 @@ public final class RecordingSpan implements Span, OpenSpan {
     return previous;
   }
 
+  @Override
+  public String spanName() {
+    return name;
+  }
+
+  @Override
+  public boolean isServer() {
+    return kind == Core.KIND_SERVER;
+  }
+
   public TraceContext context() {
     return context;
   }

@@ -31,6 +31,8 @@ public final class Settings {
   public final List<String[]> slowRoutes;
   public final double triggerRate;
   public final int triggerBurst;
+  /** Traces collected per local group (kind, endpoint, problem) per minute; the rest are counted. */
+  public final int triggerGroupLimit;
   public final long reconnectMaxDelayMillis;
   /** The trace header formats sent on outgoing calls: {@code PROPAGATE_} bits. */
   public final int propagation;
@@ -53,28 +55,9 @@ public final class Settings {
 
   public Settings(String service, URI collector, String apiKey, int bufferSize, int maxBodySize,
       List<String> redactHeaders, List<String> redactFields, boolean triggerOnServerError,
-      boolean triggerOnException, boolean triggerOnErrorLog, long slowThresholdMicros,
-      List<String[]> slowRoutes, double triggerRate, int triggerBurst, long reconnectMaxDelayMillis) {
-    this(service, collector, apiKey, bufferSize, maxBodySize, redactHeaders, redactFields, triggerOnServerError,
-        triggerOnException, triggerOnErrorLog, slowThresholdMicros, slowRoutes, triggerRate, triggerBurst,
-        reconnectMaxDelayMillis, DEFAULT_PROPAGATION);
-  }
-
-  public Settings(String service, URI collector, String apiKey, int bufferSize, int maxBodySize,
-      List<String> redactHeaders, List<String> redactFields, boolean triggerOnServerError,
-      boolean triggerOnException, boolean triggerOnErrorLog, long slowThresholdMicros,
-      List<String[]> slowRoutes, double triggerRate, int triggerBurst, long reconnectMaxDelayMillis,
-      int propagation) {
-    this(service, collector, apiKey, bufferSize, maxBodySize, redactHeaders, redactFields, triggerOnServerError,
-        triggerOnException, triggerOnErrorLog, slowThresholdMicros, false, DEFAULT_SLOW_PERCENTILE,
-        DEFAULT_SLOW_FLOOR_MICROS, slowRoutes, triggerRate, triggerBurst, reconnectMaxDelayMillis, propagation);
-  }
-
-  public Settings(String service, URI collector, String apiKey, int bufferSize, int maxBodySize,
-      List<String> redactHeaders, List<String> redactFields, boolean triggerOnServerError,
       boolean triggerOnException, boolean triggerOnErrorLog, long slowThresholdMicros, boolean slowAuto,
       double slowPercentile, long slowFloorMicros, List<String[]> slowRoutes, double triggerRate,
-      int triggerBurst, long reconnectMaxDelayMillis, int propagation) {
+      int triggerBurst, int triggerGroupLimit, long reconnectMaxDelayMillis, int propagation) {
     this.service = service;
     this.collector = collector;
     this.apiKey = apiKey;
@@ -92,6 +75,7 @@ public final class Settings {
     this.slowRoutes = slowRoutes;
     this.triggerRate = triggerRate;
     this.triggerBurst = triggerBurst;
+    this.triggerGroupLimit = triggerGroupLimit;
     this.reconnectMaxDelayMillis = reconnectMaxDelayMillis;
     this.propagation = propagation;
   }

@@ -12,4 +12,10 @@ public interface OpenSpan {
 
   /** The context that was current before this span; null when there was none. */
   TraceContext replaced();
+
+  /** The span's name. */
+  String spanName();
+
+  /** True for a server span: a request this process serves. */
+  boolean isServer();
 }

@@ -1,56 +1,102 @@
 package io.mintaro.internal.trigger;
 
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * Decides whether a trigger is reported: once per trace, and at most at a steady rate per
- * process with a burst allowance, so that an error storm cannot flood the network. Lock-free;
- * both checks are best effort (a rare duplicate is dropped by the collector).
+ * Decides what becomes of a trigger: its trace is collected, or the trigger is only counted, or
+ * it repeats a trace collected already. A trace is collected once per process; each local group
+ * (kind, endpoint, problem) gets its own budget per minute, so a flood of one error cannot use
+ * up the collections a new or rare one needs; and the process as a whole stays under a steady
+ * rate with a burst allowance, so an error storm cannot flood the network. Lock-free; the
+ * checks are best effort (a rare duplicate is dropped by the collector).
  */
 public final class TriggerGate {
-  private final long intervalNanos;
-  private final long burstNanos;
-  private final AtomicLong theoreticalArrival = new AtomicLong(Long.MIN_VALUE / 2);
+  /** The trace is collected. */
+  public static final int COLLECT = 0;
+  /** The trace was collected before by this process: nothing more to do. */
+  public static final int REPEAT = 1;
+  /** A limit refused the collection: the trigger is only counted. */
+  public static final int COUNT = 2;
+
+  /** Groups with a budget of their own; past this, new groups share one. */
+  static final int MAX_GROUPS = 1024;
+  private static final long MINUTE_NANOS = 60_000_000_000L;
+
+  private final Budget process;
+  private final long groupIntervalNanos;
+  private final long groupBurstNanos;
+  private final ConcurrentHashMap<String, AtomicLong> groups = new ConcurrentHashMap<>();
+  private final AtomicLong sharedGroup = new AtomicLong(Long.MIN_VALUE / 2);
   private final long[] seenHi;
   private final long[] seenLo;
   private final int seenMask;
   private final AtomicLong rateLimited = new AtomicLong();
+  private final AtomicLong groupLimited = new AtomicLong();
 
   /**
-   * @param perSecond steady number of triggers admitted per second
+   * @param perSecond steady number of collections per second for the process
    * @param burst how many may arrive at once above the steady rate
+   * @param perGroupPerMinute collections per local group per minute, all of them allowed at once
    */
-  public TriggerGate(double perSecond, int burst) {
-    this.intervalNanos = Math.max(1L, (long) (1_000_000_000L / perSecond));
-    this.burstNanos = intervalNanos * Math.max(burst, 1);
+  public TriggerGate(double perSecond, int burst, int perGroupPerMinute) {
+    long interval = Math.max(1L, (long) (1_000_000_000L / perSecond));
+    this.process = new Budget(interval, interval * Math.max(burst, 1));
+    this.groupIntervalNanos = MINUTE_NANOS / Math.max(perGroupPerMinute, 1);
+    this.groupBurstNanos = groupIntervalNanos * Math.max(perGroupPerMinute, 1);
     this.seenHi = new long[4096];
     this.seenLo = new long[4096];
     this.seenMask = 4095;
   }
 
-  /** True when this trace has not triggered here before and the rate allows it. */
-  public boolean admit(long hi, long lo) {
+  /**
+   * What to do with a trigger of this trace in this local group.
+   *
+   * @param group the trigger's local group, {@code kind \n endpoint \n problem}
+   * @return {@link #COLLECT}, {@link #REPEAT} or {@link #COUNT}
+   */
+  public int decide(long hi, long lo, String group) {
     int slot = (int) ((lo * 0x9E3779B97F4A7C15L) >>> 52) & seenMask;
     if (seenHi[slot] == hi && seenLo[slot] == lo) {
-      return false;
+      return REPEAT;
     }
-    if (!takeToken()) {
+    long now = System.nanoTime();
+    if (!take(groupBudget(group), groupIntervalNanos, groupBurstNanos, now)) {
+      groupLimited.incrementAndGet();
+      return COUNT;
+    }
+    if (!take(process.theoreticalArrival, process.intervalNanos, process.burstNanos, now)) {
       rateLimited.incrementAndGet();
-      return false;
+      return COUNT;
     }
     seenHi[slot] = hi;
     seenLo[slot] = lo;
-    return true;
+    return COLLECT;
   }
 
-  /** Triggers refused by the rate limit so far. */
+  /** Triggers refused by the process's rate limit so far. */
   public long rateLimited() {
     return rateLimited.get();
   }
 
+  /** Triggers refused by their group's budget so far. */
+  public long groupLimited() {
+    return groupLimited.get();
+  }
+
+  private AtomicLong groupBudget(String group) {
+    AtomicLong budget = groups.get(group);
+    if (budget != null) {
+      return budget;
+    }
+    if (groups.size() >= MAX_GROUPS) {
+      return sharedGroup;
+    }
+    return groups.computeIfAbsent(group, g -> new AtomicLong(Long.MIN_VALUE / 2));
+  }
+
   // Generic cell rate algorithm: one CAS, no timer thread.
-  private boolean takeToken() {
-    long now = System.nanoTime();
+  private static boolean take(AtomicLong theoreticalArrival, long intervalNanos, long burstNanos, long now) {
     for (int i = 0; i < 8; i++) {
       long tat = theoreticalArrival.get();
       long next = Math.max(tat, now) + intervalNanos;
@@ -62,5 +108,16 @@ public final class TriggerGate {
       }
     }
     return false;
+  }
+
+  private static final class Budget {
+    final AtomicLong theoreticalArrival = new AtomicLong(Long.MIN_VALUE / 2);
+    final long intervalNanos;
+    final long burstNanos;
+
+    Budget(long intervalNanos, long burstNanos) {
+      this.intervalNanos = intervalNanos;
+      this.burstNanos = burstNanos;
+    }
   }
 }
