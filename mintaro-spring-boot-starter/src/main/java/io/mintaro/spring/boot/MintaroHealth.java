@@ -41,11 +41,15 @@ final class MintaroHealth {
     details.put("connected", stats.connected());
     details.put("triggersReported", stats.triggersReported());
     details.put("triggersRateLimited", stats.triggersRateLimited());
+    details.put("triggersGroupLimited", stats.triggersGroupLimited());
+    details.put("triggersCounted", stats.triggersCounted());
     details.put("triggersDropped", stats.triggersDropped());
     details.put("batchesSent", stats.batchesSent());
     details.put("batchesFailed", stats.batchesFailed());
     details.put("bytesSent", stats.bytesSent());
     details.put("bytesRecorded", stats.bytesRecorded());
+    details.put("historyMillis", stats.historyMillis());
+    details.put("oldestRecordAgeMillis", stats.oldestRecordAgeMillis());
     return details;
   }
 }

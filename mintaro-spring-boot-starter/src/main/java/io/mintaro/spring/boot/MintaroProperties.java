@@ -67,8 +67,24 @@ public class MintaroProperties {
   /** Which errors trigger collection of their trace. */
   private Set<Trigger> triggerOn = EnumSet.of(Trigger.SERVER_ERROR, Trigger.EXCEPTION, Trigger.ERROR_LOG);
 
-  /** A request slower than this triggers collection; 0 disables the slow trigger. */
-  private Duration slowThreshold = Duration.ofSeconds(2);
+  /**
+   * A request slower than this triggers collection: a duration (2s, 500ms, PT2S; a bare number is
+   * milliseconds), 0 to disable the slow trigger, or "auto" for a threshold each route learns from
+   * its own recent requests (see slow-percentile and slow-floor).
+   */
+  private String slowThreshold = "2s";
+
+  /**
+   * With slow-threshold=auto, the percentile of each route's recent durations above which its
+   * requests trigger: at least 50 and below 100. Unset: 99, about 1 in 100 requests per route.
+   */
+  private Double slowPercentile;
+
+  /**
+   * With slow-threshold=auto, the lowest threshold a route learns, so that a fast route does not
+   * trigger on jitter: at least 1ms. Unset: 10ms.
+   */
+  private Duration slowFloor;
 
   /**
    * Per-route slow thresholds, for example "GET /reports=10s;/search=3s": a path prefix,
@@ -81,6 +97,14 @@ public class MintaroProperties {
 
   /** Triggers this process may send in a burst, above trigger-rate. */
   private int triggerBurst = 100;
+
+  /**
+   * Traces collected per minute for each local group of triggers (kind, endpoint and problem:
+   * an HTTP 500 from GET /orders, slow requests of GET /search), at least 1; the group's further
+   * triggers are only counted, so that a flood of one error leaves collections for the others.
+   * Unset: 60.
+   */
+  private Integer triggerGroupLimit;
 
   /** The longest wait between attempts to reach a collector that is down. */
   private Duration reconnectMaxDelay = Duration.ofSeconds(30);
@@ -306,12 +330,28 @@ public class MintaroProperties {
     this.triggerOn = triggerOn;
   }
 
-  public Duration getSlowThreshold() {
+  public String getSlowThreshold() {
     return slowThreshold;
   }
 
-  public void setSlowThreshold(Duration slowThreshold) {
+  public void setSlowThreshold(String slowThreshold) {
     this.slowThreshold = slowThreshold;
+  }
+
+  public Double getSlowPercentile() {
+    return slowPercentile;
+  }
+
+  public void setSlowPercentile(Double slowPercentile) {
+    this.slowPercentile = slowPercentile;
+  }
+
+  public Duration getSlowFloor() {
+    return slowFloor;
+  }
+
+  public void setSlowFloor(Duration slowFloor) {
+    this.slowFloor = slowFloor;
   }
 
   public String getSlowRoutes() {
@@ -336,6 +376,14 @@ public class MintaroProperties {
 
   public void setTriggerBurst(int triggerBurst) {
     this.triggerBurst = triggerBurst;
+  }
+
+  public Integer getTriggerGroupLimit() {
+    return triggerGroupLimit;
+  }
+
+  public void setTriggerGroupLimit(Integer triggerGroupLimit) {
+    this.triggerGroupLimit = triggerGroupLimit;
   }
 
   public Duration getReconnectMaxDelay() {

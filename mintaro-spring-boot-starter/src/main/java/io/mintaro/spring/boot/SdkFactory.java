@@ -88,13 +88,22 @@ final class SdkFactory implements DisposableBean {
     b.triggerOnServerError(on.contains(MintaroProperties.Trigger.SERVER_ERROR));
     b.triggerOnException(on.contains(MintaroProperties.Trigger.EXCEPTION));
     b.triggerOnErrorLog(on.contains(MintaroProperties.Trigger.ERROR_LOG));
-    set("mintaro.slow-threshold", p.getSlowThreshold(), () -> b.slowThreshold(p.getSlowThreshold()));
+    set("mintaro.slow-threshold", p.getSlowThreshold(), () -> slowThreshold(b, p.getSlowThreshold()));
+    if (p.getSlowPercentile() != null) {
+      set("mintaro.slow-percentile", p.getSlowPercentile(), () -> b.slowPercentile(p.getSlowPercentile()));
+    }
+    if (p.getSlowFloor() != null) {
+      set("mintaro.slow-floor", p.getSlowFloor(), () -> b.slowFloor(p.getSlowFloor()));
+    }
     if (p.getSlowRoutes() != null) {
       set("mintaro.slow-routes", p.getSlowRoutes(), () -> slowRoutes(b, p.getSlowRoutes()));
     }
     boolean badBurst = p.getTriggerBurst() < 1;
     set(badBurst ? "mintaro.trigger-burst" : "mintaro.trigger-rate", badBurst ? p.getTriggerBurst() : p.getTriggerRate(),
         () -> b.triggerRateLimit(p.getTriggerRate(), p.getTriggerBurst()));
+    if (p.getTriggerGroupLimit() != null) {
+      set("mintaro.trigger-group-limit", p.getTriggerGroupLimit(), () -> b.triggerGroupLimit(p.getTriggerGroupLimit()));
+    }
     set("mintaro.reconnect-max-delay", p.getReconnectMaxDelay(), () -> b.reconnectMaxDelay(p.getReconnectMaxDelay()));
     if (p.getShutdownTimeout() == null || p.getShutdownTimeout().isNegative()) {
       throw new InvalidConfigurationPropertyValueException("mintaro.shutdown-timeout", p.getShutdownTimeout(),
@@ -127,6 +136,27 @@ final class SdkFactory implements DisposableBean {
       throw new IllegalArgumentException("is out of range: " + size);
     }
     return (int) n;
+  }
+
+  /**
+   * {@code auto}, in any case, for learnt thresholds; else a duration in any of Spring's forms
+   * ({@code 2s}, {@code 500ms}, {@code PT2S}, a bare number of milliseconds). Bound as a string,
+   * since {@code auto} is no duration, and parsed here, so that a bad value is reported like the
+   * others.
+   */
+  private static void slowThreshold(MintaroSdk.Builder b, String value) {
+    String v = value == null ? "" : value.trim();
+    if (v.equalsIgnoreCase("auto")) {
+      b.slowThresholdAuto();
+      return;
+    }
+    Duration threshold;
+    try {
+      threshold = DurationStyle.detectAndParse(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("must be auto or a duration like 2s, 500ms or PT2S");
+    }
+    b.slowThreshold(threshold);
   }
 
   private static void slowRoutes(MintaroSdk.Builder b, String routes) {

@@ -68,6 +68,27 @@ class CollectorLinkTest {
   }
 
   @Test
+  void triggersCountedByTheCollectorShowInTheHealthDetails() {
+    runner.withPropertyValues("mintaro.trigger-group-limit=1").run(context -> {
+      MintaroSdk sdk = context.getBean(MintaroSdk.class);
+      awaitConnected(sdk);
+      for (int i = 0; i < 3; i++) {
+        failedRequest(sdk);
+      }
+      long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+      while (sdk.stats().triggersCounted() < 2) {
+        if (System.nanoTime() > deadline) {
+          throw new AssertionError("the counts were not acknowledged: " + sdk.stats());
+        }
+        Thread.sleep(20);
+      }
+      Health health = context.getBean("mintaroHealthIndicator", HealthIndicator.class).health();
+      assertThat(health.getDetails()).containsEntry("triggersGroupLimited", 2L).containsEntry("triggersCounted", 2L)
+          .containsKeys("historyMillis", "oldestRecordAgeMillis");
+    });
+  }
+
+  @Test
   void shutdownWaitsForThePendingTriggerToReachTheCollector() throws Exception {
     collector.batchDelayMs(800);
     runner.withPropertyValues("mintaro.shutdown-timeout=5s").run(context -> {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mintaro.MintaroSdk;
 import io.mintaro.http.ClientExchange;
+import io.mintaro.http.ServerExchange;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
@@ -15,6 +16,7 @@ import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.logging.LogLevel;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.system.CapturedOutput;
@@ -43,7 +45,10 @@ class MintaroPropertiesTest {
       MintaroProperties p = context.getBean(MintaroProperties.class);
       assertThat(p.getBufferSize()).isEqualTo(DataSize.ofBytes(MintaroSdk.DEFAULT_BUFFER_SIZE));
       assertThat(p.getMaxBodySize()).isEqualTo(DataSize.ofBytes(MintaroSdk.DEFAULT_MAX_BODY_SIZE));
-      assertThat(p.getSlowThreshold()).isEqualTo(Duration.ofSeconds(2));
+      assertThat(p.getSlowThreshold()).isEqualTo("2s");
+      assertThat(p.getSlowPercentile()).as("core's 99").isNull();
+      assertThat(p.getSlowFloor()).as("core's 10 ms").isNull();
+      assertThat(p.getTriggerGroupLimit()).as("core's 60").isNull();
       assertThat(p.getShutdownTimeout()).isEqualTo(Duration.ofSeconds(2));
       assertThat(p.getTriggerOn()).containsExactlyInAnyOrder(MintaroProperties.Trigger.SERVER_ERROR,
           MintaroProperties.Trigger.EXCEPTION, MintaroProperties.Trigger.ERROR_LOG);
@@ -78,6 +83,9 @@ class MintaroPropertiesTest {
         Map.entry("MINTARO_REDACT_HEADERS", "x-one,x-two"),
         Map.entry("MINTARO_TRIGGER_ON", "server-error,error-log"),
         Map.entry("MINTARO_SLOW_THRESHOLD", "500ms"),
+        Map.entry("MINTARO_SLOW_PERCENTILE", "99.5"),
+        Map.entry("MINTARO_SLOW_FLOOR", "20ms"),
+        Map.entry("MINTARO_TRIGGER_GROUP_LIMIT", "30"),
         Map.entry("MINTARO_SLOW_ROUTES", "GET /reports=10s;/search=3s"),
         Map.entry("MINTARO_PROPAGATION", "w3c,b3"),
         Map.entry("MINTARO_LOGGING_LEVEL", "debug"))).run(context -> {
@@ -89,12 +97,120 @@ class MintaroPropertiesTest {
           assertThat(p.getRedactHeaders()).containsExactly("x-one", "x-two");
           assertThat(p.getTriggerOn()).containsExactlyInAnyOrder(MintaroProperties.Trigger.SERVER_ERROR,
               MintaroProperties.Trigger.ERROR_LOG);
-          assertThat(p.getSlowThreshold()).isEqualTo(Duration.ofMillis(500));
+          assertThat(p.getSlowThreshold()).isEqualTo("500ms");
+          assertThat(p.getSlowPercentile()).isEqualTo(99.5);
+          assertThat(p.getSlowFloor()).isEqualTo(Duration.ofMillis(20));
+          assertThat(p.getTriggerGroupLimit()).isEqualTo(30);
           assertThat(p.getSlowRoutes()).isEqualTo("GET /reports=10s;/search=3s");
           assertThat(p.getLogging().getLevel()).isEqualTo(LogLevel.DEBUG);
           assertThat(p.getPropagation()).containsExactly("w3c", "b3");
           assertThat(context.getBean(MintaroSdk.class).service()).isEqualTo("orders");
         });
+  }
+
+  @Test
+  void slowThresholdTakesAutoOrADurationInSpringsForms() {
+    for (String value : new String[] {"auto", "AUTO", " auto ", "2s", "500ms", "PT1.5S", "1500", "0"}) {
+      runner.withPropertyValues("mintaro.slow-threshold=" + value).run(context -> {
+        assertThat(context).as(value).hasNotFailed();
+        assertThat(context.getBean(MintaroProperties.class).getSlowThreshold()).isEqualTo(value.trim());
+      });
+    }
+    withEnvironment(Map.of("MINTARO_SLOW_THRESHOLD", "auto")).run(context -> {
+      assertThat(context).hasNotFailed();
+      assertThat(context.getBean(MintaroProperties.class).getSlowThreshold()).isEqualTo("auto");
+    });
+  }
+
+  @Test
+  void aFixedSlowThresholdReachesTheSdk() {
+    // With one collection per group and minute, every slow request after the first is counted.
+    for (String threshold : new String[] {"5ms", "PT0.005S", "5"}) {
+      runner.withPropertyValues("mintaro.slow-threshold=" + threshold, "mintaro.trigger-group-limit=1")
+          .run(context -> {
+            MintaroSdk sdk = context.getBean(MintaroSdk.class);
+            requests(sdk, "/orders", 3, 30);
+            assertThat(sdk.stats().triggersGroupLimited()).as(threshold).isEqualTo(2);
+          });
+    }
+    runner.withPropertyValues("mintaro.trigger-group-limit=1").run(context -> {
+      MintaroSdk sdk = context.getBean(MintaroSdk.class);
+      requests(sdk, "/orders", 3, 30);
+      assertThat(sdk.stats().triggersGroupLimited()).as("2s by default").isZero();
+    });
+  }
+
+  @Test
+  void slowThresholdAutoLearnsEachRoutesThreshold() {
+    runner.withPropertyValues("mintaro.slow-threshold=auto", "mintaro.trigger-group-limit=1").run(context -> {
+      MintaroSdk sdk = context.getBean(MintaroSdk.class);
+      requests(sdk, "/reports", 2, 50);
+      assertThat(sdk.stats().triggersGroupLimited()).as("a route warming up is never slow").isZero();
+      requests(sdk, "/orders", 100, 0);
+      requests(sdk, "/orders", 2, 50);
+      assertThat(sdk.stats().triggersGroupLimited())
+          .as("after 100 requests, above the 99th percentile and the 10 ms floor").isEqualTo(1);
+    });
+  }
+
+  @Test
+  void theSlowFloorReachesTheSdk() {
+    runner.withPropertyValues("mintaro.slow-threshold=auto", "mintaro.slow-floor=300ms",
+        "mintaro.trigger-group-limit=1").run(context -> {
+          MintaroSdk sdk = context.getBean(MintaroSdk.class);
+          requests(sdk, "/orders", 100, 0);
+          requests(sdk, "/orders", 2, 50);
+          assertThat(sdk.stats().triggersGroupLimited()).as("50 ms is below the floor").isZero();
+        });
+  }
+
+  @Test
+  void theSlowPercentileReachesTheSdk() {
+    // 5 requests in 100 take 60 ms: the 99th percentile is about 60 ms, the 75th below the floor.
+    long[] counted = new long[2];
+    String[][] settings = {{"mintaro.slow-threshold=auto", "mintaro.trigger-group-limit=1"},
+        {"mintaro.slow-threshold=auto", "mintaro.trigger-group-limit=1", "mintaro.slow-percentile=75"}};
+    for (int i = 0; i < 2; i++) {
+      int run = i;
+      runner.withPropertyValues(settings[i]).run(context -> {
+        MintaroSdk sdk = context.getBean(MintaroSdk.class);
+        requests(sdk, "/orders", 95, 0);
+        requests(sdk, "/orders", 5, 60);
+        requests(sdk, "/orders", 2, 20);
+        counted[run] = sdk.stats().triggersGroupLimited();
+      });
+    }
+    assertThat(counted[0]).as("20 ms is below the 99th percentile").isZero();
+    assertThat(counted[1]).as("20 ms is above the 75th percentile, so above the floor").isEqualTo(1);
+  }
+
+  @Test
+  void theTriggerGroupLimitReachesTheSdk() {
+    runner.withPropertyValues("mintaro.trigger-group-limit=2").run(context -> {
+      MintaroSdk sdk = context.getBean(MintaroSdk.class);
+      failedRequests(sdk, 5);
+      assertThat(sdk.stats().triggersGroupLimited()).isEqualTo(3);
+    });
+    runner.run(context -> {
+      MintaroSdk sdk = context.getBean(MintaroSdk.class);
+      failedRequests(sdk, 5);
+      assertThat(sdk.stats().triggersGroupLimited()).as("60 a minute by default").isZero();
+    });
+  }
+
+  @Test
+  void theHealthDetailsCarryTheTriggerCountsAndTheRecordersHistory() {
+    runner.withPropertyValues("mintaro.trigger-group-limit=1").run(context -> {
+      failedRequests(context.getBean(MintaroSdk.class), 3);
+      Thread.sleep(50);
+      Map<String, Object> details = context.getBean(MintaroHealth.class).details();
+      assertThat(details).containsEntry("triggersGroupLimited", 2L)
+          .as("counts are acknowledged by a collector").containsEntry("triggersCounted", 0L)
+          .containsKeys("historyMillis", "oldestRecordAgeMillis");
+      assertThat((Long) details.get("historyMillis")).isNotNegative();
+      assertThat((Long) details.get("oldestRecordAgeMillis")).as("the requests were 50 ms ago")
+          .isGreaterThanOrEqualTo(40).isGreaterThanOrEqualTo((Long) details.get("historyMillis"));
+    });
   }
 
   @Test
@@ -127,12 +243,30 @@ class MintaroPropertiesTest {
     assertStartFails("mintaro.buffer-size=1KB", "mintaro.buffer-size");
     assertStartFails("mintaro.max-body-size=2MB", "mintaro.max-body-size");
     assertStartFails("mintaro.slow-threshold=soon", "mintaro.slow-threshold");
+    assertStartFails("mintaro.slow-threshold=", "mintaro.slow-threshold");
+    assertStartFails("mintaro.slow-threshold=-1s", "mintaro.slow-threshold");
+    assertStartFails("mintaro.slow-percentile=100", "mintaro.slow-percentile");
+    assertStartFails("mintaro.slow-percentile=high", "mintaro.slow-percentile");
+    assertStartFails("mintaro.slow-floor=500us", "mintaro.slow-floor");
+    assertStartFails("mintaro.slow-floor=soon", "mintaro.slow-floor");
+    assertStartFails("mintaro.trigger-group-limit=0", "mintaro.trigger-group-limit");
+    assertStartFails("mintaro.trigger-group-limit=many", "mintaro.trigger-group-limit");
     assertStartFails("mintaro.slow-routes=GET /reports", "mintaro.slow-routes");
     assertStartFails("mintaro.trigger-on=sometimes", "mintaro.trigger-on");
     assertStartFails("mintaro.trigger-burst=0", "mintaro.trigger-burst");
     assertStartFails("mintaro.api-key=has space", "mintaro.api-key");
     assertStartFails("mintaro.redact-headers=x-ok,bad header", "mintaro.redact-headers");
     assertStartFails("mintaro.propagation=w3c,zipkin", "mintaro.propagation");
+  }
+
+  @Test
+  void aBadSlowThresholdSaysWhatItTakes() {
+    runner.withPropertyValues("mintaro.slow-threshold=soon").run(context -> assertThat(context).hasFailed()
+        .getFailure().satisfies(failure -> {
+          assertThat(failure).hasRootCauseInstanceOf(InvalidConfigurationPropertyValueException.class);
+          assertThat(messages(failure)).contains("Property mintaro.slow-threshold with value 'soon' is invalid:"
+              + " must be auto or a duration like 2s, 500ms or PT2S");
+        }));
   }
 
   @Test
@@ -164,8 +298,8 @@ class MintaroPropertiesTest {
       metadata = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
     for (String name : new String[] {"service", "collector", "api-key", "buffer-size", "max-body-size",
-        "redact-headers", "redact-fields", "propagation", "trigger-on", "slow-threshold", "slow-routes",
-        "trigger-rate", "trigger-burst", "reconnect-max-delay", "shutdown-timeout", "logging.level",
+        "redact-headers", "redact-fields", "propagation", "trigger-on", "slow-threshold", "slow-percentile",
+        "slow-floor", "slow-routes", "trigger-rate", "trigger-burst", "trigger-group-limit", "reconnect-max-delay", "shutdown-timeout", "logging.level",
         "jdbc.capture-parameters", "jdbc.trigger-on-error", "jdbc.max-parameter-length", "enabled",
         "filter.enabled", "mvc-errors.enabled", "rest-client.enabled", "rest-template.enabled",
         "http-client.enabled", "logging.enabled", "jdbc.enabled", "async.enabled", "health.enabled",
@@ -197,6 +331,27 @@ class MintaroPropertiesTest {
     });
     runner.withPropertyValues("mintaro.collector=http://collector.invalid:7070")
         .run(context -> assertThat(context).as("nor a name that does not resolve").hasNotFailed());
+  }
+
+  /** {@code n} requests of a route, each taking {@code millis}, answered 200. */
+  private static void requests(MintaroSdk sdk, String path, int n, long millis) throws InterruptedException {
+    for (int i = 0; i < n; i++) {
+      ServerExchange exchange = ServerExchange.start(sdk, "GET", "http://orders" + path, path, name -> null);
+      if (millis > 0) {
+        Thread.sleep(millis);
+      }
+      exchange.status(200);
+      exchange.close();
+    }
+  }
+
+  /** {@code n} requests answered 500, each its own trace, all of one local group. */
+  private static void failedRequests(MintaroSdk sdk, int n) {
+    for (int i = 0; i < n; i++) {
+      ServerExchange exchange = ServerExchange.start(sdk, "GET", "http://orders/pay", "/pay", name -> null);
+      exchange.status(500);
+      exchange.close();
+    }
   }
 
   @Configuration(proxyBeanMethods = false)
