@@ -120,6 +120,8 @@ public final class Collector implements AutoCloseable {
                     TimeUnit.MILLISECONDS);
             scheduler.scheduleWithFixedDelay(guarded("agent bookkeeping", this::agentBookkeeping), 10, 10,
                     TimeUnit.SECONDS);
+            scheduler.scheduleWithFixedDelay(guarded("count window", this::forgetCounts), COUNT_SWEEP_MS,
+                    COUNT_SWEEP_MS, TimeUnit.MILLISECONDS);
 
             started = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
@@ -267,6 +269,11 @@ public final class Collector implements AutoCloseable {
         return apiKeys.get(0);
     }
 
+    /** The store (tests call its periodic work, such as the end of count windows, at chosen times). */
+    Store store() {
+        return store;
+    }
+
     /** The settings this collector runs with. */
     public CollectorConfig config() {
         return config;
@@ -309,6 +316,24 @@ public final class Collector implements AutoCloseable {
             log.warn("cannot store agents' last-seen times: {}", e.getMessage());
         }
         registry.forgetSilent(now);
+    }
+
+    /** How often the ids of counted triggers past the count window are forgotten. */
+    private static final long COUNT_SWEEP_MS = 2_000;
+    /** Chunks per run at most, so that one run never holds the writer for long. */
+    private static final int COUNT_CHUNKS_PER_RUN = 20;
+
+    /** Ends the count window of counted triggers whose trace did not arrive in time (they stay counted). */
+    private void forgetCounts() {
+        try {
+            for (int i = 0; i < COUNT_CHUNKS_PER_RUN; i++) {
+                if (store.forgetCounted(System.currentTimeMillis(), config.countWindowMs()) < Store.FORGET_CHUNK) {
+                    return;
+                }
+            }
+        } catch (Exception e) {
+            log.warn("cannot forget counted triggers past the count window: {}", e.getMessage());
+        }
     }
 
     private static Runnable guarded(String name, Runnable task) {

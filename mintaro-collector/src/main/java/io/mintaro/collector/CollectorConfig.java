@@ -35,6 +35,7 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code MINTARO_LATE_WINDOW_MS}</td><td>30000</td></tr>
  *   <tr><td>{@code MINTARO_ANSWER_TIMEOUT_MS}</td><td>3000</td></tr>
  *   <tr><td>{@code MINTARO_MAX_BODY_BYTES}</td><td>16 MiB</td></tr>
+ *   <tr><td>{@code MINTARO_COUNT_WINDOW_MS}</td><td>10000</td></tr>
  *   <tr><td>{@code MINTARO_EXPORT_*}</td><td>no export; see the collector's README</td></tr>
  * </table>
  */
@@ -52,6 +53,8 @@ public final class CollectorConfig {
     public static final long DEFAULT_ANSWER_TIMEOUT_MS = 3_000;
     /** Default cap on a request body after decompression (16 MiB, as in protocol v1). */
     public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
+    /** Default time a counted trigger waits for its trace to be stored before it is counted on its own. */
+    public static final long DEFAULT_COUNT_WINDOW_MS = 10_000;
 
     /** Default number of attempts before an export is dead-lettered. */
     public static final int DEFAULT_EXPORT_MAX_ATTEMPTS = 10;
@@ -72,6 +75,7 @@ public final class CollectorConfig {
     private final long lateWindowMs;
     private final long answerTimeoutMs;
     private final long maxBodyBytes;
+    private final long countWindowMs;
     private final Map<String, String> exportSettings;
     private final Map<TraceExporter, ExportFilter> exporters;
     private final int exportMaxAttempts;
@@ -88,6 +92,7 @@ public final class CollectorConfig {
         this.lateWindowMs = b.lateWindowMs;
         this.answerTimeoutMs = b.answerTimeoutMs;
         this.maxBodyBytes = b.maxBodyBytes;
+        this.countWindowMs = b.countWindowMs;
         this.exportSettings = Collections.unmodifiableMap(new TreeMap<>(b.exportSettings));
         this.exporters = Collections.unmodifiableMap(new LinkedHashMap<>(b.exporters));
         this.exportMaxAttempts = b.exportMaxAttempts;
@@ -155,6 +160,9 @@ public final class CollectorConfig {
         }
         if ((v = lookup.apply("MINTARO_MAX_BODY_BYTES")) != null) {
             b.maxBodyBytes(parseLong("MINTARO_MAX_BODY_BYTES", v));
+        }
+        if ((v = lookup.apply("MINTARO_COUNT_WINDOW_MS")) != null) {
+            b.countWindowMs(parseLong("MINTARO_COUNT_WINDOW_MS", v));
         }
         if ((v = lookup.apply("MINTARO_EXPORT_MAX_ATTEMPTS")) != null) {
             b.exportMaxAttempts((int) parseLong("MINTARO_EXPORT_MAX_ATTEMPTS", v));
@@ -227,6 +235,16 @@ public final class CollectorConfig {
     }
 
     /**
+     * How long a counted trigger (one whose trace its agent did not collect) waits for its trace to
+     * be stored by another agent before it counts as an occurrence of its own. Within it, the
+     * trigger joins its trace when the trace arrives; after it, a trace arriving late is counted
+     * twice. Counts are shown at once either way.
+     */
+    public long countWindowMs() {
+        return countWindowMs;
+    }
+
+    /**
      * Settings of the exporters found with {@link java.util.ServiceLoader}: every
      * {@code MINTARO_EXPORT_*} variable or property, by name.
      */
@@ -265,6 +283,7 @@ public final class CollectorConfig {
         return "CollectorConfig{host=" + (host == null ? "*" : host) + ", port=" + port + ", dbPath=" + dbPath
                 + ", apiKeys=" + apiKeys.size() + ", pollTimeoutMs=" + pollTimeoutMs + ", lateWindowMs=" + lateWindowMs
                 + ", answerTimeoutMs=" + answerTimeoutMs + ", maxBodyBytes=" + maxBodyBytes
+                + ", countWindowMs=" + countWindowMs
                 // Export settings may hold secrets (OTLP headers): only their names are shown.
                 + ", exportSettings=" + exportSettings.keySet() + ", exporters=" + exporters.size() + "}";
     }
@@ -279,6 +298,7 @@ public final class CollectorConfig {
         private long lateWindowMs = DEFAULT_LATE_WINDOW_MS;
         private long answerTimeoutMs = DEFAULT_ANSWER_TIMEOUT_MS;
         private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
+        private long countWindowMs = DEFAULT_COUNT_WINDOW_MS;
         private final Map<String, String> exportSettings = new LinkedHashMap<>();
         private final Map<TraceExporter, ExportFilter> exporters = new LinkedHashMap<>();
         private int exportMaxAttempts = DEFAULT_EXPORT_MAX_ATTEMPTS;
@@ -389,6 +409,12 @@ public final class CollectorConfig {
             return this;
         }
 
+        /** Count window (see {@link CollectorConfig#countWindowMs()}), 0 ms to 1 hour. */
+        public Builder countWindowMs(long ms) {
+            this.countWindowMs = ms;
+            return this;
+        }
+
         /**
          * Validates and freezes the settings.
          *
@@ -415,6 +441,7 @@ public final class CollectorConfig {
             requireRange("lateWindowMs", lateWindowMs, 0, 3_600_000);
             requireRange("answerTimeoutMs", answerTimeoutMs, 1, 600_000);
             requireRange("maxBodyBytes", maxBodyBytes, 1024, 1L << 30);
+            requireRange("countWindowMs", countWindowMs, 0, 3_600_000);
             requireRange("exportMaxAttempts", exportMaxAttempts, 1, 1_000);
             requireRange("exportQueueMax", exportQueueMax, 1, 10_000_000);
             requireRange("exportBackoffMs", exportBackoffMs, 1, 600_000);

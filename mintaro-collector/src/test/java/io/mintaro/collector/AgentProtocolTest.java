@@ -2,10 +2,13 @@ package io.mintaro.collector;
 
 import static io.mintaro.collector.Records.T0_US;
 import static io.mintaro.collector.Records.batch;
+import static io.mintaro.collector.Records.counted;
 import static io.mintaro.collector.Records.entry;
 import static io.mintaro.collector.Records.event;
 import static io.mintaro.collector.Records.log;
 import static io.mintaro.collector.Records.message;
+import static io.mintaro.collector.Records.more;
+import static io.mintaro.collector.Records.occurrence;
 import static io.mintaro.collector.Records.span;
 import static io.mintaro.collector.Records.spanId;
 import static io.mintaro.collector.Records.traceId;
@@ -285,6 +288,85 @@ class AgentProtocolTest {
         }
         c.postBatch(b);
         assertThat(c.trace(t).at("/spans/0/events")).hasSize(128);
+    }
+
+    @Test
+    void aBatchMayCarryOnlyCountedTriggers() {
+        ObjectNode b = Records.obj().put("agentId", AGENT);
+        ObjectNode price = counted(b, "error", "GET /price/only-counted", "HTTP 500");
+        occurrence(price, traceId(0x10a), 1_763_700_000_123L);
+        more(price, 4, 1_763_700_000_200L);
+        // Counts are not records: nothing is "accepted", and no trace is stored for them.
+        assertThat(c.postBatch(b)).isZero();
+        assertThat(c.get("/api/traces/" + traceId(0x10a)).statusCode()).isEqualTo(404);
+
+        JsonNode group = c.getJson("/api/groups?q=" + "only-counted").get("groups").get(0);
+        assertThat(group.get("name").asText()).isEqualTo("HTTP 500 in GET /price/only-counted");
+        assertThat(group.get("service").asText()).isEqualTo("orders");
+        assertThat(group.get("occurrences").asLong()).isEqualTo(5);
+        assertThat(group.get("traces").asLong()).isZero();
+    }
+
+    @Test
+    void everyFieldOfACountedEntryIsValidatedAndTheErrorNamesIt() {
+        String t = traceId(0x10b);
+        Map<java.util.function.Consumer<ObjectNode>, String> cases = new java.util.LinkedHashMap<>();
+        cases.put(e -> e.remove("kind"), "counted[1].kind: is required");
+        cases.put(e -> e.put("kind", "fatal"), "counted[1].kind: must be one of error, manual, slow");
+        cases.put(e -> e.remove("endpoint"), "counted[1].endpoint: is required");
+        cases.put(e -> e.put("endpoint", ""), "counted[1].endpoint: must be 1-512 characters");
+        cases.put(e -> e.put("endpoint", "x".repeat(513)), "counted[1].endpoint: is longer than 512 characters");
+        cases.put(e -> e.put("problem", 500), "counted[1].problem: must be a string");
+        cases.put(e -> e.put("problem", ""), "counted[1].problem: must be 1-512 characters");
+        cases.put(e -> e.put("traces", "4bf9"), "counted[1].traces: must be an array of [traceId, atMs] pairs");
+        cases.put(e -> e.putArray("traces").add(t), "counted[1].traces[0]: must be a [traceId, atMs] pair");
+        cases.put(e -> e.putArray("traces").addArray().add(t).add(1).add(2),
+                "counted[1].traces[0]: must be a [traceId, atMs] pair");
+        cases.put(e -> occurrence(e, t.toUpperCase(), 1),
+                "counted[1].traces[1][0]: expected 32 lowercase hex digits, not all zero");
+        cases.put(e -> occurrence(e, "0".repeat(32), 1),
+                "counted[1].traces[1][0]: expected 32 lowercase hex digits, not all zero");
+        cases.put(e -> ((com.fasterxml.jackson.databind.node.ArrayNode) e.get("traces")).addArray().add(t).add("now"),
+                "counted[1].traces[1][1]: must be an integer");
+        cases.put(e -> occurrence(e, t, -1), "counted[1].traces[1][1]: must be between 0 and 9007199254740");
+        cases.put(e -> e.put("more", -1), "counted[1].more: must be between 0 and 10000000");
+        cases.put(e -> e.put("more", 10_000_001), "counted[1].more: must be between 0 and 10000000");
+        cases.put(e -> e.put("more", 1.5), "counted[1].more: must be an integer");
+        cases.put(e -> e.remove("lastAtMs"), "counted[1].lastAtMs: is required");
+        cases.put(e -> e.put("lastAtMs", 1L << 53), "counted[1].lastAtMs: must be between 0 and 9007199254740");
+        cases.put(e -> {
+            for (int i = 1; i < 5_000; i++) {
+                occurrence(e, traceId(0x20000 + i), 1);
+            }
+        }, "counted: has more than 5000 traces over all entries");
+        cases.forEach((mutation, expected) -> {
+            ObjectNode b = batch(AGENT);
+            trigger(b, t, "error", "boom", 1_763_700_000_000L);
+            occurrence(counted(b, "slow", "GET /refused-batch", "slow"), traceId(0x10c), 1_763_700_000_000L);
+            ObjectNode e = occurrence(counted(b, "error", "GET /refused-batch", "HTTP 500"), traceId(0x10d), 1);
+            mutation.accept(e);
+            HttpResponse<String> r = c.agentPost("/agent/v1/batches", b);
+            assertThat(r.statusCode()).as(expected).isEqualTo(400);
+            assertThat(TestCollector.json(r).get("error").asText()).isEqualTo(expected);
+        });
+        HttpResponse<String> notArray = c.agentPost("/agent/v1/batches", batch(AGENT).put("counted", "none"));
+        assertThat(TestCollector.json(notArray).get("error").asText()).isEqualTo("counted: must be an array");
+        // The whole batch was refused: its trigger, and its valid counted entry.
+        assertThat(c.get("/api/traces/" + t).statusCode()).isEqualTo(404);
+        assertThat(c.getJson("/api/groups?q=refused-batch").get("groups")).isEmpty();
+
+        // 5,000 counted traces is the limit, not past it; traces and more may be left out.
+        ObjectNode b = batch(AGENT);
+        ObjectNode e = counted(b, "manual", "GET /at-the-limit", "ok");
+        for (int i = 0; i < 5_000; i++) {
+            occurrence(e, traceId(0x30000 + i), 1_763_700_000_000L);
+        }
+        counted(b, "error", "GET /at-the-limit", "HTTP 503").remove(java.util.List.of("traces", "more"));
+        c.postBatch(b);
+        // An entry without occurrences counts none.
+        assertThat(c.getJson("/api/groups?q=at-the-limit").get("groups"))
+                .extracting(g -> g.get("name").asText() + ": " + g.get("occurrences").asLong())
+                .containsExactly("ok in GET /at-the-limit: 5000");
     }
 
     /** Things the SDK can legitimately send that a too-strict reading of the protocol would refuse. */

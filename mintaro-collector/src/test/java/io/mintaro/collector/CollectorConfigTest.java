@@ -20,6 +20,7 @@ class CollectorConfigTest {
         assertThat(c.lateWindowMs()).isEqualTo(30_000);
         assertThat(c.answerTimeoutMs()).isEqualTo(3_000);
         assertThat(c.maxBodyBytes()).isEqualTo(16L * 1024 * 1024);
+        assertThat(c.countWindowMs()).isEqualTo(10_000);
     }
 
     @Test
@@ -31,6 +32,9 @@ class CollectorConfigTest {
                 .hasMessageContaining("answerTimeoutMs");
         assertThatThrownBy(() -> CollectorConfig.builder().lateWindowMs(-1).build()).hasMessageContaining("lateWindowMs");
         assertThatThrownBy(() -> CollectorConfig.builder().maxBodyBytes(10).build()).hasMessageContaining("maxBodyBytes");
+        assertThatThrownBy(() -> CollectorConfig.builder().countWindowMs(-1).build()).hasMessageContaining("countWindowMs");
+        assertThatThrownBy(() -> CollectorConfig.builder().countWindowMs(3_600_001).build())
+                .hasMessageContaining("countWindowMs");
         assertThatThrownBy(() -> CollectorConfig.builder().apiKey("short").build()).hasMessageContaining("API key");
         assertThatThrownBy(() -> CollectorConfig.builder().apiKey("has a space in it").build())
                 .hasMessageContaining("API key");
@@ -51,6 +55,16 @@ class CollectorConfigTest {
         assertThat(c.apiKeys()).containsExactly("key-one-123", "key-two-456");
         assertThat(c.pollTimeoutMs()).isEqualTo(15_000);
         assertThat(c.answerTimeoutMs()).isEqualTo(3_000);
+    }
+
+    @Test
+    void theCountWindowIsReadFromTheEnvironment() {
+        assertThat(CollectorConfig.fromSources(Map.of("MINTARO_COUNT_WINDOW_MS", "2500"), k -> null).countWindowMs())
+                .isEqualTo(2_500);
+        assertThat(CollectorConfig.fromSources(Map.of("MINTARO_COUNT_WINDOW_MS", "0"), k -> null).countWindowMs())
+                .isZero();
+        assertThatThrownBy(() -> CollectorConfig.fromSources(Map.of("MINTARO_COUNT_WINDOW_MS", "10s"), k -> null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MINTARO_COUNT_WINDOW_MS");
     }
 
     @Test

@@ -5,6 +5,7 @@ import static io.mintaro.collector.Records.traceId;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,8 +21,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A database written by a collector of schema version 1 opens in place: it is migrated to version 3
- * (docs/storage.md), its traces are grouped, and it ends up with exactly the schema of a new one.
+ * A database written by a collector of schema version 1 or 3 opens in place: it is migrated to
+ * version 4 (docs/storage.md), its traces are grouped, and it ends up with exactly the schema of a
+ * new one.
  */
 class MigrationTest {
     static final String ORDERS = "a000000000000001";
@@ -39,7 +41,7 @@ class MigrationTest {
         writeVersion1Database(db);
 
         try (TestCollector c = TestCollector.start(dir)) {
-            assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("3");
+            assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("4");
 
             JsonNode groups = c.getJson("/api/groups").get("groups");
             assertThat(groups).extracting(g -> g.get("name").asText()).containsExactly(
@@ -72,29 +74,62 @@ class MigrationTest {
             assertThat(c.getJson("/api/groups").get("total").asLong()).isEqualTo(3);
         }
 
-        // A second start finds version 3 and changes nothing.
+        // A second start finds version 4 and changes nothing.
         try (TestCollector c = TestCollector.start(dir)) {
             assertThat(c.getJson("/api/groups?status=crash").get("groups")).hasSize(1);
         }
-        assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("3");
+        assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("4");
+    }
+
+    @Test
+    void aVersion3DatabaseIsMigratedInPlaceAndCountsTriggersFromThenOn() throws Exception {
+        Path db = dir.resolve("mintaro.db");
+        writeVersion3Database(db);
+
+        try (TestCollector c = TestCollector.start(dir)) {
+            assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("4");
+            JsonNode groups = c.getJson("/api/groups?silenced=show").get("groups");
+            assertThat(groups).extracting(g -> g.get("name").asText()).containsExactly(
+                    "slow in POST /payments", "java.lang.IllegalStateException in POST /payments");
+            JsonNode card = groups.get(1);
+            assertThat(card.get("count").asLong()).isEqualTo(1);
+            assertThat(card.get("occurrences").asLong()).isEqualTo(1);
+            assertThat(card.get("traces").asLong()).isEqualTo(1);
+            assertThat(card.get("triage").get("mark").asText()).isEqualTo("crash");
+            // The export queue of version 3 is kept.
+            assertThat(query(db, "SELECT exporter FROM export_queue")).containsExactly("zipkin");
+
+            // The upgraded collector counts what agents count.
+            c.register(PAYMENTS, "payments");
+            ObjectNode counts = Records.batch(PAYMENTS);
+            Records.more(Records.counted(counts, "error", "POST /payments", "java.lang.IllegalStateException"), 59,
+                    T0_US / 1000 + 60_000);
+            c.postBatch(counts);
+            card = c.getJson("/api/groups/" + card.get("fingerprint").asText());
+            assertThat(card.get("occurrences").asLong()).isEqualTo(60);
+            assertThat(card.get("traces").asLong()).isEqualTo(1);
+        }
     }
 
     @Test
     void aMigratedDatabaseHasTheSchemaOfANewOne() throws Exception {
-        Path old = dir.resolve("old/mintaro.db");
-        java.nio.file.Files.createDirectories(old.getParent());
-        writeVersion1Database(old);
-        try (TestCollector c = TestCollector.start(dir.resolve("old"))) {
-            assertThat(c.collector.port()).isPositive();
+        Path v1 = dir.resolve("v1/mintaro.db");
+        java.nio.file.Files.createDirectories(v1.getParent());
+        writeVersion1Database(v1);
+        Path v3 = dir.resolve("v3/mintaro.db");
+        java.nio.file.Files.createDirectories(v3.getParent());
+        writeVersion3Database(v3);
+        for (String d : List.of("v1", "v3", "new")) {
+            try (TestCollector c = TestCollector.start(dir.resolve(d))) {
+                assertThat(c.collector.port()).isPositive();
+            }
         }
-        try (TestCollector c = TestCollector.start(dir.resolve("new"))) {
-            assertThat(c.collector.port()).isPositive();
-        }
-        Map<String, String> migrated = schema(old);
         Map<String, String> created = schema(dir.resolve("new/mintaro.db"));
-        assertThat(migrated).isEqualTo(created);
+        assertThat(schema(v1)).isEqualTo(created);
+        assertThat(schema(v3)).isEqualTo(created);
         assertThat(created).containsKeys("table triage", "table sessions", "index traces_by_fingerprint",
-                "index spans_for_stats", "table export_queue", "index export_queue_due", "index export_queue_dead");
+                "index spans_for_stats", "table export_queue", "index export_queue_due", "index export_queue_dead",
+                "table counted_triggers", "index counted_triggers_by_received", "table group_counts");
         assertThat(created.get("table traces")).contains("fingerprint", "group_service", "group_endpoint",
                 "group_problem", "group_kind", "created_at_ms");
     }
@@ -133,6 +168,34 @@ class MigrationTest {
             span(st, SLOW_TRACE, "0000000000000003", PAYMENTS, "payments", null, "POST /payments", "succeeded",
                     T0_US + 60_000_000, T0_US + 61_500_000, null);
         }
+    }
+
+    /**
+     * What a collector of schema version 3 wrote: version 1's database, its two migrations (frozen
+     * copies), the traces grouped as that collector grouped them, a triage and an export queue.
+     */
+    static void writeVersion3Database(Path db) throws SQLException {
+        writeVersion1Database(db);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
+            for (String ddl : V1_TO_V3_DDL) {
+                st.execute(ddl);
+            }
+            group(st, CARD_TRACE, "payments", "POST /payments", "java.lang.IllegalStateException", "error");
+            group(st, SLOW_TRACE, "payments", "POST /payments", "slow", "slow");
+            st.execute("UPDATE traces SET created_at_ms = updated_at_ms");
+            st.execute("INSERT INTO triage VALUES ('" + GroupsTest.fingerprint("payments", "POST /payments",
+                    "java.lang.IllegalStateException") + "', 'crash', 'none', NULL, " + RECEIVED_MS + ")");
+            st.execute("INSERT INTO export_queue(trace_id, exporter, enqueued_at_ms, attempts, next_attempt_at_ms) "
+                    + "VALUES ('" + CARD_TRACE + "', 'zipkin', " + RECEIVED_MS + ", 0, " + RECEIVED_MS + ")");
+            st.execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'");
+        }
+    }
+
+    static void group(Statement st, String traceId, String service, String endpoint, String problem, String kind)
+            throws SQLException {
+        st.execute("UPDATE traces SET fingerprint = '" + GroupsTest.fingerprint(service, endpoint, problem)
+                + "', group_service = '" + service + "', group_endpoint = '" + endpoint + "', group_problem = '"
+                + problem + "', group_kind = '" + kind + "' WHERE trace_id = '" + traceId + "'");
     }
 
     static void trace(Statement st, String traceId, String name, String status, String services, long durationUs,
@@ -241,4 +304,34 @@ class MigrationTest {
               peer_agent_id TEXT NOT NULL DEFAULT '', authority TEXT NOT NULL DEFAULT '',
               span_id TEXT NOT NULL DEFAULT '',
               PRIMARY KEY (trace_id, agent_id, role, peer_agent_id, authority, span_id))""");
+
+    /** Schema versions 1 to 2 and 2 to 3, as released (frozen copies, like {@link #V1_DDL}). */
+    static final List<String> V1_TO_V3_DDL = List.of(
+            "ALTER TABLE traces ADD COLUMN created_at_ms INTEGER",
+            "ALTER TABLE traces ADD COLUMN fingerprint TEXT",
+            "ALTER TABLE traces ADD COLUMN group_service TEXT",
+            "ALTER TABLE traces ADD COLUMN group_endpoint TEXT",
+            "ALTER TABLE traces ADD COLUMN group_problem TEXT",
+            "ALTER TABLE traces ADD COLUMN group_kind TEXT",
+            "DROP INDEX IF EXISTS traces_by_start",
+            "DROP INDEX IF EXISTS traces_by_status_start",
+            "CREATE INDEX traces_by_start ON traces(started_at_us, trace_id)",
+            "CREATE INDEX traces_by_status_start ON traces(status, started_at_us, trace_id)",
+            "CREATE INDEX traces_by_fingerprint ON traces(fingerprint, started_at_us, trace_id)",
+            "CREATE INDEX spans_for_stats ON spans(name, service, kind, start_us, end_us)",
+            """
+            CREATE TABLE triage (
+              fingerprint TEXT PRIMARY KEY, mark TEXT NOT NULL DEFAULT 'none', level TEXT NOT NULL DEFAULT 'none',
+              note TEXT, updated_at_ms INTEGER NOT NULL)""",
+            """
+            CREATE TABLE sessions (
+              id_sha256 TEXT PRIMARY KEY, created_at_ms INTEGER NOT NULL, expires_at_ms INTEGER NOT NULL)""",
+            "CREATE INDEX sessions_by_expiry ON sessions(expires_at_ms)",
+            """
+            CREATE TABLE export_queue (
+              trace_id TEXT NOT NULL, exporter TEXT NOT NULL, enqueued_at_ms INTEGER NOT NULL,
+              attempts INTEGER NOT NULL DEFAULT 0, next_attempt_at_ms INTEGER, last_error TEXT, dead_at_ms INTEGER,
+              PRIMARY KEY (trace_id, exporter))""",
+            "CREATE INDEX export_queue_due ON export_queue(exporter, next_attempt_at_ms)",
+            "CREATE INDEX export_queue_dead ON export_queue(exporter, dead_at_ms)");
 }

@@ -37,6 +37,29 @@ final class Records {
         return batch;
     }
 
+    /**
+     * Adds a counted entry (protocol, "Counted triggers") with no occurrence yet and returns it;
+     * add occurrences with {@link #occurrence} and {@code more} with {@link #more}.
+     */
+    static ObjectNode counted(ObjectNode batch, String kind, String endpoint, String problem) {
+        ArrayNode counted = batch.has("counted") ? (ArrayNode) batch.get("counted") : batch.putArray("counted");
+        ObjectNode c = counted.addObject().put("kind", kind).put("endpoint", endpoint).put("problem", problem);
+        c.putArray("traces");
+        return c.put("more", 0).put("lastAtMs", 0);
+    }
+
+    /** Adds a counted occurrence of {@code traceId} at {@code atMs}; {@code lastAtMs} follows. */
+    static ObjectNode occurrence(ObjectNode counted, String traceId, long atMs) {
+        ((ArrayNode) counted.get("traces")).addArray().add(traceId).add(atMs);
+        return counted.put("lastAtMs", Math.max(counted.get("lastAtMs").asLong(), atMs));
+    }
+
+    /** Adds {@code n} occurrences without ids, the last of them at {@code lastAtMs}. */
+    static ObjectNode more(ObjectNode counted, long n, long lastAtMs) {
+        counted.put("more", counted.get("more").asLong() + n);
+        return counted.put("lastAtMs", Math.max(counted.get("lastAtMs").asLong(), lastAtMs));
+    }
+
     /** Adds a trace entry and returns it (with empty record arrays). */
     static ObjectNode entry(ObjectNode batch, String traceId, boolean reply) {
         ObjectNode e = ((ArrayNode) batch.get("traces")).addObject().put("traceId", traceId).put("reply", reply);

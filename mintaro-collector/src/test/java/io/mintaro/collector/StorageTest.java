@@ -203,7 +203,7 @@ class StorageTest {
                 }
                 try (ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
                     assertThat(rs.next()).isTrue();
-                    assertThat(rs.getString(1)).isEqualTo("3");
+                    assertThat(rs.getString(1)).isEqualTo("4");
                 }
             }
         }
@@ -214,11 +214,11 @@ class StorageTest {
         Path db = dir.resolve("future.db");
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
             st.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-            st.execute("INSERT INTO meta VALUES ('schema_version', '4')");
+            st.execute("INSERT INTO meta VALUES ('schema_version', '5')");
         }
         CollectorConfig config = CollectorConfig.builder().port(0).dbPath(db).apiKey(TestCollector.KEY).build();
         assertThatThrownBy(() -> Collector.start(config)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("schema version 4");
+                .hasMessageContaining("schema version 5");
     }
 
     @Test

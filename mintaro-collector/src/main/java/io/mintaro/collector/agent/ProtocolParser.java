@@ -48,6 +48,13 @@ public final class ProtocolParser {
     static final int MAX_HEADER_VALUE = 65_536;
     static final int MAX_HANDLED_ERRORS = 100;
     static final int MAX_EVENTS = 128;
+    /** Counted trace ids per batch, over all {@code counted} entries (protocol: at most 5,000). */
+    static final int MAX_COUNTED_TRACES = 5_000;
+    /** Entries of {@code counted}: one per local group, so far fewer in practice. */
+    static final int MAX_COUNTED_ENTRIES = 5_000;
+    static final int MAX_GROUP_NAME = 512;
+    /** Occurrences without ids in one entry: far above what an agent counts between two batches. */
+    static final long MAX_MORE = 10_000_000;
 
     private static final Set<String> TRIGGER_KINDS = Set.of("error", "slow", "manual");
     private static final Set<String> SPAN_KINDS = Set.of("server", "client", "internal");
@@ -102,7 +109,27 @@ public final class ProtocolParser {
         for (In t : in.objects("traces", MAX_TRACES)) {
             traces.add(traceEntry(t));
         }
-        return new Batch(agentId, List.copyOf(triggers), List.copyOf(traces));
+        List<Batch.Counted> counted = new ArrayList<>();
+        int countedTraces = 0;
+        for (In c : in.objects("counted", MAX_COUNTED_ENTRIES)) {
+            Batch.Counted entry = counted(c);
+            countedTraces += entry.traces().size();
+            if (countedTraces > MAX_COUNTED_TRACES) {
+                throw in.bad("counted", "has more than " + MAX_COUNTED_TRACES + " traces over all entries");
+            }
+            counted.add(entry);
+        }
+        return new Batch(agentId, triggers, traces, counted);
+    }
+
+    private static Batch.Counted counted(In in) {
+        String kind = in.enumValue("kind", TRIGGER_KINDS, true);
+        String endpoint = in.groupName("endpoint");
+        String problem = in.groupName("problem");
+        List<Batch.CountedTrace> traces = in.countedTraces("traces", MAX_COUNTED_TRACES);
+        Long more = in.optionalLong("more", 0, MAX_MORE);
+        long lastAtMs = in.requiredLong("lastAtMs", 0, MAX_TIME_MS);
+        return new Batch.Counted(kind, endpoint, problem, traces, more == null ? 0 : more, lastAtMs);
     }
 
     private static Batch.Trigger trigger(In in) {
@@ -357,6 +384,51 @@ public final class ProtocolParser {
                 throw bad(field, "expected 16 lowercase hex digits");
             }
             return s;
+        }
+
+        /** An endpoint or problem of a counted entry: required, 1-512 characters. */
+        String groupName(String field) {
+            String s = string(field, true, MAX_GROUP_NAME);
+            if (s.isEmpty()) {
+                throw bad(field, "must be 1-" + MAX_GROUP_NAME + " characters");
+            }
+            return s;
+        }
+
+        /** {@code [[traceId, atMs], ...]}; absent means empty. */
+        List<Batch.CountedTrace> countedTraces(String field, int maxItems) {
+            JsonNode v = get(field);
+            if (v == null) {
+                return List.of();
+            }
+            if (!v.isArray()) {
+                throw bad(field, "must be an array of [traceId, atMs] pairs");
+            }
+            if (v.size() > maxItems) {
+                throw bad(field, "has more than " + maxItems + " entries");
+            }
+            List<Batch.CountedTrace> out = new ArrayList<>(v.size());
+            for (int i = 0; i < v.size(); i++) {
+                JsonNode pair = v.get(i);
+                String name = field + "[" + i + "]";
+                if (!pair.isArray() || pair.size() != 2) {
+                    throw bad(name, "must be a [traceId, atMs] pair");
+                }
+                JsonNode id = pair.get(0);
+                if (!id.isTextual() || !Ids.isTraceId(id.textValue())) {
+                    throw bad(name + "[0]", "expected 32 lowercase hex digits, not all zero");
+                }
+                JsonNode at = pair.get(1);
+                if (!at.isIntegralNumber() || !at.canConvertToLong()) {
+                    throw bad(name + "[1]", "must be an integer");
+                }
+                long atMs = at.longValue();
+                if (atMs < 0 || atMs > MAX_TIME_MS) {
+                    throw bad(name + "[1]", "must be between 0 and " + MAX_TIME_MS);
+                }
+                out.add(new Batch.CountedTrace(id.textValue(), atMs));
+            }
+            return out;
         }
 
         String agentId(String field, boolean required) {

@@ -77,7 +77,8 @@ public final class GroupEndpoints {
         TracePage found = store.findTraces(new TraceQuery(null, null, null, null, null, fingerprint, pageSize,
                 (long) (page - 1) * pageSize));
         if (found.total() == 0) {
-            throw ApiException.notFound("unknown group");
+            // A group of counted occurrences only has no traces, but it exists.
+            existing(fingerprint);
         }
         Responses.json(ctx, 200, ApiEndpoints.tracePage(found, page, pageSize));
     }
@@ -136,9 +137,11 @@ public final class GroupEndpoints {
         n.put("problem", g.problem());
         n.put("kind", g.kind());
         n.put("count", g.count());
+        n.put("occurrences", g.occurrences());
+        n.put("traces", g.traces());
         n.put("newSinceTriage", g.newSinceTriage());
-        n.put("firstSeenAt", g.firstStartedAtUs() == null ? null : Json.isoFromMicros(g.firstStartedAtUs()));
-        n.put("lastSeenAt", g.lastStartedAtUs() == null ? null : Json.isoFromMicros(g.lastStartedAtUs()));
+        n.put("firstSeenAt", g.firstSeenAtUs() == null ? null : Json.isoFromMicros(g.firstSeenAtUs()));
+        n.put("lastSeenAt", g.lastSeenAtUs() == null ? null : Json.isoFromMicros(g.lastSeenAtUs()));
         n.put("lastTraceId", g.lastTraceId());
         ObjectNode triage = n.putObject("triage");
         triage.put("mark", g.triage().mark());

@@ -2,19 +2,22 @@ package io.mintaro.collector.store;
 
 /**
  * Filters of an error-group search and the page wanted; null fields do not filter. The trace
- * filters ({@code service}, {@code text}, {@code fromUs}, {@code toUs}) select the traces that
- * are grouped, so a group's counts and times cover only matching traces.
+ * filters ({@code service}, {@code text}, {@code fromUs}, {@code toUs}) select the traces and
+ * counted occurrences that are grouped, so a group's counts and times cover only matching ones.
+ * Of a counted occurrence only its group is known: {@code service} matches the group's service,
+ * {@code text} its endpoint or problem, and the time range its time (counted occurrences are kept
+ * per minute: a minute is selected whole when any of its occurrences is in the range).
  *
  * @param status {@code error} (error groups not marked crash), {@code crash} (marked crash),
  *     {@code ok} (groups that are not errors), or null for all
  * @param speed {@code slow} (groups of slow traces), {@code fast} (the others), or null for all
- * @param service a service that took part in the trace
+ * @param service a service that took part in the trace (counted occurrences: the group's service)
  * @param text as in {@link TraceQuery#text()}
- * @param fromUs inclusive lower bound on the trace start
- * @param toUs exclusive upper bound on the trace start
+ * @param fromUs inclusive lower bound on the trace start (or the counted occurrence)
+ * @param toUs exclusive upper bound on the trace start (or the counted occurrence)
  * @param silenced {@code hide}, {@code show} or {@code only}: groups marked silenced
  * @param fingerprint only this group
- * @param limit maximum number of groups, newest last trace first
+ * @param limit maximum number of groups, newest last occurrence first
  * @param offset groups skipped before the first returned one
  */
 public record GroupQuery(String status, String speed, String service, String text, Long fromUs, Long toUs,

@@ -175,4 +175,40 @@ final class Schema {
             )""",
             "CREATE INDEX export_queue_due ON export_queue(exporter, next_attempt_at_ms)",
             "CREATE INDEX export_queue_dead ON export_queue(exporter, dead_at_ms)");
+
+    /**
+     * Version 3 to 4: counted triggers (protocol, "Counted triggers"). {@code group_counts} counts
+     * the occurrences whose trace is not stored, per group and minute; {@code counted_triggers}
+     * keeps their trace ids, with the group the counting agent named, for the count window (see
+     * {@code Counts}).
+     */
+    static final List<String> V3_TO_V4 = List.of(
+            """
+            CREATE TABLE counted_triggers (
+              trace_id       TEXT NOT NULL,
+              agent_id       TEXT NOT NULL,
+              service        TEXT NOT NULL,
+              kind           TEXT NOT NULL,
+              endpoint       TEXT NOT NULL,
+              problem        TEXT NOT NULL,
+              fingerprint    TEXT NOT NULL,
+              at_ms          INTEGER NOT NULL,
+              received_at_ms INTEGER NOT NULL,
+              PRIMARY KEY (trace_id, agent_id, kind)
+            )""",
+            // The end of count windows takes the oldest arrivals: a range of this index, never a scan.
+            "CREATE INDEX counted_triggers_by_received ON counted_triggers(received_at_ms)",
+            """
+            CREATE TABLE group_counts (
+              fingerprint TEXT NOT NULL,
+              minute_ms   INTEGER NOT NULL,
+              service     TEXT NOT NULL,
+              endpoint    TEXT NOT NULL,
+              problem     TEXT NOT NULL,
+              kind        TEXT NOT NULL,
+              occurrences INTEGER NOT NULL,
+              first_at_ms INTEGER NOT NULL,
+              last_at_ms  INTEGER NOT NULL,
+              PRIMARY KEY (fingerprint, minute_ms)
+            )""");
 }

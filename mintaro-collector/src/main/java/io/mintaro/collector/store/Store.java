@@ -44,7 +44,7 @@ import org.sqlite.SQLiteConfig;
  */
 public final class Store implements AutoCloseable {
     /** Version stored in {@code meta.schema_version}. */
-    public static final int SCHEMA_VERSION = 3;
+    public static final int SCHEMA_VERSION = 4;
     private static final Logger log = LoggerFactory.getLogger(Store.class);
     private static final int READERS = 4;
     private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {
@@ -147,6 +147,12 @@ public final class Store implements AutoCloseable {
                 }
                 if (version == 2) {
                     for (String ddl : Schema.V2_TO_V3) {
+                        st.execute(ddl);
+                    }
+                    version = 3;
+                }
+                if (version == 3) {
+                    for (String ddl : Schema.V3_TO_V4) {
                         st.execute(ddl);
                     }
                 }
@@ -332,6 +338,12 @@ public final class Store implements AutoCloseable {
      * {@code service} and {@code agentId} added. New records of a trace that was complete before
      * the batch are late data: the trace is queued again for the exporters that re-export (see
      * {@link #exportTo}).
+     *
+     * <p>Counted triggers ({@link Batch#counted()}): one whose trace is stored becomes a trigger of
+     * it (an extra reason; no occurrence of its own, the trace is the occurrence). Another is one
+     * occurrence in {@code group_counts} at once, and waits in {@code counted_triggers} for its
+     * trace until {@link #forgetCounted}: a trace created meanwhile takes its counted triggers as
+     * triggers, and their occurrence is taken back. See {@code Counts}.
      */
     public IngestResult ingest(Batch batch, String service, long nowMs) throws SQLException {
         boolean[] requeued = new boolean[1];
@@ -389,6 +401,16 @@ public final class Store implements AutoCloseable {
                     touched.add(t.traceId());
                 }
                 Set<String> triggered = new LinkedHashSet<>(touched);
+                Counts.Deltas deltas = new Counts.Deltas();
+                for (String traceId : triggered) {
+                    if (before.get(traceId) == IngestResult.Known.UNKNOWN) {
+                        Counts.absorb(w, traceId, deltas);
+                    }
+                }
+                for (Batch.Counted counted : batch.counted()) {
+                    Counts.store(w, counted, agentId, service, nowMs, touched, deltas);
+                }
+                deltas.apply(w);
 
                 for (Batch.TraceEntry e : batch.traces()) {
                     String traceId = e.traceId();
@@ -471,6 +493,24 @@ public final class Store implements AutoCloseable {
             exportListener.run();
         }
         return result;
+    }
+
+    // ---------------------------------------------------------------- counted triggers
+
+    /** Traces whose count window one {@link #forgetCounted} call ends, at most: one short transaction each. */
+    public static final int FORGET_CHUNK = 5_000;
+
+    /**
+     * Ends the count window of the counted triggers that arrived more than {@code windowMs} before
+     * {@code nowMs}: their ids are forgotten, so their trace, should it still be stored, can no
+     * longer take them as triggers (it is then one occurrence more). Their occurrences stay
+     * counted: they are in {@code group_counts} since they arrived. A trace's rows go together,
+     * at most {@value #FORGET_CHUNK} traces per call, by the index of arrival times.
+     *
+     * @return the rows forgotten; {@value #FORGET_CHUNK} or more means more may be due
+     */
+    public int forgetCounted(long nowMs, long windowMs) throws SQLException {
+        return write(w -> Counts.forget(w, nowMs - windowMs, FORGET_CHUNK));
     }
 
     private static IngestResult.Known knownState(PreparedStatement known, String traceId) {
@@ -870,7 +910,7 @@ public final class Store implements AutoCloseable {
             args.add(toUs);
         }
         if (text != null) {
-            String like = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+            String like = like(text);
             where.append(" ").append("""
                      AND (t.name LIKE ? ESCAPE '\\'
                       OR EXISTS (SELECT 1 FROM triggers g WHERE g.trace_id = t.trace_id AND g.reason LIKE ? ESCAPE '\\')
@@ -905,28 +945,47 @@ public final class Store implements AutoCloseable {
     }
 
     /**
-     * Searches error groups, newest last trace first, one page at a time. The filters select
-     * traces; the groups are made of the selected traces.
+     * Searches error groups, newest last occurrence first, one page at a time. The filters select
+     * stored traces and counted occurrences (see {@link GroupQuery}); a group is made of those
+     * selected, and listed when it has any.
      */
     public GroupPage findGroups(GroupQuery q) throws SQLException {
-        StringBuilder where = new StringBuilder(" WHERE t.fingerprint IS NOT NULL");
         List<Object> args = new ArrayList<>();
+        // Stored traces, aggregated per group by walking traces_by_fingerprint.
+        StringBuilder traceWhere = new StringBuilder(" WHERE t.fingerprint IS NOT NULL");
         if (q.fingerprint() != null) {
-            where.append(" AND t.fingerprint = ?");
+            traceWhere.append(" AND t.fingerprint = ?");
             args.add(q.fingerprint());
         }
+        traceFilters(traceWhere, args, q.service(), q.text(), q.fromUs(), q.toUs());
+        String traces = """
+                SELECT t.fingerprint AS fp, min(t.group_service) AS service, min(t.group_endpoint) AS endpoint,
+                  min(t.group_problem) AS problem, min(t.group_kind) AS kind, count(*) AS traces,
+                  count(*) AS occurrences, total(t.created_at_ms > coalesce(tr.updated_at_ms, -1)) AS new,
+                  min(t.started_at_us) AS first_us, max(t.started_at_us) AS last_us,
+                  max(printf('%020d', coalesce(t.started_at_us, 0)) || t.trace_id) AS last_key
+                FROM traces t LEFT JOIN triage tr ON tr.fingerprint = t.fingerprint""" + traceWhere
+                + " GROUP BY t.fingerprint";
+        // Counted occurrences, per group and minute: a minute is selected whole when any of it is in range.
+        StringBuilder countedWhere = new StringBuilder(" WHERE 1 = 1");
+        countFilters(countedWhere, args, q);
+        String counted = """
+                SELECT g.fingerprint, min(g.service), min(g.endpoint), min(g.problem), min(g.kind), 0,
+                  sum(g.occurrences), 0, min(g.first_at_ms) * 1000, max(g.last_at_ms) * 1000, NULL
+                FROM group_counts g""" + countedWhere + " GROUP BY g.fingerprint";
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
         if (q.status() != null) {
             switch (q.status()) {
-                case "error" -> where.append(" AND t.group_kind = 'error' AND coalesce(tr.mark, 'none') <> 'crash'");
+                case "error" -> where.append(" AND o.kind = 'error' AND coalesce(tr.mark, 'none') <> 'crash'");
                 case "crash" -> where.append(" AND tr.mark = 'crash'");
-                case "ok" -> where.append(" AND t.group_kind <> 'error'");
+                case "ok" -> where.append(" AND o.kind <> 'error'");
                 default -> throw new IllegalArgumentException("status " + q.status());
             }
         }
         if (q.speed() != null) {
             switch (q.speed()) {
-                case "slow" -> where.append(" AND t.group_kind = 'slow'");
-                case "fast" -> where.append(" AND t.group_kind <> 'slow'");
+                case "slow" -> where.append(" AND o.kind = 'slow'");
+                case "fast" -> where.append(" AND o.kind <> 'slow'");
                 default -> throw new IllegalArgumentException("speed " + q.speed());
             }
         }
@@ -937,19 +996,16 @@ public final class Store implements AutoCloseable {
             }
             default -> throw new IllegalArgumentException("silenced " + q.silenced());
         }
-        traceFilters(where, args, q.service(), q.text(), q.fromUs(), q.toUs());
-        String from = " FROM traces t LEFT JOIN triage tr ON tr.fingerprint = t.fingerprint";
+        String from = " FROM (" + traces + " UNION ALL " + counted
+                + ") o LEFT JOIN triage tr ON tr.fingerprint = o.fp" + where + " GROUP BY o.fp";
         // The group columns are equal on all rows of a group (the fingerprint is their hash), and
         // so is the joined triage. The last trace is the greatest (start, id), as in trace lists.
         String page = """
-                SELECT t.fingerprint, min(t.group_service), min(t.group_endpoint), min(t.group_problem),
-                  min(t.group_kind), count(*), total(t.created_at_ms > coalesce(tr.updated_at_ms, -1)),
-                  min(t.started_at_us), max(t.started_at_us),
-                  substr(max(printf('%020d', coalesce(t.started_at_us, 0)) || t.trace_id), 21),
-                  min(tr.mark), min(tr.level), min(tr.note), min(tr.updated_at_ms),
-                  count(*) OVER ()""" + from + where
-                + " GROUP BY t.fingerprint ORDER BY max(t.started_at_us) DESC, t.fingerprint DESC LIMIT ? OFFSET ?";
-        String count = "SELECT count(DISTINCT t.fingerprint)" + from + where;
+                SELECT o.fp, min(o.service), min(o.endpoint), min(o.problem), min(o.kind), sum(o.traces),
+                  sum(o.occurrences), sum(o.new), min(o.first_us), max(o.last_us), substr(max(o.last_key), 21),
+                  min(tr.mark), min(tr.level), min(tr.note), min(tr.updated_at_ms), count(*) OVER ()""" + from
+                + " ORDER BY max(o.last_us) DESC, o.fp DESC LIMIT ? OFFSET ?";
+        String count = "SELECT count(*) FROM (SELECT o.fp" + from + ")";
         return read(c -> {
             List<GroupRow> out = new ArrayList<>();
             long total = -1;
@@ -959,13 +1015,13 @@ public final class Store implements AutoCloseable {
                 ps.setLong(i, q.offset());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        String mark = rs.getString(11);
+                        String mark = rs.getString(12);
                         Triage triage = mark == null ? Triage.NONE
-                                : new Triage(mark, rs.getString(12), rs.getString(13), nullableLong(rs, 14));
+                                : new Triage(mark, rs.getString(13), rs.getString(14), nullableLong(rs, 15));
                         out.add(new GroupRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getLong(6), rs.getLong(7), nullableLong(rs, 8),
-                                nullableLong(rs, 9), rs.getString(10), triage));
-                        total = rs.getLong(15);
+                                rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getLong(8), nullableLong(rs, 9),
+                                nullableLong(rs, 10), rs.getString(11), triage));
+                        total = rs.getLong(16);
                     }
                 }
             }
@@ -977,7 +1033,42 @@ public final class Store implements AutoCloseable {
         });
     }
 
-    /** One error group over all its traces, or empty when no stored trace has that fingerprint. */
+    /**
+     * The filters of counted occurrences ({@code group_counts g}), whose group is all that is known
+     * of them: the service is the group's (the origin), the text is matched against its endpoint
+     * and problem, and the time range against each minute's {@code [first_at_ms, last_at_ms]}
+     * (milliseconds; the range is in microseconds).
+     */
+    private static void countFilters(StringBuilder where, List<Object> args, GroupQuery q) {
+        if (q.fingerprint() != null) {
+            where.append(" AND g.fingerprint = ?");
+            args.add(q.fingerprint());
+        }
+        if (q.service() != null) {
+            where.append(" AND g.service = ?");
+            args.add(q.service());
+        }
+        if (q.fromUs() != null) {
+            where.append(" AND g.last_at_ms * 1000 >= ?");
+            args.add(q.fromUs());
+        }
+        if (q.toUs() != null) {
+            where.append(" AND g.first_at_ms * 1000 < ?");
+            args.add(q.toUs());
+        }
+        if (q.text() != null) {
+            where.append(" AND (g.endpoint LIKE ? ESCAPE '\\' OR g.problem LIKE ? ESCAPE '\\')");
+            args.add(like(q.text()));
+            args.add(like(q.text()));
+        }
+    }
+
+    /** A LIKE pattern matching {@code text} anywhere, with a backslash as the escape character. */
+    private static String like(String text) {
+        return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%";
+    }
+
+    /** One error group over all its traces and counts, or empty when nothing has that fingerprint. */
     public Optional<GroupRow> group(String fingerprint) throws SQLException {
         List<GroupRow> found = findGroups(GroupQuery.of(fingerprint)).groups();
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
@@ -987,11 +1078,14 @@ public final class Store implements AutoCloseable {
      * Changes the triage of a group; the change time is {@code nowMs} even when no value changed
      * (a triage is also an acknowledgement of the traces so far).
      *
-     * @return false, changing nothing, when no stored trace has that fingerprint
+     * @return false, changing nothing, when no stored trace and no counted occurrence has that
+     *     fingerprint
      */
     public boolean updateTriage(String fingerprint, TriageUpdate update, long nowMs) throws SQLException {
         return write(w -> {
-            PreparedStatement exists = w.get("SELECT 1 FROM traces WHERE fingerprint = ? LIMIT 1");
+            PreparedStatement exists = w.get("""
+                    SELECT 1 FROM traces WHERE fingerprint = ?1
+                    UNION ALL SELECT 1 FROM group_counts WHERE fingerprint = ?1 LIMIT 1""");
             exists.setString(1, fingerprint);
             try (ResultSet rs = exists.executeQuery()) {
                 if (!rs.next()) {

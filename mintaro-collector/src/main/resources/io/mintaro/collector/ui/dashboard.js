@@ -2,7 +2,7 @@
 import { api } from './api.js';
 import { h, link, replace, table, serviceChip, knowServices } from './dom.js';
 import { relative, timestamp, count, RANGES, rangeStart } from './format.js';
-import { triageBadges, kindBadge, newBadge, pager } from './widgets.js';
+import { triageBadges, kindBadge, newBadge, occurrencesText, pager } from './widgets.js';
 
 const PAGE_SIZE = 50;
 const DEFAULTS = { status: 'all', speed: 'all', service: '', range: 'all', silenced: 'hide', q: '', page: '1' };
@@ -87,10 +87,12 @@ export async function renderDashboard(ctx) {
   const rows = groups.map(g => {
     const href = `/groups/${encodeURIComponent(g.fingerprint)}`;
     const row = h('tr', { class: 'clickable group-row', dataset: { fingerprint: g.fingerprint } },
-      h('td', { class: 'name' }, link(href, { class: 'group-link' }, g.name), ' ', newBadge(g)),
+      h('td', { class: 'name' }, link(href, { class: 'group-link' }, g.name), ' ', newBadge(g),
+        h('div', { class: 'muted small group-figures' }, occurrencesText(g))),
       h('td', null, serviceChip(g.service)),
       h('td', null, kindBadge(g)),
-      h('td', { class: 'num' }, count(g.count)),
+      // Every occurrence, counted ones included; the traces kept are in the line under the name.
+      h('td', { class: 'num', title: occurrencesText(g) }, count(g.occurrences ?? g.count)),
       h('td', { class: 'nowrap', title: timestamp(g.lastSeenAt) }, relative(g.lastSeenAt)),
       h('td', { class: 'triage-cell' }, triageBadges(g.triage)));
     row.addEventListener('click', event => {

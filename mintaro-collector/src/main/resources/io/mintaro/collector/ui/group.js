@@ -2,7 +2,7 @@
 import { api } from './api.js';
 import { h, link, replace, serviceChip, knowServices } from './dom.js';
 import { relative, timestamp, count } from './format.js';
-import { kindBadge, newBadge, pager, tracesTable, triageBadges } from './widgets.js';
+import { kindBadge, newBadge, occurrencesText, pager, tracesTable, triageBadges } from './widgets.js';
 import { rememberedDashboard } from './dashboard.js';
 
 const PAGE_SIZE = 50;
@@ -31,7 +31,7 @@ export async function renderGroup(ctx, fingerprint) {
       serviceChip(g.service),
       h('span', { class: 'mono' }, g.endpoint || ''),
       kindBadge(g),
-      h('span', null, h('strong', { id: 'group-count' }, count(g.count)), g.count === 1 ? ' trace' : ' traces'),
+      figures(g),
       h('span', { title: timestamp(g.firstSeenAt) }, 'first seen ', relative(g.firstSeenAt)),
       h('span', { title: timestamp(g.lastSeenAt) }, 'last seen ', relative(g.lastSeenAt)),
       h('span', { class: 'triage-summary', id: 'triage-summary' }, triageBadges(g.triage))));
@@ -43,10 +43,22 @@ export async function renderGroup(ctx, fingerprint) {
     head,
     panel,
     h('h2', null, 'Traces ', h('span', { class: 'muted' }, `(${count(traces.total ?? list.length)})`)),
-    list.length ? tracesTable(list, ctx.navigate, { id: 'group-traces' }) : h('p', { class: 'empty' }, 'No traces stored for this group.'),
+    list.length ? tracesTable(list, ctx.navigate, { id: 'group-traces' })
+      : h('p', { class: 'empty', id: 'group-no-traces' }, group.traces === 0 && group.occurrences > 0
+        ? 'No trace kept: the services counted these occurrences without collecting them (their trigger limits).'
+        : 'No traces stored for this group.'),
     pager(traces.page || page, traces.pageSize || PAGE_SIZE, traces.total || 0,
       p => ctx.navigate(`/groups/${encodeURIComponent(fingerprint)}${p > 1 ? `?page=${p}` : ''}`)));
   ctx.rendered('group');
+}
+
+/** "1,240 occurrences · 60 traces kept", each figure in bold. */
+function figures(g) {
+  const occurrences = g.occurrences ?? g.count;
+  const kept = g.traces ?? g.count;
+  return h('span', { id: 'group-figures', title: occurrencesText(g) },
+    h('strong', { id: 'group-occurrences' }, count(occurrences)), occurrences === 1 ? ' occurrence' : ' occurrences',
+    ' · ', h('strong', { id: 'group-count' }, count(kept)), kept === 1 ? ' trace kept' : ' traces kept');
 }
 
 /** Mark and level as toggle buttons (each saves at once), and a note saved with its button. */

@@ -23,6 +23,17 @@ export function newBadge(group) {
   return badge(`${count(group.newSinceTriage)} new`, 'new', { class: 'new', title: 'Traces seen since the last triage change' });
 }
 
+/**
+ * "1,240 occurrences · 60 traces kept": every time the group's problem happened (collected or only
+ * counted by the services), and the traces stored of it.
+ */
+export function occurrencesText(group) {
+  const occurrences = group.occurrences ?? group.count;
+  const kept = group.traces ?? group.count;
+  return `${count(occurrences)} ${occurrences === 1 ? 'occurrence' : 'occurrences'} · `
+    + `${count(kept)} ${kept === 1 ? 'trace' : 'traces'} kept`;
+}
+
 /** Level and note of a triage (the mark shows beside the status, see kindBadge). */
 export function triageBadges(triage) {
   if (!triage) return null;

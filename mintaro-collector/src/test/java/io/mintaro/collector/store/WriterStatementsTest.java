@@ -43,9 +43,11 @@ class WriterStatementsTest {
             TraceSummary last = store.trace(traceId(30, 2)).orElseThrow().summary();
             List<GroupRow> groups = store.findGroups(
                     new GroupQuery(null, null, null, null, null, null, "show", null, 10, 0)).groups();
-            assertThat(groups).extracting(GroupRow::problem)
-                    .containsExactlyInAnyOrder("java.lang.IllegalStateException", "java.io.IOException", "HTTP 503");
-            assertThat(groups).extracting(GroupRow::count).containsOnly(31L);
+            // Per round: two stored traces of the exception, one counted trace not stored and two
+            // occurrences without ids.
+            assertThat(groups).extracting(g -> g.problem() + ": " + g.count() + " of " + g.occurrences())
+                    .containsExactlyInAnyOrder("java.lang.IllegalStateException: 62 of 155", "java.io.IOException: 31 of 31",
+                            "HTTP 503: 31 of 31");
             assertThat(last.status()).isEqualTo("error");
             assertThat(last.complete()).isTrue();
             assertThat(last.spanCount()).isEqualTo(1);
@@ -102,7 +104,8 @@ class WriterStatementsTest {
 
     /**
      * Stores three traces (an exception, a logged error, a 5xx answer: the three ways an error
-     * group gets its problem) and marks them complete.
+     * group gets its problem) and marks them complete; then counted triggers: one of a stored
+     * trace, one of a trace stored next, one whose count window ends, and occurrences without ids.
      */
     private static void storeRound(Store store, int round) throws SQLException {
         String failedSpan = traceId(round, 0);
@@ -115,6 +118,18 @@ class WriterStatementsTest {
         for (String t : List.of(failedSpan, loggedError, answered5xx)) {
             store.markComplete(t, AT_MS + 1);
         }
+        String storedNext = traceId(round, 3);
+        store.ingest(counted(List.of(failedSpan, storedNext, traceId(round, 4)), 2), SERVICE, AT_MS);
+        store.ingest(batch(storedNext, "error", spanJson("java.lang.IllegalStateException"), null, null), SERVICE,
+                AT_MS);
+        assertThat(store.forgetCounted(AT_MS, 0)).isEqualTo(1);
+    }
+
+    /** A batch of counted triggers only: the exception's group, with these trace ids and {@code more}. */
+    private static Batch counted(List<String> traceIds, long more) {
+        List<Batch.CountedTrace> traces = traceIds.stream().map(t -> new Batch.CountedTrace(t, AT_MS)).toList();
+        return new Batch(AGENT, List.of(), List.of(), List.of(new Batch.Counted("error", "GET /orders",
+                "java.lang.IllegalStateException", traces, more, AT_MS)));
     }
 
     private static String traceId(int round, int n) {
