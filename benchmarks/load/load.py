@@ -51,7 +51,10 @@ def wrk(cfg, args, duration, think=False):
     cmd = ["wrk", "-t%d" % args.threads, "-c%d" % args.connections, "-d%ds" % duration, "--latency"]
     if think and args.think_script:
         cmd += ["-s", args.think_script]
-    return subprocess.run(cmd + [url], capture_output=True, text=True, timeout=duration + 60).stdout
+    out = subprocess.run(cmd + [url], capture_output=True, text=True, timeout=duration + 60).stdout
+    # every error response of the configuration's life, for the collector's counts at the end
+    cfg["non2xx_total"] = cfg.get("non2xx_total", 0) + parse_wrk(out)["non2xx"]
+    return out
 
 
 def start_config(name, args, tmp):
@@ -82,7 +85,8 @@ def start_config(name, args, tmp):
         cfg["sink"], cfg["stats_url"] = sink, "http://127.0.0.1:%d" % RECEIVER
         service_extra = ["--otlp", "http://127.0.0.1:%d" % RECEIVER_RELAY, "--compression", args.otel_compression,
                          "--otel-queue", str(args.otel_queue), "--otel-batch", str(args.otel_batch)]
-    backend = start_java(["service", "--role", "backend", "--mode", mode, "--port", str(backend_port)] + service_extra,
+    backend = start_java(["service", "--role", "backend", "--mode", mode, "--port", str(backend_port),
+                          "--error-every", str(args.error_every)] + service_extra,
                          jvm, env=dict(env, MINTARO_SERVICE="backend"),
                          logfile=os.path.join(tmp, "backend-%s.log" % name), jar=jar)
     cfg["procs"].append(backend)
@@ -136,6 +140,9 @@ def measure(cfg, args):
     if "collector_port" in cfg:
         r["stored_error_traces"] = stored_traces(cfg["collector_port"]) - traces_before
         r["error_responses"] = r["non2xx"]
+    if mode == "mintaro":
+        # the edge's ring at the end of the slice: how far back a trigger could reach
+        r["edge_stats"] = service_stats(cfg["edge_port"])
     if mode == "otel":
         r["spans_expected"] = 3 * r["requests"]
         r["logs_expected"] = 5 * r["requests"]
@@ -143,6 +150,36 @@ def measure(cfg, args):
         % (cfg["name"], r["rps"], r["p50_ms"], r["p99_ms"], r["service_cpu_us_per_request"], r["sink_cpu_us_per_request"],
            r["bytes_per_1000_requests"]))
     return r
+
+
+def service_stats(port):
+    try:
+        return http_json("http://127.0.0.1:%d/_stats" % port)
+    except Exception as e:  # noqa
+        log("could not read the service's stats: %s" % e)
+        return None
+
+
+def error_counts(cfg, wait_s):
+    """What the collector counted over the configuration's life against the error responses wrk saw."""
+    time.sleep(wait_s)  # counted triggers are folded after the collector's count window
+    groups, page = [], 1
+    while True:
+        r = http_json("http://127.0.0.1:%d/api/groups?status=all&silenced=show&pageSize=200&page=%d"
+                      % (cfg["collector_port"], page), headers={"Authorization": "Bearer " + API_KEY})
+        groups += r["groups"]
+        if len(groups) >= r["total"] or not r["groups"]:
+            break
+        page += 1
+    errors = [g for g in groups if g["kind"] == "error"]
+    for g in groups:  # a baseline collector from before counted triggers reports only its stored traces
+        g.setdefault("occurrences", g.get("count", 0))
+        g.setdefault("traces", g.get("count", 0))
+    occurrences = sum(g["occurrences"] for g in errors)
+    return {"error_responses": cfg.get("non2xx_total", 0), "error_occurrences": occurrences,
+            "error_traces_kept": sum(g["traces"] for g in errors),
+            "occurrences_over_error_responses": occurrences / cfg["non2xx_total"] if cfg.get("non2xx_total") else None,
+            "groups": [{k: g.get(k) for k in ("name", "service", "kind", "occurrences", "traces")} for g in groups]}
 
 
 def stored_traces(collector_port):
@@ -182,6 +219,10 @@ def main():
     ap.add_argument("--otel-batch", type=int, default=4096,
                     help="maxExportBatchSize of the OTel batch processors (SDK default 512 exports only a third of the logs here)")
     ap.add_argument("--otel-compression", default="none", choices=["none", "gzip"])
+    ap.add_argument("--error-every", type=int, default=100,
+                    help="the backend answers 500 to every Nth request (100: 1%%, 5: 20%%; 0: never)")
+    ap.add_argument("--count-wait", type=int, default=15,
+                    help="seconds to wait at the end before reading the collector's error counts (-1: skip)")
     ap.add_argument("--max-jmh-wait", type=int, default=1800, help="seconds to wait for benchmarks.jar to finish")
     ap.add_argument("--no-wait", action="store_true", help="do not wait for benchmarks.jar")
     ap.add_argument("--build", action="store_true", help="rebuild the jar first")
@@ -203,6 +244,7 @@ def main():
         with open(args.think_script, "w") as f:
             f.write("function delay()\n  return %d\nend\n" % args.think_ms)
     runs = {c: [] for c in configs}
+    counts = {}
     quiet_at_start = True
     started = []
     try:
@@ -225,6 +267,12 @@ def main():
                 r = measure(cfg, args)
                 r["round"] = rnd + 1
                 runs[cfg["name"]].append(r)
+        for cfg in started:
+            if "collector_port" in cfg and args.count_wait >= 0:
+                counts[cfg["name"]] = error_counts(cfg, args.count_wait)
+                log("%s: %d error responses, %d error occurrences at the collector, %d traces kept" % (
+                    cfg["name"], counts[cfg["name"]]["error_responses"], counts[cfg["name"]]["error_occurrences"],
+                    counts[cfg["name"]]["error_traces_kept"]))
     finally:
         for cfg in reversed(started):
             stop(list(reversed(cfg["procs"])))
@@ -246,6 +294,8 @@ def main():
         if mode in COLLECTORS:
             summary[mode]["stored_error_traces"] = [r["stored_error_traces"] for r in rs]
             summary[mode]["error_responses"] = [r["error_responses"] for r in rs]
+        if any(r.get("edge_stats") for r in rs):
+            summary[mode]["edge_history_ms"] = median([r["edge_stats"]["historyMillis"] for r in rs if r.get("edge_stats")])
     # Losses are paired: each round's configuration against the uninstrumented run of the same round.
     per_round = {}
     if "none" in runs:
@@ -301,12 +351,14 @@ def main():
         "build": build_info(),
         "baseline_rev": args.baseline_rev,
         "settings": {"wrk": "wrk -t%d -c%d -d%ds --latency" % (args.threads, args.connections, args.duration),
+                     "error_every": args.error_every,
                      "design": "all configurations up at once; rounds measure each back to back, order rotated",
                      "warmup_s": args.warmup, "preroll_s": args.preroll, "settle_s": args.settle,
                      "rounds": args.rounds, "think_ms": args.think_ms,
                      "jvm_flags": args.jvm_flags, "otel_compression": args.otel_compression,
                      "otel_batch_queue_size": args.otel_queue, "otel_export_batch_size": args.otel_batch},
-        "summary": summary, "per_round_losses": per_round, "ratios": ratios, "goals": goals, "runs": runs,
+        "summary": summary, "per_round_losses": per_round, "ratios": ratios, "goals": goals,
+        "error_counts": counts, "runs": runs,
     }
     path = write_result("load", result)
 
@@ -323,6 +375,14 @@ def main():
     print()
     for k, v in ratios.items():
         print("%-32s %s" % (k, "n/a" if v is None else ("%.2f%%" % (100 * v))))
+    for name, c in counts.items():
+        print("%s: error responses %d, error occurrences at the collector %d (%s), traces kept %d" % (
+            name, c["error_responses"], c["error_occurrences"],
+            "n/a" if c["occurrences_over_error_responses"] is None else "%.2f%%" % (100 * c["occurrences_over_error_responses"]),
+            c["error_traces_kept"]))
+    for mode, s in summary.items():
+        if "edge_history_ms" in s:
+            print("%s: edge ring history at the end of a slice (median) %.0f ms" % (mode, s["edge_history_ms"]))
     for k, v in goals.items():
         print("goal %-30s %s" % (k, "MET" if v else "MISSED"))
     print("machine otherwise idle: %s" % (not jmh_any))

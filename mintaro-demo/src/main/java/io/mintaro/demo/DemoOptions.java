@@ -17,6 +17,7 @@ public final class DemoOptions {
   Duration slowThreshold = Duration.ofSeconds(1);
   Duration reconnectMaxDelay = Duration.ofSeconds(30);
   int bufferSize = 16 * 1024 * 1024;
+  int triggerGroupLimit = 60;
 
   public static DemoOptions create() {
     return new DemoOptions();
@@ -72,6 +73,12 @@ public final class DemoOptions {
 
   public DemoOptions bufferSize(int bytes) {
     this.bufferSize = bytes;
+    return this;
+  }
+
+  /** Traces collected per minute per error group of each service; the rest are counted. */
+  public DemoOptions triggerGroupLimit(int perMinute) {
+    this.triggerGroupLimit = perMinute;
     return this;
   }
 }

@@ -85,6 +85,7 @@ public final class DemoServices implements AutoCloseable {
         .apiKey(o.apiKey)
         .bufferSize(o.bufferSize)
         .slowThreshold(o.slowThreshold)
+        .triggerGroupLimit(o.triggerGroupLimit)
         .reconnectMaxDelay(o.reconnectMaxDelay)
         .build();
   }

@@ -49,8 +49,11 @@ import org.slf4j.LoggerFactory;
  * </ul>
  *
  * <p>{@code GET /api/item} on the edge logs 5 DEBUG lines, calls the backend once and returns
- * exactly 1 KiB of JSON. The backend answers 500 to every 100th request it gets (the edge then
- * answers 502), in every configuration.
+ * exactly 1 KiB of JSON. The backend answers 500 to every 100th request it gets
+ * ({@code --error-every}; the edge then answers 502), in every configuration. With
+ * {@code delay-ms=N} in its query the edge waits N ms after the backend's answer: a slow request
+ * whose first records are as old as that when it ends. In mintaro mode {@code GET /_stats}
+ * answers the SDK's {@link io.mintaro.MintaroStats} as JSON.
  */
 final class Services {
   static final org.slf4j.Logger LOG = LoggerFactory.getLogger("loadtest.edge");
@@ -107,7 +110,7 @@ final class Services {
       servlet = new EdgeServlet(URI.create(LoadMain.require(a, "backend")), outgoing);
       path = "/api/item";
     } else if (role.equals("backend")) {
-      servlet = new BackendServlet();
+      servlet = new BackendServlet(Integer.parseInt(LoadMain.get(a, "error-every", "100")));
       path = "/price";
     } else {
       throw new IllegalArgumentException("unknown role " + role);
@@ -123,6 +126,9 @@ final class Services {
       context.addFilter(new FilterHolder(filter), "/*", EnumSet.of(DispatcherType.REQUEST));
     }
     context.addServlet(new ServletHolder(servlet), path);
+    if (mintaro != null) {
+      context.addServlet(new ServletHolder(new StatsServlet(mintaro)), "/_stats");
+    }
     server.setHandler(context);
     server.start();
     MintaroSdk m = mintaro;
@@ -217,6 +223,14 @@ final class Services {
         write(resp, 502, error);
         return;
       }
+      String delay = req.getParameter("delay-ms");
+      if (delay != null) {
+        try {
+          Thread.sleep(Long.parseLong(delay));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+        }
+      }
       LOG.debug("building a response of {} bytes for item {}", BODY.length, item);
       LOG.debug("request {} done", n);
       write(resp, 200, BODY);
@@ -227,14 +241,46 @@ final class Services {
     private static final byte[] OK = "{\"item\":\"42\",\"price\":12.5,\"currency\":\"EUR\"}".getBytes(StandardCharsets.UTF_8);
     private static final byte[] FAIL = "{\"error\":\"price service unavailable\"}".getBytes(StandardCharsets.UTF_8);
     private final AtomicLong requests = new AtomicLong();
+    private final int errorEvery;
+
+    BackendServlet(int errorEvery) {
+      this.errorEvery = errorEvery;
+    }
 
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-      if (requests.incrementAndGet() % 100 == 0) {
+      if (errorEvery > 0 && requests.incrementAndGet() % errorEvery == 0) {
         write(resp, 500, FAIL);
       } else {
         write(resp, 200, OK);
       }
+    }
+  }
+
+  /** The SDK's counters, for the load scripts: retention and triggers while the load runs. */
+  static final class StatsServlet extends HttpServlet {
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+    private final MintaroSdk sdk;
+
+    StatsServlet(MintaroSdk sdk) {
+      this.sdk = sdk;
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+      io.mintaro.MintaroStats st = sdk.stats();
+      Map<String, Object> stats = new java.util.LinkedHashMap<>();
+      stats.put("bytesRecorded", st.bytesRecorded());
+      stats.put("historyMillis", st.historyMillis());
+      stats.put("oldestRecordAgeMillis", st.oldestRecordAgeMillis());
+      stats.put("triggersReported", st.triggersReported());
+      stats.put("triggersRateLimited", st.triggersRateLimited());
+      stats.put("triggersGroupLimited", st.triggersGroupLimited());
+      stats.put("triggersCounted", st.triggersCounted());
+      stats.put("triggersDropped", st.triggersDropped());
+      stats.put("batchesSent", st.batchesSent());
+      stats.put("bytesSent", st.bytesSent());
+      write(resp, 200, JSON.writeValueAsBytes(stats));
     }
   }
 

@@ -31,6 +31,22 @@ class DashboardTest extends UiTest {
   }
 
   @Test
+  void a_group_shows_its_occurrences_and_the_traces_kept_of_them() {
+    open("/", "dashboard");
+
+    String failFigures = groupRow(stack.failGroup).findElement(By.cssSelector(".group-figures")).getText();
+    assertThat(failFigures).matches("\\d[\\d,]* occurrences · \\d[\\d,]* traces kept");
+    String counted = UiStack.COUNTED_PROBLEM + " in " + UiStack.COUNTED_ENDPOINT;
+    WebElement row = groupRow(counted);
+    assertThat(row.findElement(By.cssSelector(".group-figures")).getText())
+        .isEqualTo("1,240 occurrences · 0 traces kept");
+    assertThat(row.findElements(By.tagName("td")).get(3).getText()).isEqualTo("1,240");
+
+    row.findElement(By.cssSelector("a.group-link")).click();
+    assertThat(visible(By.id("group-figures")).getText()).isEqualTo("1,240 occurrences · 0 traces kept");
+  }
+
+  @Test
   void filters_are_kept_in_the_url_and_survive_a_reload() {
     open("/", "dashboard");
 

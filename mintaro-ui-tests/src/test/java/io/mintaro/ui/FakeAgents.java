@@ -85,6 +85,18 @@ final class FakeAgents {
     }
   }
 
+  /**
+   * Counts {@code occurrences} triggers of one local group of {@code service} whose traces were
+   * not collected, as an agent past its limits does (docs/protocol.md, "Counted triggers").
+   */
+  void count(String service, String endpoint, String problem, long occurrences, long atMs)
+      throws IOException, InterruptedException {
+    ObjectNode b = JSON.createObjectNode().put("agentId", agent(service));
+    b.putArray("counted").addObject().put("kind", "error").put("endpoint", endpoint).put("problem", problem)
+        .put("more", occurrences).put("lastAtMs", atMs);
+    post("/agent/v1/batches", b);
+  }
+
   private ObjectNode batch(Map<String, ObjectNode> batches, String service) throws IOException, InterruptedException {
     ObjectNode b = batches.get(service);
     if (b == null) {

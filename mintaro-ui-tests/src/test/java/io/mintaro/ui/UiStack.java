@@ -43,6 +43,10 @@ final class UiStack extends DemoStack {
    * /payments ("java.lang.IllegalStateException in POST /payments", or "HTTP 500 in POST /payments"
    * while the collector takes the span's HTTP status for the problem).
    */
+  /** The group of counts alone. */
+  static final String COUNTED_ENDPOINT = "POST /refunds";
+  static final String COUNTED_PROBLEM = "HTTP 503";
+  static final long COUNTED = 1240;
   String failGroup;
   /** gateway GET /inventory → (catalog GET /items, stock GET /stock); the stock call fails. */
   Synthetic.Trace treeTrace;
@@ -115,6 +119,8 @@ final class UiStack extends DemoStack {
         Synthetic.Call.of("stock", "GET", "/stock", 4).failing("java.util.concurrent.TimeoutException"));
     treeTrace = Synthetic.build(tree, now - 90_000_000L, 1000);
     agents.send(List.of(treeTrace, Synthetic.build(tree, now - 60_000_000L, 1000)));
+    // A flood its agent only counted: 1,240 occurrences of a group no trace was kept of.
+    agents.count("payments", COUNTED_ENDPOINT, COUNTED_PROBLEM, COUNTED, System.currentTimeMillis());
 
     List<String> all = new ArrayList<>(failedTraces);
     all.add(xssTrace);

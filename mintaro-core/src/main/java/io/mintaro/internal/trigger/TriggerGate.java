@@ -5,7 +5,7 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Decides what becomes of a trigger: its trace is collected, or the trigger is only counted, or
- * it repeats a trace collected already. A trace is collected once per process; each local group
+ * it repeats a trace that triggered already. A trace is collected once per process; each local group
  * (kind, endpoint, problem) gets its own budget per minute, so a flood of one error cannot use
  * up the collections a new or rare one needs; and the process as a whole stays under a steady
  * rate with a burst allowance, so an error storm cannot flood the network. Lock-free; the
@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class TriggerGate {
   /** The trace is collected. */
   public static final int COLLECT = 0;
-  /** The trace was collected before by this process: nothing more to do. */
+  /** The trace triggered here before, and was collected or counted then: nothing more to do. */
   public static final int REPEAT = 1;
   /** A limit refused the collection: the trigger is only counted. */
   public static final int COUNT = 2;
@@ -60,6 +60,10 @@ public final class TriggerGate {
     if (seenHi[slot] == hi && seenLo[slot] == lo) {
       return REPEAT;
     }
+    // The first trigger of a trace decides for all its others here: a trace counted once is not
+    // collected by a later trigger of another group, nor counted twice.
+    seenHi[slot] = hi;
+    seenLo[slot] = lo;
     long now = System.nanoTime();
     if (!take(groupBudget(group), groupIntervalNanos, groupBurstNanos, now)) {
       groupLimited.incrementAndGet();
@@ -69,8 +73,6 @@ public final class TriggerGate {
       rateLimited.incrementAndGet();
       return COUNT;
     }
-    seenHi[slot] = hi;
-    seenLo[slot] = lo;
     return COLLECT;
   }
 

@@ -49,14 +49,24 @@ class TriggerGateTest {
   }
 
   @Test
-  void aCountedTraceMayStillBeCollectedByALaterTriggerOnceTokensAreBack() throws InterruptedException {
+  void aCountedTraceIsNeitherCollectedByALaterTriggerOfAnotherGroupNorCountedTwice() {
+    TriggerGate gate = new TriggerGate(1_000, 1_000, 1);
+
+    assertThat(gate.decide(1, 1, PAYMENTS)).isEqualTo(COLLECT);
+    assertThat(gate.decide(1, 2, PAYMENTS)).isEqualTo(COUNT);
+    assertThat(gate.decide(1, 2, ORDERS)).as("its ERROR line then its 500, say").isEqualTo(REPEAT);
+    assertThat(gate.decide(1, 3, ORDERS)).as("the other group's budget is untouched").isEqualTo(COLLECT);
+  }
+
+  @Test
+  void theRateLimitRefillsAtItsSteadyRate() throws InterruptedException {
     TriggerGate gate = new TriggerGate(5, 1, 1_000); // a token every 200 ms
 
     assertThat(gate.decide(1, 1, PAYMENTS)).isEqualTo(COLLECT);
     assertThat(gate.decide(1, 2, PAYMENTS)).isEqualTo(COUNT);
     Thread.sleep(300);
 
-    assertThat(gate.decide(1, 2, PAYMENTS)).isEqualTo(COLLECT);
+    assertThat(gate.decide(1, 3, PAYMENTS)).isEqualTo(COLLECT);
     assertThat(gate.rateLimited()).isEqualTo(1);
   }
 
