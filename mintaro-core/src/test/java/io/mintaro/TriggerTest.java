@@ -3,10 +3,13 @@ package io.mintaro;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.mintaro.http.ServerExchange;
+import io.mintaro.internal.Core;
 import io.mintaro.internal.RecordingSpan;
 import io.mintaro.logging.LogCapture;
 import java.lang.System.Logger.Level;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -97,6 +100,45 @@ class TriggerTest {
     assertThat(sdk.stats().triggersRateLimited()).as("the second token was still there").isZero();
     probe();
     assertThat(sdk.stats().triggersRateLimited()).isEqualTo(1);
+  }
+
+  @Test
+  void aRequestAlreadySlowerThanItsThresholdTriggersWhileStillRunningAndOnlyOnce() throws Exception {
+    sdk = MintaroSdk.builder().service("svc").slowThreshold(Duration.ofMillis(30)).build();
+    List<String> triggers = new CopyOnWriteArrayList<>();
+    Core core = Core.of(sdk);
+    core.triggerListener((traceId, kind, reason) -> triggers.add(kind + ": " + reason));
+    ServerExchange exchange = ServerExchange.start(sdk, "GET", "http://h/report", "/report", n -> null);
+
+    watch(core);
+    assertThat(triggers).as("not slow yet").isEmpty();
+    Thread.sleep(60);
+    watch(core);
+
+    assertThat(triggers).singleElement().asString()
+        .startsWith("slow: slow: GET /report still running after").endsWith("(threshold 30 ms)");
+    exchange.close();
+    assertThat(triggers).as("its end finds the trace triggered already").hasSize(1);
+  }
+
+  @Test
+  void aRequestThatEndedIsNotJudgedByTheWatch() throws Exception {
+    sdk = MintaroSdk.builder().service("svc").slowThreshold(Duration.ofMillis(30)).build();
+    List<String> triggers = new CopyOnWriteArrayList<>();
+    Core core = Core.of(sdk);
+    core.triggerListener((traceId, kind, reason) -> triggers.add(reason));
+    ServerExchange.start(sdk, "GET", "http://h/fast", "/fast", n -> null).close();
+    Thread.sleep(60);
+
+    watch(core);
+    assertThat(triggers).isEmpty();
+  }
+
+  /** Runs the in-flight check from another thread, as the agent does. */
+  private static void watch(Core core) throws InterruptedException {
+    Thread agent = new Thread(core::checkInFlight);
+    agent.start();
+    agent.join();
   }
 
   private boolean triggered(Consumer<MintaroSdk.Builder> config, Runnable action) {

@@ -41,6 +41,8 @@ public final class ServerExchange extends HttpExchange {
   private final Thread thread;
   private final TraceContext previous;
   private boolean closed;
+  /** Set by the agent's thread once the request was found slow while running. */
+  private volatile boolean slowSeen;
   /** Set when the request went asynchronous: the starting thread is no longer the request's. */
   private volatile boolean detached;
 
@@ -116,7 +118,10 @@ public final class ServerExchange extends HttpExchange {
     if (host != null && host.indexOf(',') < 0) {
       core.observeAuthority(host.trim().toLowerCase(Locale.ROOT));
     }
-    return new ServerExchange(new ExchangeData(core, span, method, url), path, Thread.currentThread(), previous);
+    ServerExchange exchange = new ServerExchange(new ExchangeData(core, span, method, url), path,
+        Thread.currentThread(), previous);
+    span.inFlight(exchange::checkRunning);
+    return exchange;
   }
 
   /**
@@ -197,6 +202,15 @@ public final class ServerExchange extends HttpExchange {
   public Scope attach() {
     TraceContext before = ContextStorage.swap(data.span.context());
     return () -> ContextStorage.swap(before);
+  }
+
+  /** The agent's watch over requests still running; see {@link Core#serverRequestRunning}. */
+  private void checkRunning(long nowUs) {
+    if (!closed && !slowSeen) {
+      RecordingSpan span = data.span;
+      slowSeen = data.core.serverRequestRunning(span.context(), data.method, path, span.spanName(),
+          nowUs - span.startMicros());
+    }
   }
 
   /** Writes the exchange, ends the server span, fires triggers and restores the thread's context. */

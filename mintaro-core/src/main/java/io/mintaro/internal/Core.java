@@ -64,7 +64,8 @@ public final class Core {
     }
     this.slowPolicy = new SlowPolicy(settings.slowThresholdMicros, routes,
         settings.slowAuto ? new AutoThresholds(settings.slowPercentile, settings.slowFloorMicros) : null);
-    this.agent = settings.collector == null ? null : new Agent(settings, agentId, recorder, this::recordOpenSpans);
+    this.agent = settings.collector == null ? null
+        : new Agent(settings, agentId, recorder, this::recordOpenSpans, this::checkInFlight);
     if (agent != null) {
       agent.start();
     }
@@ -141,6 +142,24 @@ public final class Core {
       for (TraceContext c = current; c != null && c.span != null && depth < MAX_OPEN_DEPTH; depth++) {
         if (c.owner == this && c.sameTrace(hi, lo)) {
           c.span.recordStartIfOpen();
+        }
+        c = c.span.replaced();
+      }
+    });
+  }
+
+  /**
+   * Lets every open span of this SDK that is current on some thread, or on the way back to one,
+   * check itself: a server request already slower than its threshold triggers now. Called by the
+   * agent a few times a second; costs a walk over the threads' slots, nothing on theirs.
+   */
+  public void checkInFlight() {
+    long now = Clock.nowMicros();
+    ContextStorage.forEachCurrent(current -> {
+      int depth = 0;
+      for (TraceContext c = current; c != null && c.span != null && depth < MAX_OPEN_DEPTH; depth++) {
+        if (c.owner == this) {
+          c.span.checkInFlight(now);
         }
         c = c.span.replaced();
       }
@@ -238,6 +257,23 @@ public final class Core {
       c = c.span.replaced();
     }
     return server != null ? server : outermost != null ? outermost : "(no endpoint)";
+  }
+
+  /**
+   * Triggers a server request that is still running but already slower than its threshold; the
+   * agent's late-data watch then brings the rest of it when it ends. A request triggers once: its
+   * end finds the trace triggered already.
+   *
+   * @return true when it triggered
+   */
+  public boolean serverRequestRunning(TraceContext ctx, String method, String path, String spanName, long runningUs) {
+    long threshold = slowPolicy.thresholdMicros(method, path);
+    if (threshold <= 0 || runningUs <= threshold) {
+      return false;
+    }
+    trigger(ctx, "slow", "slow: " + method + " " + path + " still running after " + runningUs / 1000
+        + " ms (threshold " + threshold / 1000 + " ms)", spanName, "slow");
+    return true;
   }
 
   /** The threshold a server request of this route would be judged against now; 0 or less: never slow. */

@@ -4,6 +4,7 @@ import io.mintaro.Span;
 import io.mintaro.internal.context.Clock;
 import io.mintaro.internal.context.ContextStorage;
 import io.mintaro.internal.context.Ids;
+import io.mintaro.internal.context.InFlight;
 import io.mintaro.internal.context.OpenSpan;
 import io.mintaro.internal.context.TraceContext;
 import io.mintaro.internal.recorder.ErrorInfo;
@@ -53,6 +54,8 @@ public final class RecordingSpan implements Span, OpenSpan {
   private SpanEvent[] events;
   private int eventCount;
   private long endUs;
+  /** Set by a server integration for the watch over requests still running; null otherwise. */
+  private volatile InFlight inFlight;
 
   RecordingSpan(Core core, long hi, long lo, long spanId, String traceState, byte flags, long parentId,
       byte kind, String name, long startUs, boolean makeCurrent) {
@@ -93,6 +96,23 @@ public final class RecordingSpan implements Span, OpenSpan {
   @Override
   public boolean isServer() {
     return kind == Core.KIND_SERVER;
+  }
+
+  /** Makes the agent's watch over open spans call {@code check} while this span runs. */
+  public void inFlight(InFlight check) {
+    this.inFlight = check;
+  }
+
+  @Override
+  public void checkInFlight(long nowUs) {
+    InFlight check = inFlight;
+    if (check != null && !ended) {
+      try {
+        check.check(nowUs);
+      } catch (RuntimeException e) {
+        // the watch goes on with the other spans
+      }
+    }
   }
 
   public TraceContext context() {

@@ -44,9 +44,13 @@ class TriggersTest {
   static Collector collector;
   static MintaroSdk sdk;
   static MintaroSdk quietSdk;
+  /** A ring far smaller than what one request's neighbours write while it runs. */
+  static MintaroSdk tinySdk;
+  static final int TINY_RING = 1024 * 1024;
   static Server server;
   static int port;
   static int quietPort;
+  static int tinyPort;
   static final ExecutorService pool = Mintaro.wrap(Executors.newFixedThreadPool(2));
   static final HttpClient http = HttpClient.newHttpClient();
 
@@ -63,9 +67,13 @@ class TriggersTest {
         .triggerOnServerError(false).triggerOnException(false).triggerOnErrorLog(false)
         .slowThreshold(Duration.ZERO)
         .build();
+    tinySdk = MintaroSdk.builder().service("tiny").collector(url).apiKey(Stack.API_KEY)
+        .bufferSize(TINY_RING).maxBodySize(16 * 1024).slowThreshold(Duration.ofMillis(300))
+        .build();
     server = new Server();
     port = connector(server);
     quietPort = connector(server);
+    connector(server);
     ServletContextHandler context = new ServletContextHandler();
     context.addFilter(new FilterHolder(new RoutingFilter()), "/*", EnumSet.of(DispatcherType.REQUEST));
     context.addServlet(new ServletHolder(new Handlers()), "/*");
@@ -73,8 +81,10 @@ class TriggersTest {
     server.start();
     port = ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     quietPort = ((ServerConnector) server.getConnectors()[1]).getLocalPort();
+    tinyPort = ((ServerConnector) server.getConnectors()[2]).getLocalPort();
     long deadline = System.nanoTime() + 10_000_000_000L;
-    while (!(sdk.stats().connected() && quietSdk.stats().connected()) && System.nanoTime() < deadline) {
+    while (!(sdk.stats().connected() && quietSdk.stats().connected() && tinySdk.stats().connected())
+        && System.nanoTime() < deadline) {
       Thread.sleep(20);
     }
   }
@@ -90,6 +100,7 @@ class TriggersTest {
   static final class RoutingFilter implements jakarta.servlet.Filter {
     private MintaroFilter loud;
     private MintaroFilter quiet;
+    private MintaroFilter tiny;
 
     @Override
     public void doFilter(jakarta.servlet.ServletRequest req, jakarta.servlet.ServletResponse resp,
@@ -97,8 +108,10 @@ class TriggersTest {
       if (loud == null) {
         loud = new MintaroFilter(sdk);
         quiet = new MintaroFilter(quietSdk);
+        tiny = new MintaroFilter(tinySdk);
       }
-      (req.getLocalPort() == quietPort ? quiet : loud).doFilter(req, resp, chain);
+      int local = req.getLocalPort();
+      (local == quietPort ? quiet : local == tinyPort ? tiny : loud).doFilter(req, resp, chain);
     }
   }
 
@@ -123,6 +136,26 @@ class TriggersTest {
             LOG.debug("line {} {}", i, filler);
           }
           LOG.error("flood ended badly");
+          resp.getWriter().write("ok");
+          return;
+        case "/long":
+          LOG.debug("step 1 of the long request");
+          sleep(900);
+          try {
+            for (int i = 0; i < 150; i++) { // other requests' records: 1.5 MB through a 1 MiB ring
+              call(tinyPort, "/noise", 200);
+            }
+          } catch (Exception e) {
+            throw new IOException(e);
+          }
+          LOG.debug("step 2: done after the noise");
+          resp.getWriter().write("ok");
+          return;
+        case "/noise":
+          String line = "n".repeat(1000);
+          for (int i = 0; i < 10; i++) {
+            LOG.debug("noise {} {}", i, line);
+          }
           resp.getWriter().write("ok");
           return;
         case "/manual":
@@ -161,10 +194,11 @@ class TriggersTest {
 
   @AfterAll
   static void stop() throws Exception {
-    server.stop();
-    sdk.close();
-    quietSdk.close();
-    collector.close();
+    for (AutoCloseable c : new AutoCloseable[] {server == null ? null : server::stop, sdk, quietSdk, tinySdk, collector}) {
+      if (c != null) {
+        c.close();
+      }
+    }
     pool.shutdown();
   }
 
@@ -217,6 +251,30 @@ class TriggersTest {
     assertThat(trace.path("triggerReason").asText()).contains("GET /reports", "threshold 200 ms");
     Thread.sleep(500);
     assertThat(stackApi("/api/traces/" + fast)).isNull();
+  }
+
+  @Test
+  void a_slow_request_triggers_while_it_runs_so_its_first_records_survive_the_ring_lapping() throws Exception {
+    long recordedBefore = tinySdk.stats().bytesRecorded();
+    String traceId = call(tinyPort, "/long", 200);
+    assertThat(tinySdk.stats().bytesRecorded() - recordedBefore).as("the ring lapped during the request")
+        .isGreaterThan(TINY_RING + TINY_RING / 4L);
+
+    JsonNode trace = null;
+    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+    while (System.nanoTime() < deadline) {
+      trace = stackApi("/api/traces/" + traceId);
+      if (trace != null && trace.path("logs").toString().contains("step 2: done after the noise")
+          && trace.path("spans").toString().contains("\"succeeded\"")) {
+        break;
+      }
+      Thread.sleep(50);
+    }
+    assertThat(trace).isNotNull();
+    assertThat(trace.path("triggerReason").asText()).contains("GET /long still running after", "threshold 300 ms");
+    assertThat(trace.path("logs").toString()).as("the first line, read while the request ran, and the last, late")
+        .contains("step 1 of the long request", "step 2: done after the noise");
+    assertThat(trace.path("logs").toString()).as("the other requests stay out of it").doesNotContain("noise 0");
   }
 
   @Test

@@ -50,6 +50,8 @@ public final class Agent {
   static final int MAX_OVERFLOW_GROUPS = 1024;
   /** Counts alone are sent at most this often; with other data, at once. */
   static final long COUNTS_INTERVAL_NANOS = 1_000_000_000L;
+  /** How often requests still running are checked against their slow thresholds. */
+  static final long IN_FLIGHT_INTERVAL_NANOS = 250_000_000L;
   /** Record bytes per batch; JSON roughly doubles them, well inside the collector's 16 MiB cap. */
   static final int MAX_BATCH_BYTES = 4 * 1024 * 1024;
   private static final System.Logger LOG = System.getLogger("io.mintaro.agent");
@@ -58,6 +60,9 @@ public final class Agent {
   private final String agentId;
   private final FlightRecorder recorder;
   private final OpenSpans openSpans;
+  /** Lets requests still running trigger when they are already slow; see Core#checkInFlight. */
+  private final Runnable inFlightCheck;
+  private long inFlightCheckedAtNanos = System.nanoTime(); // sender thread only
   private final URI base;
   private final HttpClient http;
   private final ExecutorService httpExecutor;
@@ -95,7 +100,9 @@ public final class Agent {
     void record(long hi, long lo);
   }
 
-  public Agent(Settings settings, String agentId, FlightRecorder recorder, OpenSpans openSpans) {
+  public Agent(Settings settings, String agentId, FlightRecorder recorder, OpenSpans openSpans,
+      Runnable inFlightCheck) {
+    this.inFlightCheck = inFlightCheck;
     this.settings = settings;
     this.agentId = agentId;
     this.recorder = recorder;
@@ -318,10 +325,19 @@ public final class Agent {
     while (running) {
       try {
         if (triggers.isEmpty() && commands.isEmpty() && !authoritiesChanged && !(flushing && countsPending())) {
-          LockSupport.parkNanos(watches.isEmpty() ? COUNTS_INTERVAL_NANOS : 50_000_000L);
+          LockSupport.parkNanos(watches.isEmpty() ? IN_FLIGHT_INTERVAL_NANOS : 50_000_000L);
         }
         if (!running) {
           return;
+        }
+        long now = System.nanoTime();
+        if (now - inFlightCheckedAtNanos >= IN_FLIGHT_INTERVAL_NANOS) {
+          inFlightCheckedAtNanos = now;
+          try {
+            inFlightCheck.run(); // may queue triggers, sent just below
+          } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.DEBUG, "mintaro agent: in-flight check failed", e);
+          }
         }
         if (!registered || !sendBackoff.due()) {
           LockSupport.parkNanos(20_000_000L);

@@ -18,4 +18,10 @@ public interface OpenSpan {
 
   /** True for a server span: a request this process serves. */
   boolean isServer();
+
+  /**
+   * Called now and then, from the agent's thread, while the span is open and current: a server
+   * request checks whether it is already slower than its threshold (see {@link InFlight}).
+   */
+  void checkInFlight(long nowUs);
 }
