@@ -38,9 +38,10 @@ import org.sqlite.SQLiteConfig;
  * The SQLite store (schema in {@code docs/storage.md}).
  *
  * <p>One writer connection behind a lock serialises every write; a small pool of reader
- * connections serves queries concurrently, which WAL mode allows. A batch is one transaction, and
- * the summary of each trace it touched is recomputed inside it, so readers never see records
- * without their summary.
+ * connections serves queries concurrently, which WAL mode allows. Writes that arrive while another
+ * commits are committed together (group commit, see {@link #write}): each batch is all or nothing
+ * in its own savepoint, and the summary of each trace it touched is recomputed inside it, so
+ * readers never see records without their summary.
  */
 public final class Store implements AutoCloseable {
     /** Version stored in {@code meta.schema_version}. */
@@ -202,30 +203,209 @@ public final class Store implements AutoCloseable {
         T run(WriterStatements w) throws SQLException;
     }
 
+    /** Most writes committed together in one group commit. */
+    static final int MAX_GROUP = 256;
+
+    /** A write waiting for (or done by) a group commit; its fields are guarded by {@link #writeLock}. */
+    private static final class Pending<T> {
+        final WriteTx<T> work;
+        T result;
+        Throwable error;
+        boolean done;
+
+        Pending(WriteTx<T> work) {
+            this.work = work;
+        }
+    }
+
+    /** Writes queued for the next group commit, in arrival order. */
+    private final java.util.concurrent.ConcurrentLinkedQueue<Pending<?>> pendingWrites =
+            new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /**
+     * Runs {@code work} in a transaction and returns once it is committed (durable: synchronous
+     * FULL), or throws what failed it.
+     *
+     * <p>Group commit: the write is queued; whoever holds the write lock next takes every queued
+     * write (up to {@value #MAX_GROUP}) and runs them one after the other in one transaction, each
+     * inside its own savepoint, then commits once (one fsync for all). A write that fails is rolled
+     * back to its savepoint and reports its own error; its neighbours still commit. When the
+     * transaction as a whole cannot go on (a failed savepoint rollback, a failed commit), it is
+     * rolled back and each write that had not failed on its own runs again alone, in its own
+     * transaction, as before group commit. So each write stays all or nothing, and is acknowledged
+     * only after the commit that holds it. See {@code RATIONALE-storage.md}.
+     */
     private <T> T write(WriteTx<T> work) throws SQLException {
+        Pending<T> mine = new Pending<>(work);
+        pendingWrites.add(mine);
         writeLock.lock();
         try {
+            if (!mine.done) {
+                runGroup();
+            }
+        } finally {
+            writeLock.unlock();
+        }
+        if (mine.error instanceof SQLException e) {
+            throw e;
+        }
+        if (mine.error instanceof RuntimeException e) {
+            throw e;
+        }
+        if (mine.error instanceof Error e) {
+            throw e;
+        }
+        return mine.result;
+    }
+
+    /** Under the write lock: commits the queued writes as one group (see {@link #write}). */
+    private void runGroup() {
+        List<Pending<?>> group = new ArrayList<>();
+        for (Pending<?> p; group.size() < MAX_GROUP && (p = pendingWrites.poll()) != null; ) {
+            group.add(p);
+        }
+        if (group.isEmpty()) {
+            return;
+        }
+        try {
             ensureOpen();
+        } catch (SQLException e) {
+            for (Pending<?> p : group) {
+                finish(p, null, e);
+            }
+            return;
+        }
+        if (group.size() == 1) {
+            runAlone(group.get(0));
+            return;
+        }
+        Map<String, long[]> counters = exportCounters();
+        boolean broken = false;
+        Throwable groupError = null;
+        try {
+            writer.setAutoCommit(false);
+            try (Statement st = writer.createStatement()) {
+                for (Pending<?> p : group) {
+                    Map<String, long[]> before = exportCounters();
+                    st.execute("SAVEPOINT batch");
+                    try {
+                        runInto(p);
+                        st.execute("RELEASE batch");
+                    } catch (SQLException | RuntimeException e) {
+                        statements.clear();
+                        restoreExportCounters(before);
+                        p.error = e;
+                        try {
+                            st.execute("ROLLBACK TO batch");
+                            st.execute("RELEASE batch");
+                        } catch (SQLException transactionGone) {
+                            // SQLite rolled the whole transaction back (I/O error, disk full...):
+                            // the writes before this one are gone too.
+                            e.addSuppressed(transactionGone);
+                            broken = true;
+                            break;
+                        }
+                    }
+                }
+                if (!broken) {
+                    writer.commit();
+                }
+            }
+        } catch (SQLException | RuntimeException e) {
+            broken = true;
+            groupError = e;
+        }
+        if (broken) {
+            statements.clear();
+            try {
+                writer.rollback();
+            } catch (SQLException suppressed) {
+                if (groupError != null) {
+                    groupError.addSuppressed(suppressed);
+                }
+            }
+        }
+        try {
+            writer.setAutoCommit(true);
+        } catch (SQLException e) {
+            log.warn("cannot restore autocommit on the writer connection: {}", e.getMessage());
+        }
+        if (broken) {
+            restoreExportCounters(counters);
+            log.debug("group commit of {} writes failed ({}): each runs alone", group.size(),
+                    groupError == null ? "rollback to savepoint failed" : groupError.toString());
+            for (Pending<?> p : group) {
+                if (p.error == null) {
+                    runAlone(p);
+                } else {
+                    p.done = true;
+                }
+            }
+        } else {
+            for (Pending<?> p : group) {
+                p.done = true;
+            }
+        }
+    }
+
+    /** Runs one write in its own transaction (the protocol before group commit). */
+    private void runAlone(Pending<?> p) {
+        Map<String, long[]> counters = exportCounters();
+        try {
             writer.setAutoCommit(false);
             try {
-                T result = work.run(statements);
+                runInto(p);
                 writer.commit();
-                return result;
             } catch (SQLException | RuntimeException e) {
                 // sqlite-jdbc finalizes a statement on most errors (one that cannot run again
                 // still reports itself open): the next write prepares its statements afresh.
                 statements.clear();
+                restoreExportCounters(counters);
+                p.result = null;
+                p.error = e;
                 try {
                     writer.rollback();
                 } catch (SQLException suppressed) {
                     e.addSuppressed(suppressed);
                 }
-                throw e;
             } finally {
                 writer.setAutoCommit(true);
             }
-        } finally {
-            writeLock.unlock();
+        } catch (SQLException e) {
+            if (p.error == null) {
+                p.error = e;
+            }
+        }
+        p.done = true;
+    }
+
+    private <T> void runInto(Pending<T> p) throws SQLException {
+        p.result = null;
+        p.error = null;
+        p.result = p.work.run(statements);
+    }
+
+    private static <T> void finish(Pending<T> p, T result, Throwable error) {
+        p.result = result;
+        p.error = error;
+        p.done = true;
+    }
+
+    /** A copy of the export queue counters, to undo a rolled-back write's changes to them. */
+    private Map<String, long[]> exportCounters() {
+        Map<String, long[]> copy = new HashMap<>();
+        for (Map.Entry<String, long[]> e : exportPending.entrySet()) {
+            copy.put(e.getKey(), e.getValue().clone());
+        }
+        return copy;
+    }
+
+    private void restoreExportCounters(Map<String, long[]> copy) {
+        for (Map.Entry<String, long[]> e : exportPending.entrySet()) {
+            long[] saved = copy.get(e.getKey());
+            if (saved != null) {
+                System.arraycopy(saved, 0, e.getValue(), 0, saved.length);
+            }
         }
     }
 
