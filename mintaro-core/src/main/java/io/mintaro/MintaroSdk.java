@@ -25,8 +25,13 @@ public final class MintaroSdk implements AutoCloseable {
     Core.setAccess(sdk -> sdk.core);
   }
 
-  /** The default memory budget of the flight recorder: 32 MiB. */
-  public static final int DEFAULT_BUFFER_SIZE = 32 * 1024 * 1024;
+  /**
+   * The default memory budget of the flight recorder: 64 MiB, or 1/8 of the maximum heap when
+   * that is less (rounded down to a power of two, at least 1 MiB). 64 MiB holds 4 s of a service
+   * recording 3.3 KB per request at 5,000 requests/s, twice the default slow threshold
+   * (BENCHMARKS.md, "Retention at load").
+   */
+  public static final int DEFAULT_BUFFER_SIZE = 64 * 1024 * 1024;
   /** The default limit of each captured HTTP body: 64 KiB. */
   public static final int DEFAULT_MAX_BODY_SIZE = 64 * 1024;
 
@@ -34,6 +39,12 @@ public final class MintaroSdk implements AutoCloseable {
 
   private MintaroSdk(Builder b) {
     this.core = new Core(b.settings());
+  }
+
+  /** The default buffer size for a heap of at most {@code maxHeapBytes}. */
+  static int defaultBufferSize(long maxHeapBytes) {
+    long eighth = Long.highestOneBit(Math.max(1, maxHeapBytes / 8));
+    return (int) Math.max(1 << 20, Math.min(DEFAULT_BUFFER_SIZE, eighth));
   }
 
   public static Builder builder() {
@@ -91,7 +102,7 @@ public final class MintaroSdk implements AutoCloseable {
     private String apiKey;
     /** The key carried in the collector URL's user part, if any. */
     private String collectorKey;
-    private int bufferSize = DEFAULT_BUFFER_SIZE;
+    private int bufferSize = defaultBufferSize(Runtime.getRuntime().maxMemory());
     private int maxBodySize = DEFAULT_MAX_BODY_SIZE;
     private final Set<String> redactHeaders = new LinkedHashSet<>(
         Arrays.asList("authorization", "cookie", "set-cookie", "proxy-authorization", "x-api-key",
@@ -179,7 +190,10 @@ public final class MintaroSdk implements AutoCloseable {
       }
     }
 
-    /** Memory budget of the flight recorder in bytes, 64 KiB to 1 GiB; rounded down to a power of two. */
+    /**
+     * Memory budget of the flight recorder in bytes, 64 KiB to 1 GiB; rounded down to a power of
+     * two. Default: {@link #DEFAULT_BUFFER_SIZE}, or 1/8 of the maximum heap when that is less.
+     */
     public Builder bufferSize(int bytes) {
       if (bytes < 64 * 1024 || bytes > (1 << 30)) {
         throw new IllegalArgumentException("bufferSize must be between 64 KiB and 1 GiB, got: " + bytes);

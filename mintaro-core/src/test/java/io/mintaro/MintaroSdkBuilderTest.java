@@ -218,4 +218,14 @@ class MintaroSdkBuilderTest {
         .hasMessageContaining("ftp://collector:21")
         .hasMessageNotContaining("s3cr3t");
   }
+
+  @Test
+  void theDefaultRingIs64MiBOrAnEighthOfASmallerHeap() {
+    assertThat(MintaroSdk.defaultBufferSize(Long.MAX_VALUE)).as("no heap limit").isEqualTo(64 << 20);
+    assertThat(MintaroSdk.defaultBufferSize(4L << 30)).isEqualTo(64 << 20);
+    assertThat(MintaroSdk.defaultBufferSize(512L << 20)).isEqualTo(64 << 20);
+    assertThat(MintaroSdk.defaultBufferSize(256L << 20)).isEqualTo(32 << 20);
+    assertThat(MintaroSdk.defaultBufferSize(300L << 20)).as("a power of two below an eighth").isEqualTo(32 << 20);
+    assertThat(MintaroSdk.defaultBufferSize(4L << 20)).as("never below 1 MiB").isEqualTo(1 << 20);
+  }
 }

@@ -50,6 +50,11 @@ public final class Core {
   private final SlowPolicy slowPolicy;
   private final Agent agent;
   private volatile TriggerListener triggerListener;
+  /** Every this many in-flight checks (about 10 s), the ring's history is compared with the slow threshold. */
+  private static final int RETENTION_CHECK_EVERY = 40;
+  private static final System.Logger LOG = System.getLogger("io.mintaro");
+  private int inFlightChecks; // agent thread only
+  private boolean retentionWarned; // agent thread only
 
   public Core(Settings settings) {
     this.settings = settings;
@@ -154,6 +159,13 @@ public final class Core {
    * agent a few times a second; costs a walk over the threads' slots, nothing on theirs.
    */
   public void checkInFlight() {
+    if (++inFlightChecks % RETENTION_CHECK_EVERY == 0 && !retentionWarned) {
+      String shortfall = retentionShortfall();
+      if (shortfall != null) {
+        retentionWarned = true;
+        LOG.log(System.Logger.Level.WARNING, shortfall);
+      }
+    }
     long now = Clock.nowMicros();
     ContextStorage.forEachCurrent(current -> {
       int depth = 0;
@@ -164,6 +176,27 @@ public final class Core {
         c = c.span.replaced();
       }
     });
+  }
+
+  /**
+   * What to tell the operator when the ring, once it has lapped, holds less history than a
+   * request slower than the fixed slow threshold needs (the threshold plus the half second until
+   * the in-flight check and the read); null when it holds enough.
+   */
+  String retentionShortfall() {
+    long thresholdMs = settings.slowAuto ? 0 : settings.slowThresholdMicros / 1000;
+    if (thresholdMs <= 0 || recorder.written() < 2L * recorder.capacity()) {
+      return null;
+    }
+    long history = stats().historyMillis();
+    long needed = thresholdMs + 500;
+    if (history <= 0 || history >= needed) {
+      return null;
+    }
+    long suggested = Long.highestOneBit(Math.max(1, recorder.capacity() * 2 * needed / history - 1)) << 1;
+    return "mintaro: the flight recorder holds " + history + " ms of history, less than the " + needed
+        + " ms a request slower than the slow threshold (" + thresholdMs + " ms) needs, so such a request's first"
+        + " records may be gone when it triggers; set MINTARO_BUFFER_SIZE to " + (suggested >> 20) + "m or more";
   }
 
   /** Writes the start records of every open span of this SDK, in every trace; for test mode. */

@@ -37,9 +37,12 @@ public class MintaroProperties {
   /** The key the agent presents to the collector; wins over a key in the collector URL. */
   private String apiKey;
 
-  /** Memory budget of the flight recorder, 64KB to 1GB; the oldest records are overwritten first. */
+  /**
+   * Memory budget of the flight recorder, 64KB to 1GB; the oldest records are overwritten first.
+   * Unset: 64MB, or 1/8 of the maximum heap when that is less.
+   */
   @CoreSizeSyntax
-  private DataSize bufferSize = DataSize.ofMegabytes(32);
+  private DataSize bufferSize;
 
   /** The most of each HTTP request or response body that is kept: at most 1MB and 1/32 of buffer-size. */
   @CoreSizeSyntax

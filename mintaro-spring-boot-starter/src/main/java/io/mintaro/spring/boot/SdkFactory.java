@@ -77,7 +77,9 @@ final class SdkFactory implements DisposableBean {
     if (apiKey != null) {
       set(p.getApiKey() != null ? "mintaro.api-key" : "mintaro.collector", "(hidden)", () -> b.apiKey(apiKey));
     }
-    set("mintaro.buffer-size", p.getBufferSize(), () -> b.bufferSize(bytes(p.getBufferSize())));
+    if (p.getBufferSize() != null) {
+      set("mintaro.buffer-size", p.getBufferSize(), () -> b.bufferSize(bytes(p.getBufferSize())));
+    }
     set("mintaro.max-body-size", p.getMaxBodySize(), () -> b.maxBodySize(bytes(p.getMaxBodySize())));
     set("mintaro.redact-headers", p.getRedactHeaders(), () -> b.redactHeaders(p.getRedactHeaders().toArray(String[]::new)));
     set("mintaro.redact-fields", p.getRedactFields(), () -> b.redactFields(p.getRedactFields().toArray(String[]::new)));
