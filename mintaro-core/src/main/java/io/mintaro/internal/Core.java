@@ -188,9 +188,9 @@ public final class Core {
     if (thresholdMs <= 0 || recorder.written() < 2L * recorder.capacity()) {
       return null;
     }
-    long history = stats().historyMillis();
+    long history = Math.max(1, stats().historyMillis()); // 0: under a millisecond
     long needed = thresholdMs + 500;
-    if (history <= 0 || history >= needed) {
+    if (history >= needed) {
       return null;
     }
     long suggested = Long.highestOneBit(Math.max(1, recorder.capacity() * 2 * needed / history - 1)) << 1;
