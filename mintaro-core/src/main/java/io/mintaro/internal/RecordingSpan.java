@@ -23,11 +23,13 @@ import java.util.Map;
 public final class RecordingSpan implements Span, OpenSpan {
   private static final VarHandle ENDED;
   private static final VarHandle START_WRITTEN;
+  private static final VarHandle IN_FLIGHT;
 
   static {
     try {
       ENDED = MethodHandles.lookup().findVarHandle(RecordingSpan.class, "ended", boolean.class);
       START_WRITTEN = MethodHandles.lookup().findVarHandle(RecordingSpan.class, "startWritten", boolean.class);
+      IN_FLIGHT = MethodHandles.lookup().findVarHandle(RecordingSpan.class, "inFlight", InFlight.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -55,7 +57,8 @@ public final class RecordingSpan implements Span, OpenSpan {
   private int eventCount;
   private long endUs;
   /** Set by a server integration for the watch over requests still running; null otherwise. */
-  private volatile InFlight inFlight;
+  @SuppressWarnings("unused") // through IN_FLIGHT
+  private InFlight inFlight;
 
   RecordingSpan(Core core, long hi, long lo, long spanId, String traceState, byte flags, long parentId,
       byte kind, String name, long startUs, boolean makeCurrent) {
@@ -100,12 +103,13 @@ public final class RecordingSpan implements Span, OpenSpan {
 
   /** Makes the agent's watch over open spans call {@code check} while this span runs. */
   public void inFlight(InFlight check) {
-    this.inFlight = check;
+    // opaque: no fence on the request's thread; the agent sees it by its next look at the latest
+    IN_FLIGHT.setOpaque(this, check);
   }
 
   @Override
   public void checkInFlight(long nowUs) {
-    InFlight check = inFlight;
+    InFlight check = (InFlight) IN_FLIGHT.getOpaque(this);
     if (check != null && !ended) {
       try {
         check.check(nowUs);
