@@ -42,12 +42,6 @@ import java.util.zip.GZIPOutputStream;
 public final class Agent {
   static final int MAX_QUEUED_TRIGGERS = 1000;
   static final int MAX_TRACES_PER_BATCH = 50;
-  /** Counted triggers kept with their trace ids; past this, only their number is kept. */
-  static final int MAX_QUEUED_COUNTS = 20_000;
-  /** Counted trace ids per batch (docs/protocol.md, "Counted triggers"). */
-  static final int MAX_COUNTS_PER_BATCH = 5_000;
-  /** Local groups whose overflow is kept as a number. */
-  static final int MAX_OVERFLOW_GROUPS = 1024;
   /** Counts alone are sent at most this often; with other data, at once. */
   static final long COUNTS_INTERVAL_NANOS = 1_000_000_000L;
   /** How often requests still running are checked against their slow thresholds. */
@@ -68,10 +62,6 @@ public final class Agent {
   private final ExecutorService httpExecutor;
   private final ConcurrentLinkedQueue<Trigger> triggers = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queuedTriggers = new AtomicInteger();
-  private final ConcurrentLinkedQueue<Counted> counted = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger queuedCounts = new AtomicInteger();
-  /** Counted triggers past {@link #MAX_QUEUED_COUNTS}, by local group: only their number. */
-  private final ConcurrentHashMap<String, Overflow> overflow = new ConcurrentHashMap<>();
   private long countsSentAtNanos = System.nanoTime(); // sender thread only
   private volatile boolean flushing;
   private final ConcurrentLinkedQueue<String> commands = new ConcurrentLinkedQueue<>();
@@ -89,6 +79,7 @@ public final class Agent {
   private final AtomicLong triggersReported = new AtomicLong();
   private final AtomicLong triggersDropped = new AtomicLong();
   private final AtomicLong triggersCounted = new AtomicLong();
+  private final Counts counts = new Counts(triggersDropped);
   private final AtomicLong batchesSent = new AtomicLong();
   private final AtomicLong batchesFailed = new AtomicLong();
   private final AtomicLong bytesSent = new AtomicLong();
@@ -141,7 +132,7 @@ public final class Agent {
     flushing = true;
     LockSupport.unpark(sender);
     try {
-      while ((queuedTriggers.get() > 0 || countsPending() || sending) && running
+      while ((queuedTriggers.get() > 0 || counts.pending() || sending) && running
           && System.nanoTime() - deadline < 0) {
         Thread.sleep(5);
       }
@@ -177,39 +168,7 @@ public final class Agent {
    * its own within a second. Called on application threads: never blocks, never throws.
    */
   public void count(long hi, long lo, String kind, String endpoint, String problem) {
-    long atMs = System.currentTimeMillis();
-    if (queuedCounts.incrementAndGet() <= MAX_QUEUED_COUNTS) {
-      counted.add(new Counted(hi, lo, kind, endpoint, problem, atMs));
-      return;
-    }
-    queuedCounts.decrementAndGet();
-    overflow(kind, endpoint, problem, 1, atMs);
-  }
-
-  private void overflow(String kind, String endpoint, String problem, long n, long atMs) {
-    String key = kind + '\n' + endpoint + '\n' + problem;
-    Overflow o = overflow.get(key);
-    if (o == null) {
-      if (overflow.size() >= MAX_OVERFLOW_GROUPS) {
-        triggersDropped.addAndGet(n);
-        return;
-      }
-      o = overflow.computeIfAbsent(key, k -> new Overflow(kind, endpoint, problem));
-    }
-    o.count.addAndGet(n);
-    o.lastAtMs.accumulateAndGet(atMs, Math::max);
-  }
-
-  private boolean countsPending() {
-    if (queuedCounts.get() > 0) {
-      return true;
-    }
-    for (Overflow o : overflow.values()) {
-      if (o.count.get() > 0) {
-        return true;
-      }
-    }
-    return false;
+    counts.add(hi, lo, kind, endpoint, problem, System.currentTimeMillis());
   }
 
   public void observeAuthority(String authority) {
@@ -324,7 +283,7 @@ public final class Agent {
   private void sendLoop() {
     while (running) {
       try {
-        if (triggers.isEmpty() && commands.isEmpty() && !authoritiesChanged && !(flushing && countsPending())) {
+        if (triggers.isEmpty() && commands.isEmpty() && !authoritiesChanged && !(flushing && counts.pending())) {
           LockSupport.parkNanos(watches.isEmpty() ? IN_FLIGHT_INTERVAL_NANOS : 50_000_000L);
         }
         if (!running) {
@@ -398,27 +357,18 @@ public final class Agent {
         entries.put(e.getKey(), entry);
       }
     }
-    Map<String, CountGroup> counts = null;
+    Counts.Drained counted = null;
     if (!entries.isEmpty() || flushing || now - countsSentAtNanos >= COUNTS_INTERVAL_NANOS) {
-      counts = drainCounts();
+      counted = counts.drain();
       countsSentAtNanos = now;
     }
-    if (entries.isEmpty() && (counts == null || counts.isEmpty())) {
+    if (entries.isEmpty() && (counted == null || counted.isEmpty())) {
       return;
     }
     StringBuilder json = new StringBuilder(4096);
     JsonWriter w = new JsonWriter(json).beginObject().name("agentId").value(agentId);
-    if (counts != null && !counts.isEmpty()) {
-      w.name("counted").beginArray();
-      for (CountGroup g : counts.values()) {
-        w.beginObject().name("kind").value(g.kind).name("endpoint").value(g.endpoint)
-            .name("problem").value(g.problem).name("traces").beginArray();
-        for (Counted c : g.traces) {
-          w.beginArray().value(Ids.traceHex(c.hi, c.lo)).value(c.atMs).endArray();
-        }
-        w.endArray().name("more").value(g.more).name("lastAtMs").value(g.lastAtMs).endObject();
-      }
-      w.endArray();
+    if (counted != null) {
+      counted.write(w);
     }
     w.name("triggers").beginArray();
     for (Trigger s : sentTriggers) {
@@ -434,16 +384,16 @@ public final class Agent {
     try {
       response = post("agent/v1/batches", json.toString(), Duration.ofSeconds(30));
     } catch (IOException e) {
-      requeue(sentTriggers, entries, counts);
+      requeue(sentTriggers, entries, counted);
       throw e;
     }
     if (response.statusCode() == 404) {
       registered = false;
-      requeue(sentTriggers, entries, counts);
+      requeue(sentTriggers, entries, counted);
       return;
     }
     if (response.statusCode() >= 500 || response.statusCode() == 401 || response.statusCode() == 429) {
-      requeue(sentTriggers, entries, counts);
+      requeue(sentTriggers, entries, counted);
       throw new IOException("batch answered " + response.statusCode() + ": " + response.body());
     }
     if (response.statusCode() != 200) {
@@ -451,12 +401,12 @@ public final class Agent {
       LOG.log(System.Logger.Level.WARNING, "mintaro agent: collector refused a batch: "
           + response.statusCode() + " " + response.body());
       batchesFailed.incrementAndGet();
-      triggersDropped.addAndGet(sentTriggers.size() + occurrences(counts));
+      triggersDropped.addAndGet(sentTriggers.size() + Counts.occurrences(counted));
       return;
     }
     batchesSent.incrementAndGet();
     triggersReported.addAndGet(sentTriggers.size());
-    triggersCounted.addAndGet(occurrences(counts));
+    triggersCounted.addAndGet(Counts.occurrences(counted));
     sendBackoff.reset();
   }
 
@@ -509,52 +459,11 @@ public final class Agent {
     return newestFirst;
   }
 
-  /** The counted triggers of the queue and the overflow, by local group, up to one batch's worth. */
-  private Map<String, CountGroup> drainCounts() {
-    Map<String, CountGroup> groups = new LinkedHashMap<>();
-    for (int n = 0; n < MAX_COUNTS_PER_BATCH; n++) {
-      Counted c = counted.poll();
-      if (c == null) {
-        break;
-      }
-      queuedCounts.decrementAndGet();
-      groups.computeIfAbsent(c.kind + '\n' + c.endpoint + '\n' + c.problem,
-          k -> new CountGroup(c.kind, c.endpoint, c.problem)).add(c);
-    }
-    for (Map.Entry<String, Overflow> e : overflow.entrySet()) {
-      Overflow o = e.getValue();
-      long n = o.count.getAndSet(0);
-      if (n > 0) {
-        CountGroup g = groups.computeIfAbsent(e.getKey(), k -> new CountGroup(o.kind, o.endpoint, o.problem));
-        g.more += n;
-        g.lastAtMs = Math.max(g.lastAtMs, o.lastAtMs.get());
-      }
-    }
-    return groups;
-  }
-
-  private static long occurrences(Map<String, CountGroup> counts) {
-    long n = 0;
-    if (counts != null) {
-      for (CountGroup g : counts.values()) {
-        n += g.traces.size() + g.more;
-      }
-    }
-    return n;
-  }
-
   /** Puts a failed batch's work back, so nothing is lost while the collector is away. */
-  private void requeue(List<Trigger> sentTriggers, Map<String, Entry> entries, Map<String, CountGroup> counts) {
+  private void requeue(List<Trigger> sentTriggers, Map<String, Entry> entries, Counts.Drained counted) {
     batchesFailed.incrementAndGet();
-    if (counts != null) {
-      for (CountGroup g : counts.values()) {
-        for (Counted c : g.traces) {
-          count(c.hi, c.lo, c.kind, c.endpoint, c.problem);
-        }
-        if (g.more > 0) {
-          overflow(g.kind, g.endpoint, g.problem, g.more, g.lastAtMs);
-        }
-      }
+    if (counted != null) {
+      counts.putBack(counted);
     }
     for (Trigger t : sentTriggers) {
       if (queuedTriggers.incrementAndGet() <= MAX_QUEUED_TRIGGERS) {
@@ -617,61 +526,6 @@ public final class Agent {
       this.endpoint = endpoint;
       this.problem = problem;
       this.atMs = atMs;
-    }
-  }
-
-  /** A trigger whose trace is not collected, waiting to be sent as a count. */
-  private static final class Counted {
-    final long hi;
-    final long lo;
-    final String kind;
-    final String endpoint;
-    final String problem;
-    final long atMs;
-
-    Counted(long hi, long lo, String kind, String endpoint, String problem, long atMs) {
-      this.hi = hi;
-      this.lo = lo;
-      this.kind = kind;
-      this.endpoint = endpoint;
-      this.problem = problem;
-      this.atMs = atMs;
-    }
-  }
-
-  /** Counted triggers of one local group that did not fit the queue: their number and newest time. */
-  private static final class Overflow {
-    final String kind;
-    final String endpoint;
-    final String problem;
-    final AtomicLong count = new AtomicLong();
-    final AtomicLong lastAtMs = new AtomicLong();
-
-    Overflow(String kind, String endpoint, String problem) {
-      this.kind = kind;
-      this.endpoint = endpoint;
-      this.problem = problem;
-    }
-  }
-
-  /** One {@code counted} entry of a batch. */
-  private static final class CountGroup {
-    final String kind;
-    final String endpoint;
-    final String problem;
-    final List<Counted> traces = new ArrayList<>();
-    long more;
-    long lastAtMs;
-
-    CountGroup(String kind, String endpoint, String problem) {
-      this.kind = kind;
-      this.endpoint = endpoint;
-      this.problem = problem;
-    }
-
-    void add(Counted c) {
-      traces.add(c);
-      lastAtMs = Math.max(lastAtMs, c.atMs);
     }
   }
 
