@@ -2,6 +2,7 @@ package io.mintaro;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.mintaro.http.ClientExchange;
 import io.mintaro.http.ServerExchange;
 import io.mintaro.internal.Core;
 import io.mintaro.internal.RecordingSpan;
@@ -119,6 +120,25 @@ class TriggerTest {
         .startsWith("slow: slow: GET /report still running after").endsWith("(threshold 30 ms)");
     exchange.close();
     assertThat(triggers).as("its end finds the trace triggered already").hasSize(1);
+  }
+
+  @Test
+  void aRequestWaitingOnACalleeLeavesTheJudgingToTheCallee() throws Exception {
+    sdk = MintaroSdk.builder().service("svc").slowThreshold(Duration.ofMillis(30)).build();
+    List<String> triggers = new CopyOnWriteArrayList<>();
+    Core core = Core.of(sdk);
+    core.triggerListener((traceId, kind, reason) -> triggers.add(reason));
+    ServerExchange exchange = ServerExchange.start(sdk, "GET", "http://h/checkout", "/checkout", n -> null);
+    ClientExchange call = ClientExchange.start(sdk, "POST", java.net.URI.create("http://payments:8080/charge"));
+    Thread.sleep(60);
+
+    watch(core);
+    assertThat(triggers).as("the slow callee triggers where the time goes; its callers wait").isEmpty();
+
+    call.close();
+    watch(core);
+    assertThat(triggers).singleElement().asString().contains("GET /checkout still running after");
+    exchange.close();
   }
 
   @Test

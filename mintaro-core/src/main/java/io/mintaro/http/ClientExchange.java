@@ -7,6 +7,7 @@ import io.mintaro.internal.RecordingSpan;
 import io.mintaro.internal.Settings;
 import io.mintaro.internal.context.Clock;
 import io.mintaro.internal.context.ContextStorage;
+import io.mintaro.internal.context.OpenSpan;
 import io.mintaro.internal.context.TraceContext;
 import io.mintaro.internal.propagation.B3;
 import io.mintaro.internal.propagation.TraceHeaders;
@@ -31,13 +32,16 @@ public final class ClientExchange extends HttpExchange {
   private final String authority;
   /** The local span the call was made from (B3 sends it as the parent span id); 0 for none. */
   private final long parentSpanId;
+  /** The open span the call is made under, which waits on it meanwhile; null for none. */
+  private final OpenSpan caller;
   private String calleeAgentId;
   private boolean closed;
 
-  private ClientExchange(ExchangeData data, String authority, long parentSpanId) {
+  private ClientExchange(ExchangeData data, String authority, long parentSpanId, OpenSpan caller) {
     super(data);
     this.authority = authority;
     this.parentSpanId = parentSpanId;
+    this.caller = caller;
   }
 
   /**
@@ -54,8 +58,12 @@ public final class ClientExchange extends HttpExchange {
     if (authority != null) {
       span.attribute("server.address", authority);
     }
+    OpenSpan caller = parent == null ? null : parent.span;
+    if (caller != null) {
+      caller.callStarted();
+    }
     return new ClientExchange(new ExchangeData(core, span, m, uri == null ? null : uri.toString()), authority,
-        parent == null ? 0 : parent.spanId);
+        parent == null ? 0 : parent.spanId, caller);
   }
 
   /** {@code host:port}, lower-cased, with the scheme's default port filled in. */
@@ -124,5 +132,8 @@ public final class ClientExchange extends HttpExchange {
       // never into the application
     }
     span.close();
+    if (caller != null) {
+      caller.callEnded();
+    }
   }
 }

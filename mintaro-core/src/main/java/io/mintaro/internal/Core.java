@@ -170,6 +170,9 @@ public final class Core {
     ContextStorage.forEachCurrent(current -> {
       int depth = 0;
       for (TraceContext c = current; c != null && c.span != null && depth < MAX_OPEN_DEPTH; depth++) {
+        if (c.span.waitingOnCall()) {
+          return; // the thread waits on a callee: the callee judges itself, its callers at their end
+        }
         if (c.owner == this) {
           c.span.checkInFlight(now);
         }

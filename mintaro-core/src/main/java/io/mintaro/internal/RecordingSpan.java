@@ -24,12 +24,14 @@ public final class RecordingSpan implements Span, OpenSpan {
   private static final VarHandle ENDED;
   private static final VarHandle START_WRITTEN;
   private static final VarHandle IN_FLIGHT;
+  private static final VarHandle CALLS;
 
   static {
     try {
       ENDED = MethodHandles.lookup().findVarHandle(RecordingSpan.class, "ended", boolean.class);
       START_WRITTEN = MethodHandles.lookup().findVarHandle(RecordingSpan.class, "startWritten", boolean.class);
       IN_FLIGHT = MethodHandles.lookup().findVarHandle(RecordingSpan.class, "inFlight", InFlight.class);
+      CALLS = MethodHandles.lookup().findVarHandle(RecordingSpan.class, "callsInFlight", int.class);
     } catch (ReflectiveOperationException e) {
       throw new ExceptionInInitializerError(e);
     }
@@ -59,6 +61,8 @@ public final class RecordingSpan implements Span, OpenSpan {
   /** Set by a server integration for the watch over requests still running; null otherwise. */
   @SuppressWarnings("unused") // through IN_FLIGHT
   private InFlight inFlight;
+  @SuppressWarnings("unused") // through CALLS; calls may end on other threads
+  private int callsInFlight;
 
   RecordingSpan(Core core, long hi, long lo, long spanId, String traceState, byte flags, long parentId,
       byte kind, String name, long startUs, boolean makeCurrent) {
@@ -105,6 +109,21 @@ public final class RecordingSpan implements Span, OpenSpan {
   public void inFlight(InFlight check) {
     // opaque: no fence on the request's thread; the agent sees it by its next look at the latest
     IN_FLIGHT.setOpaque(this, check);
+  }
+
+  @Override
+  public void callStarted() {
+    CALLS.getAndAdd(this, 1);
+  }
+
+  @Override
+  public void callEnded() {
+    CALLS.getAndAdd(this, -1);
+  }
+
+  @Override
+  public boolean waitingOnCall() {
+    return (int) CALLS.getOpaque(this) > 0;
   }
 
   @Override

@@ -24,4 +24,16 @@ public interface OpenSpan {
    * request checks whether it is already slower than its threshold (see {@link InFlight}).
    */
   void checkInFlight(long nowUs);
+
+  /** An outgoing call made under this span has started; see {@link #waitingOnCall()}. */
+  void callStarted();
+
+  /** That call has ended. */
+  void callEnded();
+
+  /**
+   * True while a call made under this span runs: the request waits on a callee, which judges its
+   * own slowness, so that a slow trace is grouped where the time went, not where it was waited for.
+   */
+  boolean waitingOnCall();
 }
