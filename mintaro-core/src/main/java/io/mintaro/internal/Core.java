@@ -19,6 +19,7 @@ import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * The implementation behind one {@link MintaroSdk}. Integrations reach it through
@@ -142,15 +143,26 @@ public final class Core {
    * now shows them as started. Called by the agent before it reads a trace.
    */
   public void recordOpenSpans(long hi, long lo) {
-    ContextStorage.forEachCurrent(current -> {
-      int depth = 0;
-      for (TraceContext c = current; c != null && c.span != null && depth < MAX_OPEN_DEPTH; depth++) {
-        if (c.owner == this && c.sameTrace(hi, lo)) {
-          c.span.recordStartIfOpen();
-        }
-        c = c.span.replaced();
+    ContextStorage.forEachCurrent(current -> walkOpen(current, c -> {
+      if (c.owner == this && c.sameTrace(hi, lo)) {
+        c.span.recordStartIfOpen();
       }
-    });
+      return true;
+    }));
+  }
+
+  /**
+   * Visits the spans open on one thread, innermost first: the current context's, then those it
+   * replaced and will return to; stops when {@code visit} answers false.
+   */
+  private static void walkOpen(TraceContext current, Predicate<TraceContext> visit) {
+    int depth = 0;
+    for (TraceContext c = current; c != null && c.span != null && depth < MAX_OPEN_DEPTH; depth++) {
+      if (!visit.test(c)) {
+        return;
+      }
+      c = c.span.replaced();
+    }
   }
 
   /**
@@ -167,18 +179,15 @@ public final class Core {
       }
     }
     long now = Clock.nowMicros();
-    ContextStorage.forEachCurrent(current -> {
-      int depth = 0;
-      for (TraceContext c = current; c != null && c.span != null && depth < MAX_OPEN_DEPTH; depth++) {
-        if (c.span.waitingOnCall()) {
-          return; // the thread waits on a callee: the callee judges itself, its callers at their end
-        }
-        if (c.owner == this) {
-          c.span.checkInFlight(now);
-        }
-        c = c.span.replaced();
+    ContextStorage.forEachCurrent(current -> walkOpen(current, c -> {
+      if (c.span.waitingOnCall()) {
+        return false; // the thread waits on a callee: the callee judges itself, its callers at their end
       }
-    });
+      if (c.owner == this) {
+        c.span.checkInFlight(now);
+      }
+      return true;
+    }));
   }
 
   /**
@@ -204,15 +213,12 @@ public final class Core {
 
   /** Writes the start records of every open span of this SDK, in every trace; for test mode. */
   public void recordAllOpenSpans() {
-    ContextStorage.forEachCurrent(current -> {
-      int depth = 0;
-      for (TraceContext c = current; c != null && c.span != null && depth < MAX_OPEN_DEPTH; depth++) {
-        if (c.owner == this) {
-          c.span.recordStartIfOpen();
-        }
-        c = c.span.replaced();
+    ContextStorage.forEachCurrent(current -> walkOpen(current, c -> {
+      if (c.owner == this) {
+        c.span.recordStartIfOpen();
       }
-    });
+      return true;
+    }));
   }
 
   /** Records a log line; an ERROR line triggers its trace when so configured. */
@@ -280,18 +286,18 @@ public final class Core {
    * outermost span, else {@code (no endpoint)}: the endpoint the collector would group by.
    */
   static String endpointOf(TraceContext ctx) {
-    String outermost = null;
-    String server = null;
-    int depth = 0;
-    for (TraceContext c = ctx; c != null && c.span != null && depth < MAX_OPEN_DEPTH; depth++) {
+    String[] outermostAndServer = new String[2];
+    walkOpen(ctx, c -> {
       if (c.sameTrace(ctx.traceHi, ctx.traceLo)) {
-        outermost = c.span.spanName();
+        outermostAndServer[0] = c.span.spanName();
         if (c.span.isServer()) {
-          server = outermost;
+          outermostAndServer[1] = outermostAndServer[0];
         }
       }
-      c = c.span.replaced();
-    }
+      return true;
+    });
+    String server = outermostAndServer[1];
+    String outermost = outermostAndServer[0];
     return server != null ? server : outermost != null ? outermost : "(no endpoint)";
   }
 
