@@ -16,7 +16,8 @@ import io.mintaro.collector.internal.ApiException;
 import io.mintaro.collector.internal.Auth;
 import io.mintaro.collector.internal.BodyReader;
 import io.mintaro.collector.internal.Responses;
-import io.mintaro.collector.store.Store;
+import io.mintaro.collector.store.IngestStore;
+import io.mintaro.collector.store.Storage;
 import io.mintaro.collector.web.UiEndpoints;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -37,7 +38,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A running Mintaro collector: the agent protocol v1 endpoints, the REST API, the browser UI and the
- * SQLite store.
+ * store (SQLite, or PostgreSQL shared by several collectors).
  *
  * <p>Embeddable, for example in an end-to-end test:
  * <pre>{@code
@@ -48,7 +49,7 @@ import org.slf4j.LoggerFactory;
  *     ...
  * }
  * }</pre>
- * Several collectors may run in one JVM as long as they use different database files.
+ * Several collectors may run in one JVM as long as they use different SQLite files.
  */
 public final class Collector implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Collector.class);
@@ -57,7 +58,7 @@ public final class Collector implements AutoCloseable {
     private static final long API_MAX_BODY_BYTES = 64 * 1024;
 
     private final CollectorConfig config;
-    private final Store store;
+    private final Storage store;
     private final ScheduledThreadPoolExecutor scheduler;
     private final AgentRegistry registry;
     private final AgentEndpoints agentEndpoints;
@@ -71,7 +72,7 @@ public final class Collector implements AutoCloseable {
     private Collector(CollectorConfig config) throws Exception {
         this.config = config;
         LongSupplier clock = System::currentTimeMillis;
-        this.store = Store.open(config.dbPath());
+        this.store = Storage.open(config.database());
         ScheduledThreadPoolExecutor sched = null;
         Javalin started = null;
         ExportService exportService = null;
@@ -81,14 +82,14 @@ public final class Collector implements AutoCloseable {
             exportService = startExports(config, store, clock, "mintaro-collector-" + instance);
             this.exports = exportService;
             if (config.apiKeys().isEmpty()) {
-                String key = store.generatedApiKey(Collector::newApiKey);
+                String key = store.agents().generatedApiKey(Collector::newApiKey);
                 log.warn("No API key configured (MINTARO_API_KEYS); using the key generated on first start "
-                        + "and stored in {}: {}", config.dbPath(), key);
+                        + "and stored in the database ({}): {}", config.database().describe(), key);
                 this.apiKeys = List.of(key);
             } else {
                 this.apiKeys = config.apiKeys();
             }
-            int interrupted = store.closeInterruptedCollections(clock.getAsLong());
+            int interrupted = store.ingest().closeInterruptedCollections(clock.getAsLong());
             if (interrupted > 0) {
                 log.info("{} trace(s) were still being collected when the collector last stopped; marked complete",
                         interrupted);
@@ -113,7 +114,7 @@ public final class Collector implements AutoCloseable {
             Auth auth = new Auth(apiKeys);
             BodyReader apiBodies = new BodyReader(Math.min(config.maxBodyBytes(), API_MAX_BODY_BYTES));
             GroupEndpoints groups = new GroupEndpoints(store, apiBodies, clock);
-            SessionEndpoints sessions = new SessionEndpoints(store, auth, apiBodies, clock);
+            SessionEndpoints sessions = new SessionEndpoints(store.sessions(), auth, apiBodies, clock);
             UiEndpoints ui = new UiEndpoints();
 
             scheduler.scheduleWithFixedDelay(guarded("retrieval sweep", retrieval::sweep), 250, 250,
@@ -186,11 +187,12 @@ public final class Collector implements AutoCloseable {
             store.close();
             throw e;
         }
-        log.info("Mintaro collector listening on port {} (database {})", port(), config.dbPath().toAbsolutePath());
+        log.info("Mintaro collector listening on port {} ({}, schema {})", port(), store.database().describe(),
+                store.schemaVersion());
     }
 
     /** The configured exporters (builder instances, then those of the providers), each with its filter. */
-    private static ExportService startExports(CollectorConfig config, Store store, LongSupplier clock, String prefix)
+    private static ExportService startExports(CollectorConfig config, Storage store, LongSupplier clock, String prefix)
             throws java.sql.SQLException {
         Map<TraceExporter, ExportFilter> exporters = new LinkedHashMap<>(config.exporters());
         Map<String, String> settings = config.exportSettings();
@@ -220,8 +222,8 @@ public final class Collector implements AutoCloseable {
         }
         ExportService service = new ExportService(store, exporters, new ExportService.Policy(
                 config.exportMaxAttempts(), config.exportBackoffMs(), 300_000, 200), clock, prefix);
-        store.exportTo(service.names(), service.reexportingLate(), config.exportQueueMax());
-        store.onExportQueued(service::wake);
+        store.exports().configure(service.names(), service.reexportingLate(), config.exportQueueMax());
+        store.exports().onQueued(service::wake);
         for (Map.Entry<TraceExporter, ExportFilter> e : exporters.entrySet()) {
             log.info("exporting completed traces to {} (filter: {})", e.getKey().name(), e.getValue());
         }
@@ -270,7 +272,7 @@ public final class Collector implements AutoCloseable {
     }
 
     /** The store (tests call its periodic work, such as the end of count windows, at chosen times). */
-    Store store() {
+    Storage store() {
         return store;
     }
 
@@ -311,7 +313,7 @@ public final class Collector implements AutoCloseable {
         long now = System.currentTimeMillis();
         Map<String, Long> lastSeen = registry.drainUnflushedLastSeen();
         try {
-            store.touchAgents(lastSeen);
+            store.agents().touch(lastSeen);
         } catch (Exception e) {
             log.warn("cannot store agents' last-seen times: {}", e.getMessage());
         }
@@ -327,7 +329,7 @@ public final class Collector implements AutoCloseable {
     private void forgetCounts() {
         try {
             for (int i = 0; i < COUNT_CHUNKS_PER_RUN; i++) {
-                if (store.forgetCounted(System.currentTimeMillis(), config.countWindowMs()) < Store.FORGET_CHUNK) {
+                if (store.ingest().forgetCounted(System.currentTimeMillis(), config.countWindowMs()) < IngestStore.FORGET_CHUNK) {
                     return;
                 }
             }

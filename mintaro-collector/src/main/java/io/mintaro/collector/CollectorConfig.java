@@ -2,6 +2,7 @@ package io.mintaro.collector;
 
 import io.mintaro.collector.export.ExportFilter;
 import io.mintaro.collector.export.TraceExporter;
+import io.mintaro.collector.store.Database;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -29,7 +30,9 @@ import java.util.regex.Pattern;
  *   <tr><th>name</th><th>default</th></tr>
  *   <tr><td>{@code MINTARO_COLLECTOR_HOST}</td><td>all interfaces</td></tr>
  *   <tr><td>{@code MINTARO_COLLECTOR_PORT}</td><td>7070 (0 = ephemeral)</td></tr>
- *   <tr><td>{@code MINTARO_DB}</td><td>{@code mintaro-data/mintaro.db}</td></tr>
+ *   <tr><td>{@code MINTARO_DB}</td><td>{@code mintaro-data/mintaro.db}: a SQLite file (or
+ *       {@code jdbc:sqlite:FILE}), or {@code jdbc:postgresql://HOST:PORT/DB}</td></tr>
+ *   <tr><td>{@code MINTARO_DB_USER}, {@code MINTARO_DB_PASSWORD}</td><td>none (PostgreSQL only)</td></tr>
  *   <tr><td>{@code MINTARO_API_KEYS}</td><td>none: a key is generated and stored on first start</td></tr>
  *   <tr><td>{@code MINTARO_POLL_TIMEOUT_MS}</td><td>20000</td></tr>
  *   <tr><td>{@code MINTARO_LATE_WINDOW_MS}</td><td>30000</td></tr>
@@ -69,7 +72,7 @@ public final class CollectorConfig {
 
     private final String host;
     private final int port;
-    private final Path dbPath;
+    private final Database database;
     private final List<String> apiKeys;
     private final long pollTimeoutMs;
     private final long lateWindowMs;
@@ -86,7 +89,7 @@ public final class CollectorConfig {
     private CollectorConfig(Builder b) {
         this.host = b.host;
         this.port = b.port;
-        this.dbPath = b.dbPath;
+        this.database = b.database;
         this.apiKeys = List.copyOf(b.apiKeys);
         this.pollTimeoutMs = b.pollTimeoutMs;
         this.lateWindowMs = b.lateWindowMs;
@@ -138,7 +141,7 @@ public final class CollectorConfig {
             b.port((int) parseLong("MINTARO_COLLECTOR_PORT", v));
         }
         if ((v = lookup.apply("MINTARO_DB")) != null) {
-            b.dbPath(Path.of(v));
+            b.database(Database.parse(v, lookup.apply("MINTARO_DB_USER"), lookup.apply("MINTARO_DB_PASSWORD")));
         }
         if ((v = lookup.apply("MINTARO_API_KEYS")) != null) {
             List<String> keys = new ArrayList<>();
@@ -204,9 +207,9 @@ public final class CollectorConfig {
         return port;
     }
 
-    /** SQLite database file; its directory is created if missing. */
-    public Path dbPath() {
-        return dbPath;
+    /** The database: a SQLite file (its directory is created if missing), or PostgreSQL. */
+    public Database database() {
+        return database;
     }
 
     /** Accepted API keys; empty means "use the key generated and stored in the database". */
@@ -280,7 +283,7 @@ public final class CollectorConfig {
     @Override
     public String toString() {
         // Keys are secrets: only their number is shown.
-        return "CollectorConfig{host=" + (host == null ? "*" : host) + ", port=" + port + ", dbPath=" + dbPath
+        return "CollectorConfig{host=" + (host == null ? "*" : host) + ", port=" + port + ", database=" + database.describe()
                 + ", apiKeys=" + apiKeys.size() + ", pollTimeoutMs=" + pollTimeoutMs + ", lateWindowMs=" + lateWindowMs
                 + ", answerTimeoutMs=" + answerTimeoutMs + ", maxBodyBytes=" + maxBodyBytes
                 + ", countWindowMs=" + countWindowMs
@@ -292,7 +295,7 @@ public final class CollectorConfig {
     public static final class Builder {
         private String host;
         private int port = DEFAULT_PORT;
-        private Path dbPath = Path.of(DEFAULT_DB_PATH);
+        private Database database = Database.sqlite(Path.of(DEFAULT_DB_PATH));
         private final Set<String> apiKeys = new LinkedHashSet<>();
         private long pollTimeoutMs = DEFAULT_POLL_TIMEOUT_MS;
         private long lateWindowMs = DEFAULT_LATE_WINDOW_MS;
@@ -364,9 +367,18 @@ public final class CollectorConfig {
             return this;
         }
 
-        /** SQLite database file. */
+        /** A SQLite database file. */
         public Builder dbPath(Path dbPath) {
-            this.dbPath = dbPath;
+            Objects.requireNonNull(dbPath, "dbPath");
+            if (dbPath.toString().isBlank()) {
+                throw new IllegalArgumentException("dbPath must not be empty");
+            }
+            return database(Database.sqlite(dbPath));
+        }
+
+        /** The database (SQLite by default). */
+        public Builder database(Database database) {
+            this.database = Objects.requireNonNull(database, "database");
             return this;
         }
 
@@ -423,10 +435,6 @@ public final class CollectorConfig {
         public CollectorConfig build() {
             if (port < 0 || port > 65_535) {
                 throw new IllegalArgumentException("port must be 0-65535, got " + port);
-            }
-            Objects.requireNonNull(dbPath, "dbPath");
-            if (dbPath.toString().isBlank()) {
-                throw new IllegalArgumentException("dbPath must not be empty");
             }
             for (String key : apiKeys) {
                 if (key == null || !API_KEY.matcher(key).matches()) {

@@ -62,7 +62,7 @@ public final class CollectorMain {
         }
         System.out.println("Mintaro collector listening on " + collector.url());
         if (config.apiKeys().isEmpty()) {
-            System.out.println("API key (generated, stored in " + config.dbPath() + "): " + collector.apiKey());
+            System.out.println("API key (generated, stored in the database): " + collector.apiKey());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -3,6 +3,7 @@ package io.mintaro.collector;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.mintaro.collector.store.Database;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -14,7 +15,7 @@ class CollectorConfigTest {
         CollectorConfig c = CollectorConfig.builder().build();
         assertThat(c.port()).isEqualTo(7070);
         assertThat(c.host()).isNull();
-        assertThat(c.dbPath()).isEqualTo(Path.of("mintaro-data/mintaro.db"));
+        assertThat(c.database()).isEqualTo(Database.sqlite(Path.of("mintaro-data/mintaro.db")));
         assertThat(c.apiKeys()).isEmpty();
         assertThat(c.pollTimeoutMs()).isEqualTo(20_000);
         assertThat(c.lateWindowMs()).isEqualTo(30_000);
@@ -51,7 +52,7 @@ class CollectorConfigTest {
         Map<String, String> props = Map.of("MINTARO_COLLECTOR_PORT", "9090");
         CollectorConfig c = CollectorConfig.fromSources(env, props::get);
         assertThat(c.port()).isEqualTo(9090);
-        assertThat(c.dbPath()).isEqualTo(Path.of("/var/lib/mintaro/m.db"));
+        assertThat(c.database()).isEqualTo(Database.sqlite(Path.of("/var/lib/mintaro/m.db")));
         assertThat(c.apiKeys()).containsExactly("key-one-123", "key-two-456");
         assertThat(c.pollTimeoutMs()).isEqualTo(15_000);
         assertThat(c.answerTimeoutMs()).isEqualTo(3_000);

@@ -22,7 +22,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mintaro.collector.store.Store;
+import io.mintaro.collector.store.Storage;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.SQLException;
@@ -273,14 +273,14 @@ class CountedTriggersTest {
 
     @Test
     void aCountedTriggerWaitsForItsTraceForTheCountWindowOnly() throws Exception {
-        Store store = c.collector.store();
+        Storage store = c.collector.store();
         String late = traceId(0xc50);
         long before = System.currentTimeMillis();
         ObjectNode counts = batch(PAYMENTS);
         occurrence(counted(counts, "error", "POST /payments", "HTTP 500"), late, AT_MS);
         c.postBatch(counts);
 
-        assertThat(store.forgetCounted(before + WINDOW_MS - 1, WINDOW_MS)).isZero();
+        assertThat(store.ingest().forgetCounted(before + WINDOW_MS - 1, WINDOW_MS)).isZero();
         assertThat(waiting()).isEqualTo(1);
         // Payments' own trace of it arrives: still one occurrence.
         ObjectNode collected = served(PAYMENTS, late, 1, null, "POST /payments", T0_US, 3_000, 500);
@@ -292,7 +292,7 @@ class CountedTriggersTest {
         occurrence(counted(counts, "error", "POST /payments", "HTTP 500"), never, AT_MS + 1);
         c.postBatch(counts);
         assertThat(onlyGroup().get("occurrences").asLong()).isEqualTo(2);
-        assertThat(store.forgetCounted(System.currentTimeMillis() + WINDOW_MS, WINDOW_MS)).isEqualTo(1);
+        assertThat(store.ingest().forgetCounted(System.currentTimeMillis() + WINDOW_MS, WINDOW_MS)).isEqualTo(1);
         assertThat(waiting()).isZero();
         assertThat(onlyGroup().get("occurrences").asLong()).isEqualTo(2);
 
@@ -439,7 +439,7 @@ class CountedTriggersTest {
     /** Runs {@code check}, ends the count window of every counted trigger, and runs it again. */
     void beforeAndAfterTheWindow(Check check) throws Exception {
         check.run();
-        c.collector.store().forgetCounted(System.currentTimeMillis(), 0);
+        c.collector.store().ingest().forgetCounted(System.currentTimeMillis(), 0);
         assertThat(waiting()).isZero();
         check.run();
     }

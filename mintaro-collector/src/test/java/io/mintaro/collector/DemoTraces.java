@@ -8,7 +8,8 @@ import static io.mintaro.collector.Records.trigger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mintaro.collector.agent.ProtocolParser;
-import io.mintaro.collector.store.Store;
+import io.mintaro.collector.store.Database;
+import io.mintaro.collector.store.Storage;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -34,7 +35,7 @@ final class DemoTraces {
         long nowMs = System.currentTimeMillis();
         long firstUs = (nowMs - spanHours * 3_600_000L) * 1000;
         long stepUs = spanHours * 3_600_000_000L / count;
-        try (Store store = Store.open(db)) {
+        try (Storage store = Storage.open(Database.sqlite(db))) {
             for (int from = 0; from < count; from += 500) {
                 Map<String, ObjectNode> triggers = batches();
                 Map<String, ObjectNode> records = batches();
@@ -44,7 +45,7 @@ final class DemoTraces {
                 // Triggers first: records of a trace nothing triggered would be dropped.
                 for (Map<String, ObjectNode> batches : java.util.List.of(triggers, records)) {
                     for (Map.Entry<String, ObjectNode> b : batches.entrySet()) {
-                        store.ingest(ProtocolParser.batch(b.getValue()), SERVICES.get(b.getKey()), nowMs);
+                        store.ingest().store(ProtocolParser.batch(b.getValue()), SERVICES.get(b.getKey()), nowMs);
                     }
                 }
             }

@@ -12,7 +12,8 @@ import static io.mintaro.collector.Records.trigger;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mintaro.collector.agent.ProtocolParser;
-import io.mintaro.collector.store.Store;
+import io.mintaro.collector.store.Database;
+import io.mintaro.collector.store.Storage;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.net.http.HttpResponse;
@@ -38,8 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * answer (server span, one exchange, {@code reply=true}); every 20th trace the edge sends a late
  * batch (one more log) after the answer. {@code http} posts through {@code POST /agent/v1/batches}
  * of an embedded collector (the backend's answer is posted by the poster itself, so that the
- * collection completes at once); {@code store} calls {@code Store.ingest} and
- * {@code Store.markComplete} directly from the posting threads.
+ * collection completes at once); {@code store} calls {@code IngestStore.store} and
+ * {@code IngestStore.markComplete} directly from the posting threads.
  *
  * <p>Printed: traces/s, process CPU per trace (includes the HTTP client in the same JVM) and
  * CPU per trace of the collector's threads (every thread but the posters and the HTTP client's),
@@ -63,14 +64,14 @@ public final class IngestBench {
         Poster poster;
         AutoCloseable resource;
         if (mode.equals("store")) {
-            Store store = Store.open(dir.resolve("mintaro.db"));
+            Storage store = Storage.open(Database.sqlite(dir.resolve("mintaro.db")));
             resource = store;
             poster = (n, kind, body) -> {
                 long now = System.currentTimeMillis();
                 String service = body.get("agentId").asText().equals(EDGE) ? "edge" : "backend";
-                store.ingest(ProtocolParser.batch(body), service, now);
+                store.ingest().store(ProtocolParser.batch(body), service, now);
                 if (kind == 1) {
-                    store.markComplete(traceId(n), now);
+                    store.ingest().markComplete(traceId(n), now);
                 }
             };
         } else {

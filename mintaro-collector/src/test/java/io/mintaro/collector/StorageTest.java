@@ -205,6 +205,13 @@ class StorageTest {
                     assertThat(rs.next()).isTrue();
                     assertThat(rs.getString(1)).isEqualTo("4");
                 }
+                // The versions are Flyway's: every migration from the first, each applied successfully.
+                try (ResultSet rs = st.executeQuery(
+                        "SELECT group_concat(version, ',') FROM (SELECT version FROM flyway_schema_history"
+                                + " WHERE success ORDER BY installed_rank)")) {
+                    assertThat(rs.next()).isTrue();
+                    assertThat(rs.getString(1)).isEqualTo("1,2,3,4");
+                }
             }
         }
     }

@@ -7,8 +7,10 @@ import io.mintaro.collector.internal.ApiException;
 import io.mintaro.collector.internal.BodyReader;
 import io.mintaro.collector.internal.Json;
 import io.mintaro.collector.internal.Responses;
+import io.mintaro.collector.protocol.Batch;
+import io.mintaro.collector.protocol.Registration;
 import io.mintaro.collector.store.IngestResult;
-import io.mintaro.collector.store.Store;
+import io.mintaro.collector.store.Storage;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
@@ -23,7 +25,7 @@ public final class AgentEndpoints {
     /** The only protocol version this collector speaks. */
     public static final String PROTOCOL_VERSION = "1";
 
-    private final Store store;
+    private final Storage store;
     private final AgentRegistry registry;
     private final Retrieval retrieval;
     private final BodyReader bodyReader;
@@ -33,7 +35,7 @@ public final class AgentEndpoints {
     private final long lateWindowMs;
     private volatile boolean shuttingDown;
 
-    public AgentEndpoints(Store store, AgentRegistry registry, Retrieval retrieval, BodyReader bodyReader,
+    public AgentEndpoints(Storage store, AgentRegistry registry, Retrieval retrieval, BodyReader bodyReader,
                           ScheduledExecutorService scheduler, LongSupplier clock, long pollTimeoutMs,
                           long lateWindowMs) {
         this.store = store;
@@ -63,7 +65,7 @@ public final class AgentEndpoints {
     public void register(Context ctx) throws IOException, SQLException {
         Registration r = ProtocolParser.registration(body(ctx));
         long now = clock.getAsLong();
-        store.upsertAgent(r, now);
+        store.agents().upsert(r, now);
         Agent previous = registry.get(r.agentId());
         registry.register(r, now);
         if (previous == null) {
@@ -117,7 +119,7 @@ public final class AgentEndpoints {
         }
         long now = clock.getAsLong();
         agent.seen(now);
-        IngestResult result = store.ingest(batch, agent.service(), now);
+        IngestResult result = store.ingest().store(batch, agent.service(), now);
         if (!result.droppedTraces().isEmpty()) {
             log.debug("agent {} sent records of untriggered, unknown traces {}; dropped", batch.agentId(),
                     result.droppedTraces());

@@ -1,5 +1,6 @@
 package io.mintaro.collector.agent;
 
+import io.mintaro.collector.protocol.Registration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;

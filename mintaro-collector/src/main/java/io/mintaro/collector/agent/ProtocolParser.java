@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mintaro.collector.internal.ApiException;
 import io.mintaro.collector.internal.Ids;
+import io.mintaro.collector.protocol.Batch;
+import io.mintaro.collector.protocol.Registration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;

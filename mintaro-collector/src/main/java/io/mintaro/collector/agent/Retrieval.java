@@ -1,7 +1,8 @@
 package io.mintaro.collector.agent;
 
+import io.mintaro.collector.protocol.Batch;
 import io.mintaro.collector.store.IngestResult;
-import io.mintaro.collector.store.Store;
+import io.mintaro.collector.store.Storage;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,13 +28,13 @@ import org.slf4j.LoggerFactory;
  * since it was asked. Later (late) entries are merged and their breadcrumbs followed too.
  *
  * <p>This state lives in memory only, bounded and dropped {@code 2 × lateWindowMs} after the last
- * activity on a complete trace; records live in the {@link Store}.
+ * activity on a complete trace; records live in the {@link Storage}.
  */
 public final class Retrieval {
     private static final Logger log = LoggerFactory.getLogger(Retrieval.class);
     static final int MAX_COLLECTIONS = 10_000;
 
-    private final Store store;
+    private final Storage store;
     private final AgentRegistry registry;
     private final ScheduledExecutorService scheduler;
     private final LongSupplier clock;
@@ -43,7 +44,7 @@ public final class Retrieval {
     // Guarded by this; insertion order = age, for eviction.
     private final LinkedHashMap<String, Collection> collections = new LinkedHashMap<>();
 
-    public Retrieval(Store store, AgentRegistry registry, ScheduledExecutorService scheduler, LongSupplier clock,
+    public Retrieval(Storage store, AgentRegistry registry, ScheduledExecutorService scheduler, LongSupplier clock,
                      long answerTimeoutMs, long lateWindowMs) {
         this.store = store;
         this.registry = registry;
@@ -97,7 +98,7 @@ public final class Retrieval {
         }
         for (String id : previous.keySet()) {
             try {
-                previous.put(id, store.contributors(id));
+                previous.put(id, store.traces().contributors(id));
             } catch (SQLException e) {
                 log.warn("cannot read contributors of trace {}: {}", id, e.getMessage());
                 previous.put(id, Set.of());
@@ -259,7 +260,7 @@ public final class Retrieval {
     private void persistCompleted(List<String> traceIds, long now) {
         for (String traceId : traceIds) {
             try {
-                store.markComplete(traceId, now);
+                store.ingest().markComplete(traceId, now);
             } catch (SQLException e) {
                 log.error("cannot mark trace {} complete: {}", traceId, e.getMessage());
             }

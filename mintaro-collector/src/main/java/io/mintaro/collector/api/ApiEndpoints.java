@@ -11,7 +11,7 @@ import io.mintaro.collector.internal.Json;
 import io.mintaro.collector.internal.Responses;
 import io.mintaro.collector.store.ServiceRow;
 import io.mintaro.collector.store.SpanStats;
-import io.mintaro.collector.store.Store;
+import io.mintaro.collector.store.Storage;
 import io.mintaro.collector.store.TraceDetail;
 import io.mintaro.collector.store.TracePage;
 import io.mintaro.collector.store.TraceQuery;
@@ -34,13 +34,13 @@ public final class ApiEndpoints {
     static final int MAX_SLOW_LIMIT = 200;
     static final long DEFAULT_SLOW_RANGE_US = 24L * 3600 * 1_000_000;
 
-    private final Store store;
+    private final Storage store;
     private final AgentRegistry registry;
     private final LongSupplier clock;
 
     private final java.util.function.Supplier<Map<String, Map<String, Object>>> exportHealth;
 
-    public ApiEndpoints(Store store, AgentRegistry registry, LongSupplier clock,
+    public ApiEndpoints(Storage store, AgentRegistry registry, LongSupplier clock,
                         java.util.function.Supplier<Map<String, Map<String, Object>>> exportHealth) {
         this.store = store;
         this.registry = registry;
@@ -77,7 +77,7 @@ public final class ApiEndpoints {
             limit = Params.integer(ctx, "pageSize", 1, MAX_LIMIT, DEFAULT_LIMIT);
         }
         int page = Params.page(ctx);
-        TracePage found = store.findTraces(new TraceQuery(status.equals("all") ? null : status, service, q, fromUs,
+        TracePage found = store.traces().find(new TraceQuery(status.equals("all") ? null : status, service, q, fromUs,
                 toUs, null, limit, (long) (page - 1) * limit));
         Responses.json(ctx, 200, tracePage(found, page, limit));
     }
@@ -101,7 +101,7 @@ public final class ApiEndpoints {
         if (!Ids.isTraceId(traceId)) {
             throw ApiException.badRequest("trace id must be 32 hex digits, not all zero");
         }
-        Optional<TraceDetail> found = store.trace(traceId);
+        Optional<TraceDetail> found = store.traces().get(traceId);
         if (found.isEmpty()) {
             throw ApiException.notFound("unknown trace");
         }
@@ -138,7 +138,7 @@ public final class ApiEndpoints {
         long now = clock.getAsLong();
         Map<String, Integer> connected = registry.connectedByService(now);
         Map<String, Long> lastSeen = new TreeMap<>();
-        for (ServiceRow row : store.services()) {
+        for (ServiceRow row : store.stats().services()) {
             lastSeen.put(row.name(), row.lastSeenAtMs());
         }
         // In-memory times are fresher than the periodically flushed ones.
@@ -163,7 +163,7 @@ public final class ApiEndpoints {
         }
         String service = Params.service(ctx);
         int limit = Params.integer(ctx, "limit", 1, MAX_SLOW_LIMIT, DEFAULT_SLOW_LIMIT);
-        List<SpanStats> stats = new ArrayList<>(store.spanStats(fromUs, toUs, service));
+        List<SpanStats> stats = new ArrayList<>(store.stats().spanStats(fromUs, toUs, service));
         stats.sort(Comparator.comparingLong(SpanStats::p95Us).reversed()
                 .thenComparing(Comparator.comparingLong(SpanStats::maxUs).reversed())
                 .thenComparing(Comparator.comparingLong(SpanStats::count).reversed())

@@ -11,7 +11,7 @@ import io.mintaro.collector.internal.Responses;
 import io.mintaro.collector.store.GroupPage;
 import io.mintaro.collector.store.GroupQuery;
 import io.mintaro.collector.store.GroupRow;
-import io.mintaro.collector.store.Store;
+import io.mintaro.collector.store.Storage;
 import io.mintaro.collector.store.TracePage;
 import io.mintaro.collector.store.TraceQuery;
 import io.mintaro.collector.store.TriageUpdate;
@@ -29,11 +29,11 @@ public final class GroupEndpoints {
     static final List<String> MARKS = List.of("none", "crash", "silenced");
     static final List<String> LEVELS = List.of("none", "ok", "warn", "alert");
 
-    private final Store store;
+    private final Storage store;
     private final BodyReader bodyReader;
     private final LongSupplier clock;
 
-    public GroupEndpoints(Store store, BodyReader bodyReader, LongSupplier clock) {
+    public GroupEndpoints(Storage store, BodyReader bodyReader, LongSupplier clock) {
         this.store = store;
         this.bodyReader = bodyReader;
         this.clock = clock;
@@ -50,7 +50,7 @@ public final class GroupEndpoints {
         Long toUs = Params.instant(ctx, "to");
         int page = Params.page(ctx);
         int pageSize = Params.integer(ctx, "pageSize", 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
-        GroupPage found = store.findGroups(new GroupQuery(status.equals("all") ? null : status,
+        GroupPage found = store.groups().find(new GroupQuery(status.equals("all") ? null : status,
                 speed.equals("all") ? null : speed, service, q, fromUs, toUs, silenced, null, pageSize,
                 (long) (page - 1) * pageSize));
         ObjectNode out = Json.MAPPER.createObjectNode();
@@ -74,7 +74,7 @@ public final class GroupEndpoints {
         String fingerprint = Params.fingerprint(ctx);
         int page = Params.page(ctx);
         int pageSize = Params.integer(ctx, "pageSize", 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
-        TracePage found = store.findTraces(new TraceQuery(null, null, null, null, null, fingerprint, pageSize,
+        TracePage found = store.traces().find(new TraceQuery(null, null, null, null, null, fingerprint, pageSize,
                 (long) (page - 1) * pageSize));
         if (found.total() == 0) {
             // A group of counted occurrences only has no traces, but it exists.
@@ -102,14 +102,14 @@ public final class GroupEndpoints {
                 throw ApiException.badRequest("note is longer than " + MAX_NOTE + " characters");
             }
         }
-        if (!store.updateTriage(fingerprint, new TriageUpdate(mark, level, noteGiven, note), clock.getAsLong())) {
+        if (!store.groups().triage(fingerprint, new TriageUpdate(mark, level, noteGiven, note), clock.getAsLong())) {
             throw ApiException.notFound("unknown group");
         }
         Responses.json(ctx, 200, groupJson(existing(fingerprint)));
     }
 
     private GroupRow existing(String fingerprint) throws SQLException {
-        Optional<GroupRow> found = store.group(fingerprint);
+        Optional<GroupRow> found = store.groups().get(fingerprint);
         if (found.isEmpty()) {
             throw ApiException.notFound("unknown group");
         }

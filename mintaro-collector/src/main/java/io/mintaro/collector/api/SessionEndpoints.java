@@ -7,7 +7,7 @@ import io.mintaro.collector.internal.ApiException;
 import io.mintaro.collector.internal.Auth;
 import io.mintaro.collector.internal.BodyReader;
 import io.mintaro.collector.internal.Json;
-import io.mintaro.collector.store.Store;
+import io.mintaro.collector.store.SessionStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -34,13 +34,13 @@ public final class SessionEndpoints {
     public static final long TTL_SECONDS = 43_200;
     private static final Set<String> WRITES = Set.of("POST", "PUT", "DELETE", "PATCH");
 
-    private final Store store;
+    private final SessionStore store;
     private final Auth auth;
     private final BodyReader bodyReader;
     private final LongSupplier clock;
     private final SecureRandom random = new SecureRandom();
 
-    public SessionEndpoints(Store store, Auth auth, BodyReader bodyReader, LongSupplier clock) {
+    public SessionEndpoints(SessionStore store, Auth auth, BodyReader bodyReader, LongSupplier clock) {
         this.store = store;
         this.auth = auth;
         this.bodyReader = bodyReader;
@@ -70,7 +70,7 @@ public final class SessionEndpoints {
             throw new ApiException(401, "missing Authorization: Bearer <api key> (or a session cookie from "
                     + "POST /api/session)");
         }
-        if (!store.sessionValid(sha256(id), clock.getAsLong())) {
+        if (!store.valid(sha256(id), clock.getAsLong())) {
             clearCookie(ctx);
             throw new ApiException(401, "session expired or unknown: sign in again");
         }
@@ -95,7 +95,7 @@ public final class SessionEndpoints {
         random.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
         long now = clock.getAsLong();
-        store.createSession(sha256(id), now, now + TTL_SECONDS * 1000);
+        store.create(sha256(id), now, now + TTL_SECONDS * 1000);
         ctx.header("Set-Cookie", cookie(ctx, id, TTL_SECONDS));
         ctx.header("Cache-Control", "no-store");
         ctx.status(204);
@@ -106,7 +106,7 @@ public final class SessionEndpoints {
         String id = ctx.cookie(COOKIE);
         if (id != null && !id.isEmpty()) {
             requireJsonWrite(ctx);
-            store.deleteSession(sha256(id));
+            store.delete(sha256(id));
         }
         clearCookie(ctx);
         ctx.status(204);

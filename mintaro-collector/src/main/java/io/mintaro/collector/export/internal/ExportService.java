@@ -4,7 +4,8 @@ import io.mintaro.collector.export.ExportException;
 import io.mintaro.collector.export.ExportFilter;
 import io.mintaro.collector.export.ExportedTrace;
 import io.mintaro.collector.export.TraceExporter;
-import io.mintaro.collector.store.Store;
+import io.mintaro.collector.store.ExportQueue;
+import io.mintaro.collector.store.Storage;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -32,14 +33,14 @@ public final class ExportService implements AutoCloseable {
     public record Policy(int maxAttempts, long firstBackoffMs, long maxBackoffMs, long idlePollMs) {
     }
 
-    private final Store store;
+    private final Storage store;
     private final LongSupplier clock;
     private final Policy policy;
     private final List<Worker> workers = new ArrayList<>();
     /** Reads the queues' state for health: a worker stuck in an export must not freeze its own figures. */
     private final java.util.concurrent.ScheduledExecutorService stats;
 
-    public ExportService(Store store, Map<TraceExporter, ExportFilter> exporters, Policy policy, LongSupplier clock,
+    public ExportService(Storage store, Map<TraceExporter, ExportFilter> exporters, Policy policy, LongSupplier clock,
                          String threadPrefix) {
         this.store = store;
         this.clock = clock;
@@ -76,7 +77,7 @@ public final class ExportService implements AutoCloseable {
     private void refreshStats() {
         for (Worker w : workers) {
             try {
-                w.lastStats = store.exportQueueStats(w.exporter.name());
+                w.lastStats = store.exports().stats(w.exporter.name());
             } catch (SQLException | RuntimeException e) {
                 // The store is closing, or busy: the previous figures stay.
             }
@@ -96,7 +97,7 @@ public final class ExportService implements AutoCloseable {
         long now = clock.getAsLong();
         for (Worker w : workers) {
             Map<String, Object> h = new LinkedHashMap<>();
-            Store.ExportQueueStats q = w.lastStats;
+            ExportQueue.Stats q = w.lastStats;
             h.put("filter", w.filter.toString());
             h.put("pending", q == null ? null : q.pending());
             h.put("deadLetters", q == null ? null : q.deadLetters());
@@ -152,7 +153,7 @@ public final class ExportService implements AutoCloseable {
         final Condition work = lock.newCondition();
         boolean woken;
         volatile boolean stopping;
-        volatile Store.ExportQueueStats lastStats;
+        volatile ExportQueue.Stats lastStats;
         final AtomicLong exported = new AtomicLong();
         final AtomicLong filteredOut = new AtomicLong();
         final AtomicLong failures = new AtomicLong();
@@ -224,20 +225,20 @@ public final class ExportService implements AutoCloseable {
         /** One batch; false when nothing was due. */
         private boolean step() throws SQLException, InterruptedException {
             long now = clock.getAsLong();
-            List<Store.QueuedExport> due = store.dueExports(exporter.name(), now, Math.max(1, exporter.maxBatchSize()));
+            List<ExportQueue.Entry> due = store.exports().due(exporter.name(), now, Math.max(1, exporter.maxBatchSize()));
             if (due.isEmpty()) {
                 return false;
             }
             List<ExportedTrace> traces = new ArrayList<>();
-            List<Store.QueuedExport> sent = new ArrayList<>();
-            List<Store.QueuedExport> skip = new ArrayList<>();
-            for (Store.QueuedExport q : due) {
+            List<ExportQueue.Entry> sent = new ArrayList<>();
+            List<ExportQueue.Entry> skip = new ArrayList<>();
+            for (ExportQueue.Entry q : due) {
                 Optional<ExportedTrace> t;
                 try {
                     t = TraceReader.read(store, q.traceId());
                 } catch (java.io.IOException e) {
                     // A record that cannot be read now never will be: not a reason to block the queue.
-                    store.exportsDead(exporter.name(), List.of(q.traceId()), e.getMessage(), clock.getAsLong());
+                    store.exports().dead(exporter.name(), List.of(q.traceId()), e.getMessage(), clock.getAsLong());
                     deadLettered.incrementAndGet();
                     log.error("export of trace {} to {} dead-lettered: {}", q.traceId(), exporter.name(),
                             e.getMessage());
@@ -254,7 +255,7 @@ public final class ExportService implements AutoCloseable {
                 }
             }
             if (!skip.isEmpty()) {
-                store.exportsDone(exporter.name(), skip);
+                store.exports().done(exporter.name(), skip);
             }
             if (traces.isEmpty()) {
                 return true;
@@ -274,7 +275,7 @@ public final class ExportService implements AutoCloseable {
             }
             long after = clock.getAsLong();
             if (failure == null) {
-                store.exportsDone(exporter.name(), sent);
+                store.exports().done(exporter.name(), sent);
                 exported.addAndGet(sent.size());
                 lastSuccessAtMs = after;
                 return true;
@@ -286,7 +287,7 @@ public final class ExportService implements AutoCloseable {
             List<String> dead = new ArrayList<>();
             List<String> retry = new ArrayList<>();
             int attempts = 0;
-            for (Store.QueuedExport q : sent) {
+            for (ExportQueue.Entry q : sent) {
                 if (!failure.retryable() || q.attempts() + 1 >= policy.maxAttempts()) {
                     dead.add(q.traceId());
                 } else {
@@ -296,12 +297,12 @@ public final class ExportService implements AutoCloseable {
             }
             if (!retry.isEmpty()) {
                 long delay = backoffMs(attempts);
-                store.exportsRetry(exporter.name(), retry, after + delay, message);
+                store.exports().retry(exporter.name(), retry, after + delay, message);
                 log.warn("export of {} trace(s) to {} failed (attempt {} of {}), retrying in {} ms: {}", retry.size(),
                         exporter.name(), attempts + 1, policy.maxAttempts(), delay, message);
             }
             if (!dead.isEmpty()) {
-                store.exportsDead(exporter.name(), dead, message, after);
+                store.exports().dead(exporter.name(), dead, message, after);
                 deadLettered.addAndGet(dead.size());
                 log.error("export of {} trace(s) to {} dead-lettered ({}): {}; first trace {}", dead.size(),
                         exporter.name(), failure.retryable() ? "after " + policy.maxAttempts() + " attempts"

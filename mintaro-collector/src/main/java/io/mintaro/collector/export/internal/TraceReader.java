@@ -3,7 +3,7 @@ package io.mintaro.collector.export.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.mintaro.collector.export.ExportedTrace;
 import io.mintaro.collector.internal.Json;
-import io.mintaro.collector.store.Store;
+import io.mintaro.collector.store.Storage;
 import io.mintaro.collector.store.TraceDetail;
 import java.io.IOException;
 import java.sql.SQLException;
@@ -26,13 +26,13 @@ public final class TraceReader {
      *
      * @throws IOException when a stored record is not readable JSON (it will never be)
      */
-    public static Optional<ExportedTrace> read(Store store, String traceId) throws SQLException, IOException {
-        Optional<TraceDetail> found = store.trace(traceId);
+    public static Optional<ExportedTrace> read(Storage store, String traceId) throws SQLException, IOException {
+        Optional<TraceDetail> found = store.traces().get(traceId);
         if (found.isEmpty()) {
             return Optional.empty();
         }
         TraceDetail d = found.get();
-        String fingerprint = store.fingerprint(traceId).orElse(null);
+        String fingerprint = store.traces().fingerprint(traceId).orElse(null);
         try {
             return Optional.of(convert(d, fingerprint));
         } catch (IOException | RuntimeException e) {

@@ -1,12 +1,12 @@
-package io.mintaro.collector.store;
+package io.mintaro.collector.store.internal;
 
-import io.mintaro.collector.agent.Batch;
+import io.mintaro.collector.protocol.Batch;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Counted triggers (protocol, "Counted triggers"), written inside the batch's transaction.
@@ -33,7 +33,20 @@ final class Counts {
     static final String COUNTED_REASON = " (counted, not collected by this agent)";
     private static final long MINUTE_MS = 60_000;
 
-    private Counts() {
+    private final String addOccurrences;
+    private final String forgetOldest;
+
+    Counts(Dialect dialect) {
+        this.addOccurrences = "INSERT INTO group_counts(fingerprint, minute_ms, service, endpoint, problem, kind,"
+                + " occurrences, first_at_ms, last_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " ON CONFLICT(fingerprint, minute_ms) DO UPDATE SET"
+                + " occurrences = group_counts.occurrences + excluded.occurrences,"
+                + " first_at_ms = " + dialect.least("group_counts.first_at_ms", "excluded.first_at_ms") + ","
+                + " last_at_ms = " + dialect.greatest("group_counts.last_at_ms", "excluded.last_at_ms");
+        // The IN list is evaluated once, before deleting: one range of the index.
+        this.forgetOldest = "DELETE FROM counted_triggers WHERE trace_id IN (SELECT trace_id FROM counted_triggers"
+                + dialect.indexedBy("counted_triggers_by_received")
+                + " WHERE received_at_ms <= ? ORDER BY received_at_ms LIMIT ?)";
     }
 
     /** The origin row of a trace's counted triggers, and the bucket its occurrence is in. */
@@ -57,11 +70,19 @@ final class Counts {
         }
     }
 
-    private record Bucket(String fingerprint, long minuteMs) {
+    private record Bucket(String fingerprint, long minuteMs) implements Comparable<Bucket> {
+        @Override
+        public int compareTo(Bucket o) {
+            int c = fingerprint.compareTo(o.fingerprint);
+            return c != 0 ? c : Long.compare(minuteMs, o.minuteMs);
+        }
     }
 
-    /** What one batch changes in {@code group_counts}, written once per bucket at its end. */
-    static final class Deltas {
+    /**
+     * What one batch changes in {@code group_counts}, written once per bucket at its end, in bucket
+     * order (concurrent writers update the rows in one order: no deadlock).
+     */
+    final class Deltas {
         private static final class Delta {
             String service;
             String endpoint;
@@ -72,7 +93,7 @@ final class Counts {
             long lastAtMs = Long.MIN_VALUE;
         }
 
-        private final Map<Bucket, Delta> deltas = new LinkedHashMap<>();
+        private final Map<Bucket, Delta> deltas = new TreeMap<>();
 
         private Delta of(Bucket b, String service, String endpoint, String problem, String kind) {
             Delta d = deltas.computeIfAbsent(b, k -> new Delta());
@@ -102,18 +123,11 @@ final class Counts {
             of(o.bucket(), o.service(), o.endpoint(), o.problem(), groupKind(o.kind())).occurrences--;
         }
 
-        void apply(WriterStatements w) throws SQLException {
+        void apply(Tx w) throws SQLException {
             for (Map.Entry<Bucket, Delta> e : deltas.entrySet()) {
                 Delta d = e.getValue();
                 if (d.occurrences > 0) {
-                    PreparedStatement ps = w.get("""
-                            INSERT INTO group_counts(fingerprint, minute_ms, service, endpoint, problem, kind,
-                                                     occurrences, first_at_ms, last_at_ms)
-                            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                            ON CONFLICT(fingerprint, minute_ms) DO UPDATE SET
-                              occurrences = occurrences + excluded.occurrences,
-                              first_at_ms = min(first_at_ms, excluded.first_at_ms),
-                              last_at_ms = max(last_at_ms, excluded.last_at_ms)""");
+                    PreparedStatement ps = w.get(addOccurrences);
                     ps.setString(1, e.getKey().fingerprint());
                     ps.setLong(2, e.getKey().minuteMs());
                     ps.setString(3, d.service);
@@ -147,7 +161,7 @@ final class Counts {
      * One counted entry of a batch: each trace id becomes a trigger of its stored trace, or an
      * occurrence waiting for its trace; {@code more} is counted as it is.
      */
-    static void store(WriterStatements w, Batch.Counted c, String agentId, String service, long nowMs,
+    void store(Tx w, Batch.Counted c, String agentId, String service, long nowMs,
                       Set<String> touched, Deltas deltas) throws SQLException {
         String kind = groupKind(c.kind());
         String problem = groupProblem(c.kind(), c.problem());
@@ -155,12 +169,12 @@ final class Counts {
         String reason = c.problem() + " in " + c.endpoint() + COUNTED_REASON;
         PreparedStatement stored = w.get("SELECT 1 FROM traces WHERE trace_id = ?");
         PreparedStatement trigger = w.get("""
-                INSERT OR IGNORE INTO triggers(trace_id, agent_id, service, kind, reason, at_ms, received_at_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?)""");
+                INSERT INTO triggers(trace_id, agent_id, service, kind, reason, at_ms, received_at_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""");
         PreparedStatement waiting = w.get("""
-                INSERT OR IGNORE INTO counted_triggers(trace_id, agent_id, service, kind, endpoint, problem,
-                                                       fingerprint, at_ms, received_at_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""");
+                INSERT INTO counted_triggers(trace_id, agent_id, service, kind, endpoint, problem,
+                                             fingerprint, at_ms, received_at_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""");
         for (Batch.CountedTrace t : c.traces()) {
             stored.setString(1, t.traceId());
             boolean exists;
@@ -213,16 +227,16 @@ final class Counts {
      * A trace just created takes the counted triggers that waited for it as its triggers, and their
      * occurrence back: the stored trace is the occurrence now.
      */
-    static void absorb(WriterStatements w, String traceId, Deltas deltas) throws SQLException {
+    void absorb(Tx w, String traceId, Deltas deltas) throws SQLException {
         Origin origin = origin(w, traceId);
         if (origin == null) {
             return;
         }
         deltas.remove(origin);
         PreparedStatement copy = w.get("""
-                INSERT OR IGNORE INTO triggers(trace_id, agent_id, service, kind, reason, at_ms, received_at_ms)
+                INSERT INTO triggers(trace_id, agent_id, service, kind, reason, at_ms, received_at_ms)
                 SELECT trace_id, agent_id, service, kind, problem || ' in ' || endpoint || ?, at_ms, received_at_ms
-                FROM counted_triggers WHERE trace_id = ?""");
+                FROM counted_triggers WHERE trace_id = ? ON CONFLICT DO NOTHING""");
         copy.setString(1, COUNTED_REASON);
         copy.setString(2, traceId);
         copy.executeUpdate();
@@ -236,19 +250,15 @@ final class Counts {
      * arrivedByMs}, at most {@code limit} rows' traces; every row of such a trace goes, so that the
      * rows left always hold each trace's origin. Returns the rows deleted.
      */
-    static int forget(WriterStatements w, long arrivedByMs, int limit) throws SQLException {
-        // SQLite evaluates the IN list once, before deleting: one range of the index.
-        PreparedStatement ps = w.get("""
-                DELETE FROM counted_triggers WHERE trace_id IN (
-                  SELECT trace_id FROM counted_triggers INDEXED BY counted_triggers_by_received
-                  WHERE received_at_ms <= ? ORDER BY received_at_ms LIMIT ?)""");
+    int forget(Tx w, long arrivedByMs, int limit) throws SQLException {
+        PreparedStatement ps = w.get(forgetOldest);
         ps.setLong(1, arrivedByMs);
         ps.setInt(2, limit);
         return ps.executeUpdate();
     }
 
     /** The origin row of a trace's counted triggers, or null when it has none (a primary-key range). */
-    private static Origin origin(WriterStatements w, String traceId) throws SQLException {
+    private static Origin origin(Tx w, String traceId) throws SQLException {
         PreparedStatement ps = w.get("""
                 SELECT fingerprint, service, endpoint, problem, kind, at_ms, agent_id FROM counted_triggers
                 WHERE trace_id = ? ORDER BY kind <> 'error', at_ms, agent_id, kind LIMIT 1""");

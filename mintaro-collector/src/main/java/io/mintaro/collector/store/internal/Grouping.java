@@ -1,4 +1,4 @@
-package io.mintaro.collector.store;
+package io.mintaro.collector.store.internal;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -18,7 +18,19 @@ final class Grouping {
     /** Origin of a trace without any trigger (cannot happen: a trigger creates the trace). */
     static final String NO_SERVICE = "(no service)";
 
-    private Grouping() {
+    private final String escapedType;
+    private final String loggedType;
+
+    Grouping(Dialect dialect) {
+        String spanType = dialect.jsonText("json", "error.type");
+        this.escapedType = "SELECT " + spanType + " FROM spans\n"
+                + "WHERE trace_id = ? AND service = ? AND kind = 'server' AND status = 'failed'\n"
+                + "  AND NOT (" + dialect.isHttpStatus(spanType) + ")\n"
+                + "ORDER BY start_us, span_id LIMIT 1";
+        String logType = dialect.jsonText("json", "error.type");
+        this.loggedType = "SELECT " + logType + " FROM logs\n"
+                + "WHERE trace_id = ? AND service = ? AND level = 'ERROR' AND " + logType + " IS NOT NULL\n"
+                + "ORDER BY time_us, agent_id, seq LIMIT 1";
     }
 
     /** A trace's group columns. */
@@ -31,7 +43,7 @@ final class Grouping {
      * @param status the trace's status ({@code error}, {@code slow} or {@code ok})
      * @param traceName the trace's name (its root span's), or null
      */
-    static Group compute(WriterStatements w, String traceId, String status, String traceName) throws SQLException {
+    Group compute(Tx w, String traceId, String status, String traceName) throws SQLException {
         // Origin: the earliest error trigger's service; without one, the earliest trigger's.
         String service = firstString(w, """
                 SELECT service FROM triggers WHERE trace_id = ?
@@ -65,23 +77,15 @@ final class Grouping {
         }
     }
 
-    private static String errorProblem(WriterStatements w, String traceId, String service) throws SQLException {
+    private String errorProblem(Tx w, String traceId, String service) throws SQLException {
         // The exception that escaped the service's handler (a span failed only by its 5xx status has
         // the error type "HTTP <status>": no exception)...
-        String type = firstString(w, """
-                SELECT json_extract(json, '$.error.type') FROM spans
-                WHERE trace_id = ? AND service = ? AND kind = 'server' AND status = 'failed'
-                  AND json_extract(json, '$.error.type') NOT GLOB 'HTTP [0-9][0-9][0-9]'
-                ORDER BY start_us, span_id LIMIT 1""", traceId, service);
+        String type = firstString(w, escapedType, traceId, service);
         if (type != null) {
             return type;
         }
         // ...else the error logged by the service (a log's error may also be plain text: no type)...
-        type = firstString(w, """
-                SELECT json_extract(json, '$.error.type') FROM logs
-                WHERE trace_id = ? AND service = ? AND level = 'ERROR'
-                  AND json_extract(json, '$.error.type') IS NOT NULL
-                ORDER BY time_us, agent_id, seq LIMIT 1""", traceId, service);
+        type = firstString(w, loggedType, traceId, service);
         if (type != null) {
             return type;
         }
@@ -101,14 +105,14 @@ final class Grouping {
     }
 
     /** The first column of the first row of {@code sql}, whose one parameter is the trace id. */
-    private static String firstString(WriterStatements w, String sql, String traceId) throws SQLException {
+    private static String firstString(Tx w, String sql, String traceId) throws SQLException {
         PreparedStatement ps = w.get(sql);
         ps.setString(1, traceId);
         return firstString(ps);
     }
 
     /** The first column of the first row of {@code sql}, whose two parameters are the trace id and a service. */
-    private static String firstString(WriterStatements w, String sql, String traceId, String service)
+    private static String firstString(Tx w, String sql, String traceId, String service)
             throws SQLException {
         PreparedStatement ps = w.get(sql);
         ps.setString(1, traceId);

@@ -1,4 +1,4 @@
-package io.mintaro.collector.store;
+package io.mintaro.collector.store.internal;
 
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -9,22 +9,21 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The prepared statements of the store's writer connection, each prepared once and reused by
- * every later write (sqlite-jdbc has no statement cache: decision 19 in {@code docs/decisions.md}).
+ * The prepared statements of a connection, each prepared once and reused by every later
+ * transaction on it (sqlite-jdbc has no statement cache: decision 19 in {@code docs/decisions.md}).
  *
- * <p>Used only by the holder of the store's write lock. Callers bind every parameter of a
- * statement on each use, close the ResultSets they open, and never close a statement themselves.
- * After a failed write the store calls {@link #clear()}: sqlite-jdbc finalizes a statement on most
- * errors, leaving a {@code PreparedStatement} that reports itself open but can no longer run.
+ * <p>Used by one thread at a time. After a failed write the owner calls {@link #clear()}:
+ * sqlite-jdbc finalizes a statement on most errors, leaving a {@code PreparedStatement} that
+ * reports itself open but can no longer run.
  */
-final class WriterStatements implements AutoCloseable {
-    private static final Logger log = LoggerFactory.getLogger(WriterStatements.class);
+final class CachedStatements implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(CachedStatements.class);
 
     private final Connection connection;
     private final Map<String, PreparedStatement> statements = new HashMap<>();
     private int prepared;
 
-    WriterStatements(Connection connection) {
+    CachedStatements(Connection connection) {
         this.connection = connection;
     }
 

@@ -1,11 +1,15 @@
-package io.mintaro.collector.store;
+package io.mintaro.collector.store.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mintaro.collector.agent.Batch;
 import io.mintaro.collector.internal.Json;
+import io.mintaro.collector.protocol.Batch;
+import io.mintaro.collector.store.Database;
+import io.mintaro.collector.store.GroupQuery;
+import io.mintaro.collector.store.GroupRow;
+import io.mintaro.collector.store.TraceSummary;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -18,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The writer prepares each statement once and reuses it; a failed write does not spoil later writes. */
-class WriterStatementsTest {
+class CachedStatementsTest {
     static final String AGENT = "a000000000000001";
     static final String SERVICE = "orders";
     static final long T0_US = 1_763_700_000_000_000L;
@@ -29,7 +33,7 @@ class WriterStatementsTest {
 
     @Test
     void theWriterPreparesEachStatementOnceHoweverManyBatchesItStores() throws Exception {
-        try (Store store = Store.open(dir.resolve("mintaro.db"))) {
+        try (JdbcStorage store = JdbcStorage.open(Database.sqlite(dir.resolve("mintaro.db")))) {
             // One round stores a trace of each kind, so it runs every statement of the write path.
             storeRound(store, 0);
             int afterOneRound = store.writerStatementsPrepared();
@@ -40,8 +44,8 @@ class WriterStatementsTest {
 
             assertThat(afterOneRound).isPositive();
             assertThat(store.writerStatementsPrepared()).isEqualTo(afterOneRound);
-            TraceSummary last = store.trace(traceId(30, 2)).orElseThrow().summary();
-            List<GroupRow> groups = store.findGroups(
+            TraceSummary last = store.traces().get(traceId(30, 2)).orElseThrow().summary();
+            List<GroupRow> groups = store.groups().find(
                     new GroupQuery(null, null, null, null, null, null, "show", null, 10, 0)).groups();
             // Per round: two stored traces of the exception, one counted trace not stored and two
             // occurrences without ids.
@@ -58,22 +62,22 @@ class WriterStatementsTest {
     @Test
     void aStatementSpoiledByAFailedWriteIsPreparedAgainForTheNextOne() throws Exception {
         Path file = dir.resolve("mintaro.db");
-        try (Store store = Store.open(file);
+        try (JdbcStorage store = JdbcStorage.open(Database.sqlite(file));
              Connection other = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
              Statement st = other.createStatement()) {
             String t = traceId(1, 0);
-            store.ingest(batch(t, "error", spanJson("java.lang.IllegalStateException"), null, null), SERVICE, AT_MS);
+            store.ingest().store(batch(t, "error", spanJson("java.lang.IllegalStateException"), null, null), SERVICE, AT_MS);
             // A span's JSON that SQLite cannot parse makes grouping fail; sqlite-jdbc then finalizes
             // the grouping statement.
             st.executeUpdate("UPDATE spans SET json = 'not json' WHERE trace_id = '" + t + "'");
             Batch more = batch(t, null, null, logJson(), null);
-            assertThatThrownBy(() -> store.ingest(more, SERVICE, AT_MS)).isInstanceOf(SQLException.class);
+            assertThatThrownBy(() -> store.ingest().store(more, SERVICE, AT_MS)).isInstanceOf(SQLException.class);
 
             st.executeUpdate("UPDATE spans SET json = '" + spanJson("java.lang.IllegalStateException")
                     + "' WHERE trace_id = '" + t + "'");
-            store.ingest(more, SERVICE, AT_MS);
+            store.ingest().store(more, SERVICE, AT_MS);
 
-            assertThat(store.trace(t).orElseThrow().summary().logCount()).isEqualTo(1);
+            assertThat(store.traces().get(t).orElseThrow().summary().logCount()).isEqualTo(1);
             try (ResultSet rs = st.executeQuery("SELECT group_problem FROM traces WHERE trace_id = '" + t + "'")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("java.lang.IllegalStateException");
@@ -84,7 +88,7 @@ class WriterStatementsTest {
     @Test
     void aStatementIsPreparedOnceAndClosedWithTheCache() throws Exception {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite::memory:")) {
-            WriterStatements statements = new WriterStatements(c);
+            CachedStatements statements = new CachedStatements(c);
             PreparedStatement first = statements.get("SELECT ?");
             PreparedStatement again = statements.get("SELECT ?");
             PreparedStatement other = statements.get("SELECT ? + 1");
@@ -107,22 +111,22 @@ class WriterStatementsTest {
      * group gets its problem) and marks them complete; then counted triggers: one of a stored
      * trace, one of a trace stored next, one whose count window ends, and occurrences without ids.
      */
-    private static void storeRound(Store store, int round) throws SQLException {
+    private static void storeRound(JdbcStorage store, int round) throws SQLException {
         String failedSpan = traceId(round, 0);
-        store.ingest(batch(failedSpan, "error", spanJson("java.lang.IllegalStateException"), null, null),
+        store.ingest().store(batch(failedSpan, "error", spanJson("java.lang.IllegalStateException"), null, null),
                 SERVICE, AT_MS);
         String loggedError = traceId(round, 1);
-        store.ingest(batch(loggedError, "error", spanJson(null), logJson(), null), SERVICE, AT_MS);
+        store.ingest().store(batch(loggedError, "error", spanJson(null), logJson(), null), SERVICE, AT_MS);
         String answered5xx = traceId(round, 2);
-        store.ingest(batch(answered5xx, "slow", spanJson(null), null, messageJson()), SERVICE, AT_MS);
+        store.ingest().store(batch(answered5xx, "slow", spanJson(null), null, messageJson()), SERVICE, AT_MS);
         for (String t : List.of(failedSpan, loggedError, answered5xx)) {
-            store.markComplete(t, AT_MS + 1);
+            store.ingest().markComplete(t, AT_MS + 1);
         }
         String storedNext = traceId(round, 3);
-        store.ingest(counted(List.of(failedSpan, storedNext, traceId(round, 4)), 2), SERVICE, AT_MS);
-        store.ingest(batch(storedNext, "error", spanJson("java.lang.IllegalStateException"), null, null), SERVICE,
+        store.ingest().store(counted(List.of(failedSpan, storedNext, traceId(round, 4)), 2), SERVICE, AT_MS);
+        store.ingest().store(batch(storedNext, "error", spanJson("java.lang.IllegalStateException"), null, null), SERVICE,
                 AT_MS);
-        assertThat(store.forgetCounted(AT_MS, 0)).isEqualTo(1);
+        assertThat(store.ingest().forgetCounted(AT_MS, 0)).isEqualTo(1);
     }
 
     /** A batch of counted triggers only: the exception's group, with these trace ids and {@code more}. */

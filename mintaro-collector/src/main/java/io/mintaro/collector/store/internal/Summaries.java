@@ -1,4 +1,4 @@
-package io.mintaro.collector.store;
+package io.mintaro.collector.store.internal;
 
 import io.mintaro.collector.internal.Json;
 import java.nio.charset.StandardCharsets;
@@ -10,10 +10,13 @@ import java.util.List;
 
 /** Recomputes a trace's summary row from its records (inside the batch's transaction). */
 final class Summaries {
-    private Summaries() {
+    private final Grouping grouping;
+
+    Summaries(Dialect dialect) {
+        this.grouping = new Grouping(dialect);
     }
 
-    static void recompute(WriterStatements w, String traceId, long nowMs) throws SQLException {
+    void recompute(Tx w, String traceId, long nowMs) throws SQLException {
         // Root: a span without a parent, or whose parent is not in the trace; the earliest wins,
         // a true root before an orphan at the same instant.
         String rootName = null;
@@ -21,23 +24,23 @@ final class Summaries {
         Long rootEnd = null;
         PreparedStatement root = w.get("""
                 SELECT s.name, s.start_us, s.end_us FROM spans s
-                WHERE s.trace_id = ?1 AND (s.parent_span_id IS NULL OR NOT EXISTS (
-                  SELECT 1 FROM spans p WHERE p.trace_id = ?1 AND p.span_id = s.parent_span_id))
+                WHERE s.trace_id = ? AND (s.parent_span_id IS NULL OR NOT EXISTS (
+                  SELECT 1 FROM spans p WHERE p.trace_id = s.trace_id AND p.span_id = s.parent_span_id))
                 ORDER BY s.start_us, s.parent_span_id IS NOT NULL, s.span_id LIMIT 1""");
         root.setString(1, traceId);
         try (ResultSet rs = root.executeQuery()) {
             if (rs.next()) {
                 rootName = rs.getString(1);
                 rootStart = rs.getLong(2);
-                rootEnd = Store.nullableLong(rs, 3);
+                rootEnd = Rows.nullableLong(rs, 3);
             }
         }
         Extent spans = extent(w, """
-                SELECT count(*), min(start_us), max(coalesce(end_us, start_us)), total(status = 'failed')
+                SELECT count(*), min(start_us), max(coalesce(end_us, start_us)), count(*) FILTER (WHERE status = 'failed')
                 FROM spans WHERE trace_id = ?""", traceId);
         Extent messages = extent(w, """
                 SELECT count(*), min(start_us), max(start_us + coalesce(duration_us, 0)),
-                       total(direction = 'inbound' AND status >= 500)
+                       count(*) FILTER (WHERE direction = 'inbound' AND status >= 500)
                 FROM messages WHERE trace_id = ?""", traceId);
         Extent logs = extent(w,
                 "SELECT count(*), min(time_us), max(time_us), 0 FROM logs WHERE trace_id = ?", traceId);
@@ -60,7 +63,7 @@ final class Summaries {
         long errorTriggers;
         long slowTriggers;
         PreparedStatement triggerKinds = w.get(
-                "SELECT total(kind = 'error'), total(kind = 'slow') FROM triggers WHERE trace_id = ?");
+                "SELECT count(*) FILTER (WHERE kind = 'error'), count(*) FILTER (WHERE kind = 'slow') FROM triggers WHERE trace_id = ?");
         triggerKinds.setString(1, traceId);
         try (ResultSet rs = triggerKinds.executeQuery()) {
             rs.next();
@@ -69,12 +72,14 @@ final class Summaries {
         }
         List<String> services = new ArrayList<>();
         PreparedStatement servicesQuery = w.get("""
-                SELECT service FROM spans WHERE trace_id = ?1
-                UNION SELECT service FROM messages WHERE trace_id = ?1
-                UNION SELECT service FROM logs WHERE trace_id = ?1
-                UNION SELECT service FROM triggers WHERE trace_id = ?1
+                SELECT service FROM spans WHERE trace_id = ?
+                UNION SELECT service FROM messages WHERE trace_id = ?
+                UNION SELECT service FROM logs WHERE trace_id = ?
+                UNION SELECT service FROM triggers WHERE trace_id = ?
                 ORDER BY 1""");
-        servicesQuery.setString(1, traceId);
+        for (int i = 1; i <= 4; i++) {
+            servicesQuery.setString(i, traceId);
+        }
         try (ResultSet rs = servicesQuery.executeQuery()) {
             while (rs.next()) {
                 services.add(rs.getString(1));
@@ -99,7 +104,7 @@ final class Summaries {
         String status = errorTriggers > 0 || spans.failures() > 0 || messages.failures() > 0 ? "error"
                 : slowTriggers > 0 ? "slow" : "ok";
 
-        Grouping.Group group = Grouping.compute(w, traceId, status, rootName);
+        Grouping.Group group = grouping.compute(w, traceId, status, rootName);
 
         PreparedStatement update = w.get("""
                 UPDATE traces SET name = ?, status = ?, services = ?, started_at_us = ?, duration_us = ?,
@@ -129,8 +134,8 @@ final class Summaries {
      * Recomputes only the group columns of a trace from its stored records and summary (the
      * migration to schema 2 fills them this way for traces stored before).
      */
-    static void regroup(WriterStatements w, String traceId, String status, String name) throws SQLException {
-        Grouping.Group group = Grouping.compute(w, traceId, status, name);
+    void regroup(Tx w, String traceId, String status, String name) throws SQLException {
+        Grouping.Group group = grouping.compute(w, traceId, status, name);
         PreparedStatement ps = w.get("""
                 UPDATE traces SET fingerprint = ?, group_service = ?, group_endpoint = ?, group_problem = ?,
                   group_kind = ?
@@ -156,12 +161,12 @@ final class Summaries {
     }
 
     /** Runs {@code sql}, which selects count, min, max and failures for one trace id. */
-    private static Extent extent(WriterStatements w, String sql, String traceId) throws SQLException {
+    private static Extent extent(Tx w, String sql, String traceId) throws SQLException {
         PreparedStatement ps = w.get(sql);
         ps.setString(1, traceId);
         try (ResultSet rs = ps.executeQuery()) {
             rs.next();
-            return new Extent(rs.getLong(1), Store.nullableLong(rs, 2), Store.nullableLong(rs, 3), rs.getLong(4));
+            return new Extent(rs.getLong(1), Rows.nullableLong(rs, 2), Rows.nullableLong(rs, 3), rs.getLong(4));
         }
     }
 

@@ -1,4 +1,4 @@
-package io.mintaro.collector.agent;
+package io.mintaro.collector.protocol;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;

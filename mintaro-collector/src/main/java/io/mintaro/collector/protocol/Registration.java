@@ -1,4 +1,4 @@
-package io.mintaro.collector.agent;
+package io.mintaro.collector.protocol;
 
 import java.util.List;
 

@@ -1,0 +1,47 @@
+package io.mintaro.collector.store;
+
+import io.mintaro.collector.protocol.Batch;
+import java.sql.SQLException;
+
+/** Stores what agents send, and marks traces complete. */
+public interface IngestStore {
+    /** Traces whose count window one {@link #forgetCounted} call ends, at most. */
+    int FORGET_CHUNK = 5_000;
+
+    /**
+     * Stores a validated batch in one transaction.
+     *
+     * <p>Triggers create their trace. An entry is stored only when its trace is known (stored
+     * before, or triggered in this batch); otherwise it is dropped. Spans are upserted so that a
+     * finished span replaces a {@code started} one but never the reverse; messages and logs are
+     * deduplicated by {@code (traceId, agentId, seq)}. New records of a trace that was complete
+     * before the batch are late data: the trace is queued again for the exporters that re-export.
+     *
+     * <p>Counted triggers ({@link Batch#counted()}): one whose trace is stored becomes a trigger of
+     * it; another is one occurrence of its group at once, and waits for its trace until
+     * {@link #forgetCounted}.
+     */
+    IngestResult store(Batch batch, String service, long nowMs) throws SQLException;
+
+    /**
+     * Sets the trace's completion time unless it is already complete; in the same transaction,
+     * queues the trace for every exporter.
+     */
+    void markComplete(String traceId, long completedAtMs) throws SQLException;
+
+    /**
+     * Ends the count window of the counted triggers that arrived more than {@code windowMs} before
+     * {@code nowMs}: their ids are forgotten; their occurrences stay counted.
+     *
+     * @return the rows forgotten; {@value #FORGET_CHUNK} or more means more may be due
+     */
+    int forgetCounted(long nowMs, long windowMs) throws SQLException;
+
+    /**
+     * Marks traces left incomplete by an earlier run as complete: their collection state was in
+     * memory and is gone, so nobody will finish them.
+     *
+     * @return how many traces were marked
+     */
+    int closeInterruptedCollections(long nowMs) throws SQLException;
+}

@@ -1,0 +1,189 @@
+package io.mintaro.collector.store.internal;
+
+import io.mintaro.collector.store.GroupPage;
+import io.mintaro.collector.store.GroupQuery;
+import io.mintaro.collector.store.GroupRow;
+import io.mintaro.collector.store.GroupStore;
+import io.mintaro.collector.store.Triage;
+import io.mintaro.collector.store.TriageUpdate;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/** Error groups over {@code traces} and {@code group_counts}, and {@code triage}. */
+final class JdbcGroups implements GroupStore {
+    private final Transactions db;
+    private final TraceFilters filters;
+
+    JdbcGroups(Transactions db) {
+        this.db = db;
+        this.filters = new TraceFilters(db.dialect());
+    }
+
+    /**
+     * Searches error groups, newest last occurrence first, one page at a time. The filters select
+     * stored traces and counted occurrences (see {@link GroupQuery}); a group is made of those
+     * selected, and listed when it has any.
+     */
+    @Override
+    public GroupPage find(GroupQuery q) throws SQLException {
+        Dialect d = db.dialect();
+        List<Object> args = new ArrayList<>();
+        // Stored traces, aggregated per group by walking traces_by_fingerprint.
+        StringBuilder traceWhere = new StringBuilder(" WHERE t.fingerprint IS NOT NULL");
+        if (q.fingerprint() != null) {
+            traceWhere.append(" AND t.fingerprint = ?");
+            args.add(q.fingerprint());
+        }
+        filters.append(traceWhere, args, q.service(), q.text(), q.fromUs(), q.toUs());
+        String traces = """
+                SELECT t.fingerprint AS fp, min(t.group_service) AS service, min(t.group_endpoint) AS endpoint,
+                  min(t.group_problem) AS problem, min(t.group_kind) AS kind, count(*) AS traces,
+                  count(*) AS occurrences,
+                  count(*) FILTER (WHERE t.created_at_ms > coalesce(tr.updated_at_ms, -1)) AS new,
+                  min(t.started_at_us) AS first_us, max(t.started_at_us) AS last_us,
+                  max(""" + d.zeroPadded("coalesce(t.started_at_us, 0)") + """
+                 || t.trace_id) AS last_key
+                FROM traces t LEFT JOIN triage tr ON tr.fingerprint = t.fingerprint""" + traceWhere
+                + " GROUP BY t.fingerprint";
+        // Counted occurrences, per group and minute: a minute is selected whole when any of it is in range.
+        StringBuilder countedWhere = new StringBuilder(" WHERE 1 = 1");
+        countFilters(countedWhere, args, q, d);
+        String counted = """
+                SELECT g.fingerprint, min(g.service), min(g.endpoint), min(g.problem), min(g.kind), 0,
+                  sum(g.occurrences), 0, min(g.first_at_ms) * 1000, max(g.last_at_ms) * 1000, NULL
+                FROM group_counts g""" + countedWhere + " GROUP BY g.fingerprint";
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        if (q.status() != null) {
+            switch (q.status()) {
+                case "error" -> where.append(" AND o.kind = 'error' AND coalesce(tr.mark, 'none') <> 'crash'");
+                case "crash" -> where.append(" AND tr.mark = 'crash'");
+                case "ok" -> where.append(" AND o.kind <> 'error'");
+                default -> throw new IllegalArgumentException("status " + q.status());
+            }
+        }
+        if (q.speed() != null) {
+            switch (q.speed()) {
+                case "slow" -> where.append(" AND o.kind = 'slow'");
+                case "fast" -> where.append(" AND o.kind <> 'slow'");
+                default -> throw new IllegalArgumentException("speed " + q.speed());
+            }
+        }
+        switch (q.silenced() == null ? "hide" : q.silenced()) {
+            case "hide" -> where.append(" AND coalesce(tr.mark, 'none') <> 'silenced'");
+            case "only" -> where.append(" AND tr.mark = 'silenced'");
+            case "show" -> {
+            }
+            default -> throw new IllegalArgumentException("silenced " + q.silenced());
+        }
+        String from = " FROM (" + traces + " UNION ALL " + counted
+                + ") o LEFT JOIN triage tr ON tr.fingerprint = o.fp" + where + " GROUP BY o.fp";
+        // The group columns are equal on all rows of a group (the fingerprint is their hash), and
+        // so is the joined triage. The last trace is the greatest (start, id), as in trace lists.
+        String page = """
+                SELECT o.fp, min(o.service), min(o.endpoint), min(o.problem), min(o.kind), sum(o.traces),
+                  sum(o.occurrences), sum(o.new), min(o.first_us), max(o.last_us), substr(max(o.last_key), 21),
+                  min(tr.mark), min(tr.level), min(tr.note), min(tr.updated_at_ms), count(*) OVER ()""" + from
+                + " ORDER BY max(o.last_us) DESC, o.fp DESC LIMIT ? OFFSET ?";
+        String count = "SELECT count(*) FROM (SELECT o.fp" + from + ") AS found";
+        return db.read(c -> {
+            List<GroupRow> out = new ArrayList<>();
+            long total = -1;
+            try (PreparedStatement ps = c.prepareStatement(page)) {
+                int i = Rows.bind(ps, args);
+                ps.setInt(i++, q.limit());
+                ps.setLong(i, q.offset());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String mark = rs.getString(12);
+                        Triage triage = mark == null ? Triage.NONE
+                                : new Triage(mark, rs.getString(13), rs.getString(14), Rows.nullableLong(rs, 15));
+                        out.add(new GroupRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getLong(8),
+                                Rows.nullableLong(rs, 9), Rows.nullableLong(rs, 10), rs.getString(11), triage));
+                        total = rs.getLong(16);
+                    }
+                }
+            }
+            if (total < 0) {
+                // A page past the end has no row to carry the total.
+                total = Rows.count(c, count, args);
+            }
+            return new GroupPage(out, total);
+        });
+    }
+
+    /**
+     * The filters of counted occurrences ({@code group_counts g}), whose group is all that is known
+     * of them: the service is the group's (the origin), the text is matched against its endpoint
+     * and problem, and the time range against each minute's {@code [first_at_ms, last_at_ms]}
+     * (milliseconds; the range is in microseconds).
+     */
+    private static void countFilters(StringBuilder where, List<Object> args, GroupQuery q, Dialect d) {
+        if (q.fingerprint() != null) {
+            where.append(" AND g.fingerprint = ?");
+            args.add(q.fingerprint());
+        }
+        if (q.service() != null) {
+            where.append(" AND g.service = ?");
+            args.add(q.service());
+        }
+        if (q.fromUs() != null) {
+            where.append(" AND g.last_at_ms * 1000 >= ?");
+            args.add(q.fromUs());
+        }
+        if (q.toUs() != null) {
+            where.append(" AND g.first_at_ms * 1000 < ?");
+            args.add(q.toUs());
+        }
+        if (q.text() != null) {
+            String op = " " + d.like() + " ? ESCAPE '\\'";
+            where.append(" AND (g.endpoint").append(op).append(" OR g.problem").append(op).append(")");
+            args.add(Rows.like(q.text()));
+            args.add(Rows.like(q.text()));
+        }
+    }
+
+    @Override
+    public Optional<GroupRow> get(String fingerprint) throws SQLException {
+        List<GroupRow> found = find(GroupQuery.of(fingerprint)).groups();
+        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+    }
+
+    @Override
+    public boolean triage(String fingerprint, TriageUpdate update, long nowMs) throws SQLException {
+        return db.write(w -> {
+            PreparedStatement exists = w.get("""
+                    SELECT 1 FROM traces WHERE fingerprint = ?
+                    UNION ALL SELECT 1 FROM group_counts WHERE fingerprint = ? LIMIT 1""");
+            exists.setString(1, fingerprint);
+            exists.setString(2, fingerprint);
+            try (ResultSet rs = exists.executeQuery()) {
+                if (!rs.next()) {
+                    return false;
+                }
+            }
+            PreparedStatement ps = w.get("""
+                    INSERT INTO triage(fingerprint, mark, level, note, updated_at_ms)
+                    VALUES (?, coalesce(?, 'none'), coalesce(?, 'none'), ?, ?)
+                    ON CONFLICT(fingerprint) DO UPDATE SET mark = coalesce(?, triage.mark),
+                      level = coalesce(?, triage.level), note = CASE WHEN ? THEN ? ELSE triage.note END,
+                      updated_at_ms = ?""");
+            ps.setString(1, fingerprint);
+            ps.setString(2, update.mark());
+            ps.setString(3, update.level());
+            ps.setString(4, update.note());
+            ps.setLong(5, nowMs);
+            ps.setString(6, update.mark());
+            ps.setString(7, update.level());
+            ps.setBoolean(8, update.noteGiven());
+            ps.setString(9, update.note());
+            ps.setLong(10, nowMs);
+            ps.executeUpdate();
+            return true;
+        });
+    }
+}

@@ -1,0 +1,185 @@
+package io.mintaro.collector.store.internal;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.mintaro.collector.internal.Json;
+import io.mintaro.collector.store.TraceDetail;
+import io.mintaro.collector.store.TracePage;
+import io.mintaro.collector.store.TraceQuery;
+import io.mintaro.collector.store.TraceStore;
+import io.mintaro.collector.store.TraceSummary;
+import java.io.IOException;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/** Trace searches and whole traces. */
+final class JdbcTraces implements TraceStore {
+    static final String SUMMARY_COLUMNS = "t.trace_id, t.name, t.status, t.services, t.started_at_us, "
+            + "t.duration_us, t.trigger_kind, t.trigger_reason, t.trigger_service, t.triggered_at_ms, "
+            + "t.completed_at_ms, t.updated_at_ms, t.span_count, t.message_count, t.log_count";
+    private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {
+    };
+
+    private final Transactions db;
+    private final TraceFilters filters;
+
+    JdbcTraces(Transactions db) {
+        this.db = db;
+        this.filters = new TraceFilters(db.dialect());
+    }
+
+    @Override
+    public TracePage find(TraceQuery q) throws SQLException {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> args = new ArrayList<>();
+        if (q.status() != null) {
+            where.append(" AND t.status = ?");
+            args.add(q.status());
+        }
+        if (q.fingerprint() != null) {
+            where.append(" AND t.fingerprint = ?");
+            args.add(q.fingerprint());
+        }
+        filters.append(where, args, q.service(), q.text(), q.fromUs(), q.toUs());
+        String page = "SELECT " + SUMMARY_COLUMNS + " FROM traces t" + where
+                + " ORDER BY t.started_at_us DESC, t.trace_id DESC LIMIT ? OFFSET ?";
+        String count = "SELECT count(*) FROM traces t" + where;
+        return db.read(c -> {
+            List<TraceSummary> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(page)) {
+                int i = Rows.bind(ps, args);
+                ps.setInt(i++, q.limit());
+                ps.setLong(i, q.offset());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(summary(rs));
+                    }
+                }
+            }
+            long total;
+            if (q.offset() == 0 && out.size() < q.limit()) {
+                total = out.size();
+            } else {
+                total = Rows.count(c, count, args);
+            }
+            return new TracePage(out, total);
+        });
+    }
+
+    @Override
+    public Optional<TraceDetail> get(String traceId) throws SQLException {
+        return db.read(c -> {
+            TraceSummary summary;
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT " + SUMMARY_COLUMNS + " FROM traces t WHERE t.trace_id = ?")) {
+                ps.setString(1, traceId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    summary = summary(rs);
+                }
+            }
+            List<String> spans = jsonColumn(c, "SELECT json FROM spans WHERE trace_id = ? ORDER BY start_us, span_id",
+                    traceId);
+            List<String> messages = jsonColumn(c,
+                    "SELECT json FROM messages WHERE trace_id = ? ORDER BY start_us, agent_id, seq", traceId);
+            List<String> logs = jsonColumn(c,
+                    "SELECT json FROM logs WHERE trace_id = ? ORDER BY time_us, agent_id, seq", traceId);
+            List<TraceDetail.TriggerRow> triggers = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT agent_id, service, kind, reason, at_ms, received_at_ms FROM triggers
+                    WHERE trace_id = ? ORDER BY at_ms, received_at_ms, agent_id""")) {
+                ps.setString(1, traceId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        String reason = rs.getString(4);
+                        triggers.add(new TraceDetail.TriggerRow(rs.getString(1), rs.getString(2), rs.getString(3),
+                                reason == null || reason.isEmpty() ? null : reason, rs.getLong(5), rs.getLong(6)));
+                    }
+                }
+            }
+            List<TraceDetail.BreadcrumbRow> crumbs = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT agent_id, service, role, peer_agent_id, authority, span_id FROM breadcrumbs
+                    WHERE trace_id = ? ORDER BY service, agent_id, role, peer_agent_id, authority, span_id""")) {
+                ps.setString(1, traceId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        crumbs.add(new TraceDetail.BreadcrumbRow(rs.getString(1), rs.getString(2), rs.getString(3),
+                                Rows.emptyToNull(rs.getString(4)), Rows.emptyToNull(rs.getString(5)),
+                                Rows.emptyToNull(rs.getString(6))));
+                    }
+                }
+            }
+            return Optional.of(new TraceDetail(summary, spans, messages, logs, triggers, crumbs));
+        });
+    }
+
+    @Override
+    public Optional<String> fingerprint(String traceId) throws SQLException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT fingerprint FROM traces WHERE trace_id = ?")) {
+                ps.setString(1, traceId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Set<String> contributors(String traceId) throws SQLException {
+        return db.read(c -> {
+            Set<String> out = new TreeSet<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT agent_id FROM spans WHERE trace_id = ?
+                    UNION SELECT agent_id FROM messages WHERE trace_id = ?
+                    UNION SELECT agent_id FROM logs WHERE trace_id = ?
+                    UNION SELECT agent_id FROM triggers WHERE trace_id = ?
+                    UNION SELECT agent_id FROM breadcrumbs WHERE trace_id = ?""")) {
+                for (int i = 1; i <= 5; i++) {
+                    ps.setString(i, traceId);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(rs.getString(1));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    static TraceSummary summary(ResultSet rs) throws SQLException {
+        List<String> services;
+        try {
+            services = Json.MAPPER.readValue(rs.getString(4), STRING_LIST);
+        } catch (IOException e) {
+            services = List.of();
+        }
+        return new TraceSummary(rs.getString(1), rs.getString(2), rs.getString(3), services,
+                Rows.nullableLong(rs, 5), Rows.nullableLong(rs, 6), rs.getString(7), rs.getString(8),
+                rs.getString(9), Rows.nullableLong(rs, 10), Rows.nullableLong(rs, 11), rs.getLong(12), rs.getInt(13),
+                rs.getInt(14), rs.getInt(15));
+    }
+
+    private static List<String> jsonColumn(Connection c, String sql, String traceId) throws SQLException {
+        List<String> out = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            ps.setString(1, traceId);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(rs.getString(1));
+                }
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,44 @@
+package io.mintaro.collector.store.internal;
+
+import io.mintaro.collector.internal.Json;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/** The filters trace searches and group searches share; {@code t} is the {@code traces} table. */
+final class TraceFilters {
+    private final Dialect dialect;
+
+    TraceFilters(Dialect dialect) {
+        this.dialect = dialect;
+    }
+
+    void append(StringBuilder where, List<Object> args, String service, String text, Long fromUs, Long toUs) {
+        if (service != null) {
+            // services is a JSON array of strings written by the same mapper: the quoted name
+            // occurs in it exactly when the service is an element.
+            where.append(" AND ").append(dialect.contains("t.services", "?"));
+            args.add(new String(Json.bytes(service), StandardCharsets.UTF_8));
+        }
+        if (fromUs != null) {
+            where.append(" AND t.started_at_us >= ?");
+            args.add(fromUs);
+        }
+        if (toUs != null) {
+            where.append(" AND t.started_at_us < ?");
+            args.add(toUs);
+        }
+        if (text != null) {
+            String like = Rows.like(text);
+            String op = " " + dialect.like() + " ? ESCAPE '\\'";
+            where.append(" AND (t.name").append(op)
+                    .append(" OR EXISTS (SELECT 1 FROM triggers g WHERE g.trace_id = t.trace_id AND g.reason").append(op)
+                    .append(") OR EXISTS (SELECT 1 FROM spans s WHERE s.trace_id = t.trace_id AND s.name").append(op)
+                    .append(") OR EXISTS (SELECT 1 FROM logs l WHERE l.trace_id = t.trace_id AND l.message").append(op)
+                    .append(") OR EXISTS (SELECT 1 FROM messages m WHERE m.trace_id = t.trace_id AND (m.url").append(op)
+                    .append(" OR m.request_body").append(op).append(" OR m.response_body").append(op).append(")))");
+            for (int i = 0; i < 7; i++) {
+                args.add(like);
+            }
+        }
+    }
+}
