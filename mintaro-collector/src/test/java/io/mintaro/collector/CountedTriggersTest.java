@@ -267,7 +267,7 @@ class CountedTriggersTest {
             assertThat(groups.get(0).get("occurrences").asLong()).isEqualTo(1);
             assertThat(groups.get(0).get("lastSeenAt").asText()).isEqualTo(iso(AT_MS + 7));
         });
-        assertThat(MigrationTest.query(c.db, "SELECT fingerprint || ' ' || minute_ms || ' ' || occurrences "
+        assertThat(c.query("SELECT fingerprint || ' ' || minute_ms || ' ' || occurrences "
                 + "FROM group_counts")).containsExactly(PAYMENTS_500 + " " + AT_MS + " 1");
     }
 
@@ -426,7 +426,7 @@ class CountedTriggersTest {
             Thread.sleep(50);
         }
         assertThat(waiting()).isZero();
-        assertThat(MigrationTest.query(c.db, "SELECT sum(occurrences) FROM group_counts")).containsExactly("1");
+        assertThat(c.query("SELECT sum(occurrences) FROM group_counts")).containsExactly("1");
         assertThat(onlyGroup().get("occurrences").asLong()).isEqualTo(1);
     }
 
@@ -446,7 +446,7 @@ class CountedTriggersTest {
 
     /** Counted triggers waiting for their trace (within their count window). */
     long waiting() throws SQLException {
-        return Long.parseLong(MigrationTest.query(c.db, "SELECT count(*) FROM counted_triggers").get(0));
+        return Long.parseLong(c.query("SELECT count(*) FROM counted_triggers").get(0));
     }
 
     /** Payments answers 503 without an exception, and its agent collects the trace. */

@@ -17,6 +17,7 @@ import io.mintaro.collector.ExportFixtures.RecordingExporter;
 import io.mintaro.collector.export.ExportException;
 import io.mintaro.collector.export.ExportFilter;
 import io.mintaro.collector.export.ExportedTrace;
+import io.mintaro.collector.store.Database;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -222,9 +223,9 @@ class ExportQueueTest {
             postTrace(c, t, true);
             await("first attempt", 5, () -> before.attempts.get() == 1);
         }
-        assertThat(queueRows(dir.resolve("mintaro.db"))).isEqualTo(1);
+        assertThat(queueRows(TestDatabase.forDirectory(dir))).isEqualTo(1);
         // The same exporter name after a restart: the row is due at its back-off time, so make it due now.
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("mintaro.db"));
+        try (Connection db = TestDatabase.connect(TestDatabase.forDirectory(dir));
              Statement st = db.createStatement()) {
             st.execute("UPDATE export_queue SET next_attempt_at_ms = 0");
         }
@@ -288,7 +289,7 @@ class ExportQueueTest {
             await("exporter busy", 5, () -> exporter.attempts.get() == 1);
             postTrace(c, bad, true);
             postTrace(c, good, true);
-            try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + c.db);
+            try (Connection db = c.connect();
                  Statement st = db.createStatement()) {
                 st.execute("UPDATE spans SET json = '{not json' WHERE trace_id = '" + bad + "'");
             }
@@ -427,8 +428,8 @@ class ExportQueueTest {
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("same");
     }
 
-    static long queueRows(Path db) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement();
+    static long queueRows(Database db) throws Exception {
+        try (Connection c = TestDatabase.connect(db); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT count(*) FROM export_queue WHERE next_attempt_at_ms IS NOT NULL")) {
             rs.next();
             return rs.getLong(1);
@@ -436,7 +437,7 @@ class ExportQueueTest {
     }
 
     /** {@link #queueRows}, for conditions. */
-    static long pendingRows(Path db) {
+    static long pendingRows(Database db) {
         try {
             return queueRows(db);
         } catch (Exception e) {
@@ -444,8 +445,8 @@ class ExportQueueTest {
         }
     }
 
-    static String deadLetter(Path db, String traceId) throws Exception {
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement();
+    static String deadLetter(Database db, String traceId) throws Exception {
+        try (Connection c = TestDatabase.connect(db); Statement st = c.createStatement();
              ResultSet rs = st.executeQuery("SELECT attempts, last_error FROM export_queue WHERE trace_id = '" + traceId
                      + "' AND next_attempt_at_ms IS NULL AND dead_at_ms IS NOT NULL")) {
             return rs.next() ? rs.getInt(1) + "|" + rs.getString(2) : null;

@@ -65,7 +65,7 @@ class SessionTest {
     @Test
     void theStoreKeepsOnlyTheSha256OfTheSessionId() throws Exception {
         String id = signIn();
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + c.db);
+        try (Connection db = c.connect();
              PreparedStatement ps = db.prepareStatement("SELECT id_sha256, created_at_ms, expires_at_ms FROM sessions");
              ResultSet rs = ps.executeQuery()) {
             assertThat(rs.next()).isTrue();
@@ -159,7 +159,7 @@ class SessionTest {
     @Test
     void anExpiredSessionIsRefusedAndItsCookieCleared() throws Exception {
         String id = signIn();
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + c.db);
+        try (Connection db = c.connect();
              PreparedStatement ps = db.prepareStatement("UPDATE sessions SET expires_at_ms = ?")) {
             ps.setLong(1, System.currentTimeMillis() - 1);
             ps.executeUpdate();
@@ -205,7 +205,7 @@ class SessionTest {
     }
 
     long sessionRows() throws Exception {
-        try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + c.db);
+        try (Connection db = c.connect();
              ResultSet rs = db.createStatement().executeQuery("SELECT count(*) FROM sessions")) {
             rs.next();
             return rs.getLong(1);

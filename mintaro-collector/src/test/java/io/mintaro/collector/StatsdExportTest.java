@@ -145,7 +145,7 @@ class StatsdExportTest {
             postTrace(c, trace, true);
             await("first attempt", 5, () -> down.attempts.get() == 1);
         }
-        try (java.sql.Connection db = java.sql.DriverManager.getConnection("jdbc:sqlite:" + dir.resolve("mintaro.db"));
+        try (java.sql.Connection db = TestDatabase.connect(TestDatabase.forDirectory(dir));
              java.sql.Statement st = db.createStatement()) {
             st.execute("UPDATE export_queue SET next_attempt_at_ms = 0");
         }

@@ -192,50 +192,6 @@ class StorageTest {
         }
     }
 
-    @Test
-    void theDatabaseUsesWalAndRecordsItsSchemaVersion() throws Exception {
-        try (TestCollector c = TestCollector.start(dir)) {
-            try (Connection db = DriverManager.getConnection("jdbc:sqlite:" + c.db);
-                 Statement st = db.createStatement()) {
-                try (ResultSet rs = st.executeQuery("PRAGMA journal_mode")) {
-                    assertThat(rs.next()).isTrue();
-                    assertThat(rs.getString(1)).isEqualToIgnoringCase("wal");
-                }
-                try (ResultSet rs = st.executeQuery("SELECT value FROM meta WHERE key = 'schema_version'")) {
-                    assertThat(rs.next()).isTrue();
-                    assertThat(rs.getString(1)).isEqualTo("4");
-                }
-                // The versions are Flyway's: every migration from the first, each applied successfully.
-                try (ResultSet rs = st.executeQuery(
-                        "SELECT group_concat(version, ',') FROM (SELECT version FROM flyway_schema_history"
-                                + " WHERE success ORDER BY installed_rank)")) {
-                    assertThat(rs.next()).isTrue();
-                    assertThat(rs.getString(1)).isEqualTo("1,2,3,4");
-                }
-            }
-        }
-    }
-
-    @Test
-    void aDatabaseFromANewerCollectorIsRefused() throws Exception {
-        Path db = dir.resolve("future.db");
-        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + db); Statement st = c.createStatement()) {
-            st.execute("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)");
-            st.execute("INSERT INTO meta VALUES ('schema_version', '5')");
-        }
-        CollectorConfig config = CollectorConfig.builder().port(0).dbPath(db).apiKey(TestCollector.KEY).build();
-        assertThatThrownBy(() -> Collector.start(config)).isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("schema version 5");
-    }
-
-    @Test
-    void aFileThatIsNotADatabaseIsRefused() throws Exception {
-        Path db = dir.resolve("garbage.db");
-        Files.writeString(db, "this is not sqlite ".repeat(100));
-        CollectorConfig config = CollectorConfig.builder().port(0).dbPath(db).apiKey(TestCollector.KEY).build();
-        assertThatThrownBy(() -> Collector.start(config)).isInstanceOf(IllegalStateException.class);
-    }
-
     /** Minimal client for a collector not wrapped in {@link TestCollector}. */
     record TestHttp(String base) {
         HttpResponse<String> get(String path, String key) throws Exception {

@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mintaro.collector.store.Database;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -20,8 +21,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
- * A real collector on an ephemeral loopback port with a real SQLite file, and an HTTP client that
- * speaks to it the way agents and API users do.
+ * A real collector on an ephemeral loopback port with a real database ({@link TestDatabase}: a
+ * SQLite file, or PostgreSQL in the contract run), and an HTTP client that speaks to it the way
+ * agents and API users do.
  */
 final class TestCollector implements AutoCloseable {
     static final String KEY = "test-key-0123456789";
@@ -32,9 +34,9 @@ final class TestCollector implements AutoCloseable {
             .build();
 
     final Collector collector;
-    final Path db;
+    final Database db;
 
-    private TestCollector(Collector collector, Path db) {
+    private TestCollector(Collector collector, Database db) {
         this.collector = collector;
         this.db = db;
     }
@@ -46,23 +48,33 @@ final class TestCollector implements AutoCloseable {
     }
 
     static TestCollector start(Path dir, Consumer<CollectorConfig.Builder> tweak) {
-        Path db = dir.resolve("mintaro.db");
         CollectorConfig.Builder b = CollectorConfig.builder()
                 .host("127.0.0.1")
                 .port(0)
-                .dbPath(db)
+                .database(TestDatabase.forDirectory(dir))
                 .apiKey(KEY)
                 .pollTimeoutMs(1_000)
                 .answerTimeoutMs(500)
                 .lateWindowMs(2_000)
                 .maxBodyBytes(1024 * 1024);
         tweak.accept(b);
-        return new TestCollector(Collector.start(b.build()), db);
+        CollectorConfig config = b.build();
+        return new TestCollector(Collector.start(config), config.database());
     }
 
     @Override
     public void close() {
         collector.close();
+    }
+
+    /** A new connection to this collector's database. */
+    java.sql.Connection connect() throws java.sql.SQLException {
+        return TestDatabase.connect(db);
+    }
+
+    /** The first column of every row of {@code sql} on this collector's database, as text. */
+    java.util.List<String> query(String sql) throws java.sql.SQLException {
+        return TestDatabase.query(db, sql);
     }
 
     String url(String path) {
