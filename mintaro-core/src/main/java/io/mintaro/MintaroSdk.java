@@ -96,8 +96,15 @@ public final class MintaroSdk implements AutoCloseable {
   /** Configures a {@link MintaroSdk}. */
   public static final class Builder {
     private static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9._-]{1,100}");
+    /** The longest service version sent (docs/protocol.md, register). */
+    private static final int MAX_VERSION_LENGTH = 64;
 
     private String service = "unknown-service";
+    // No default from a jar manifest's Implementation-Version: the JVM does not say reliably which
+    // class's main() started it (sun.java.command is no standard, and names a launcher for Spring
+    // Boot jars, IDEs and many containers), and a wrong version is worse than none. A framework
+    // that knows the version passes it (the Spring Boot starter: spring.application.version).
+    private String serviceVersion;
     private URI collector;
     private String apiKey;
     /** The key carried in the collector URL's user part, if any. */
@@ -130,6 +137,32 @@ public final class MintaroSdk implements AutoCloseable {
         throw new IllegalArgumentException("service must be 1-100 of [A-Za-z0-9._-], got: " + service);
       }
       this.service = service;
+      return this;
+    }
+
+    /**
+     * The version of the service that runs in this process ({@code MINTARO_VERSION}), for
+     * example {@code 2.4.1} or a commit id: the collector shows which versions of each service
+     * are running. Surrounding spaces are dropped and a longer value is cut to its first 64
+     * characters; null or blank means none, the default (the SDK does not guess it from a jar's
+     * manifest: which jar is the application's is not something the JVM says).
+     *
+     * @throws IllegalArgumentException when it contains control characters
+     */
+    public Builder serviceVersion(String version) {
+      if (version == null || version.isBlank()) {
+        this.serviceVersion = null;
+        return this;
+      }
+      String v = version.strip();
+      if (v.chars().anyMatch(Character::isISOControl)) {
+        throw new IllegalArgumentException("serviceVersion must not contain control characters");
+      }
+      if (v.length() > MAX_VERSION_LENGTH) {
+        boolean splitsPair = Character.isHighSurrogate(v.charAt(MAX_VERSION_LENGTH - 1));
+        v = v.substring(0, splitsPair ? MAX_VERSION_LENGTH - 1 : MAX_VERSION_LENGTH); // never half a character
+      }
+      this.serviceVersion = v;
       return this;
     }
 
@@ -361,6 +394,7 @@ public final class MintaroSdk implements AutoCloseable {
     public Builder fromEnvironment() {
       Settings.Environment env = Settings.Environment.system();
       env.get("SERVICE").ifPresent(this::service);
+      env.get("VERSION").ifPresent(this::serviceVersion);
       env.get("COLLECTOR").ifPresent(this::collector);
       env.get("API_KEY").ifPresent(this::apiKey);
       env.get("BUFFER_SIZE").ifPresent(v -> bufferSize(Settings.parseSize("MINTARO_BUFFER_SIZE", v)));
@@ -424,7 +458,7 @@ public final class MintaroSdk implements AutoCloseable {
     }
 
     Settings settings() {
-      return new Settings(service, collector, apiKey != null ? apiKey : collectorKey, bufferSize, maxBodySize, List.copyOf(redactHeaders),
+      return new Settings(service, serviceVersion, collector, apiKey != null ? apiKey : collectorKey, bufferSize, maxBodySize, List.copyOf(redactHeaders),
           List.copyOf(redactFields), triggerOnServerError, triggerOnException, triggerOnErrorLog,
           slowThreshold.toNanos() / 1000, slowAuto, slowPercentile, slowFloor.toNanos() / 1000,
           List.copyOf(slowRoutes), triggerRate, triggerBurst, triggerGroupLimit,

@@ -55,6 +55,13 @@ class FromEnvironmentTest {
   }
 
   @Test
+  void theServiceVersionComesFromMintaroVersion() {
+    property("mintaro.version", "2026.01.15-3f2a9c0");
+
+    assertThat(MintaroSdk.builder().fromEnvironment().settings().serviceVersion).isEqualTo("2026.01.15-3f2a9c0");
+  }
+
+  @Test
   void theSlowThresholdCanBeLearntPerRoute() {
     property("mintaro.slow.threshold", " AUTO ");
     property("mintaro.slow.percentile", "p99.5");

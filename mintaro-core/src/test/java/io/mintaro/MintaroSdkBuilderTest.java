@@ -131,6 +131,25 @@ class MintaroSdkBuilderTest {
   }
 
   @Test
+  void aServiceVersionIsTrimmedCutToSixtyFourCharactersAndBlankMeansNone() {
+    assertThat(MintaroSdk.builder().settings().serviceVersion).as("the default").isNull();
+    assertThat(MintaroSdk.builder().serviceVersion(" 1.4.2-rc.1+g3f2a9c0 ").settings().serviceVersion)
+        .isEqualTo("1.4.2-rc.1+g3f2a9c0");
+    assertThat(MintaroSdk.builder().serviceVersion("v".repeat(64) + "-and-more").settings().serviceVersion)
+        .isEqualTo("v".repeat(64));
+    assertThat(MintaroSdk.builder().serviceVersion("v".repeat(63) + "\uD83D\uDE80").settings().serviceVersion)
+        .as("never half a character").isEqualTo("v".repeat(63));
+    assertThat(MintaroSdk.builder().serviceVersion("1.0").serviceVersion("  ").settings().serviceVersion).isNull();
+    assertThat(MintaroSdk.builder().serviceVersion("1.0").serviceVersion(null).settings().serviceVersion).isNull();
+  }
+
+  @Test
+  void aServiceVersionWithControlCharactersIsRejected() {
+    rejects(b -> b.serviceVersion("1.0\n2.0"));
+    rejects(b -> b.serviceVersion("1.0\u0000"));
+  }
+
+  @Test
   void otherBadValuesAreRejected() {
     rejects(b -> b.redactHeaders("has space"));
     rejects(b -> b.redactHeaders(""));

@@ -10,6 +10,8 @@ import java.util.function.Function;
 /** The validated configuration of one SDK instance, and parsers for its textual form. */
 public final class Settings {
   public final String service;
+  /** The service's version as the registration carries it, at most 64 characters; null when not given. */
+  public final String serviceVersion;
   public final URI collector;
   public final String apiKey;
   public final int bufferSize;
@@ -53,12 +55,13 @@ public final class Settings {
   /** Today's behaviour: {@code w3c,mintaro}. */
   public static final int DEFAULT_PROPAGATION = PROPAGATE_W3C | PROPAGATE_MINTARO;
 
-  public Settings(String service, URI collector, String apiKey, int bufferSize, int maxBodySize,
+  public Settings(String service, String serviceVersion, URI collector, String apiKey, int bufferSize, int maxBodySize,
       List<String> redactHeaders, List<String> redactFields, boolean triggerOnServerError,
       boolean triggerOnException, boolean triggerOnErrorLog, long slowThresholdMicros, boolean slowAuto,
       double slowPercentile, long slowFloorMicros, List<String[]> slowRoutes, double triggerRate,
       int triggerBurst, int triggerGroupLimit, long reconnectMaxDelayMillis, int propagation) {
     this.service = service;
+    this.serviceVersion = serviceVersion;
     this.collector = collector;
     this.apiKey = apiKey;
     this.bufferSize = bufferSize;

@@ -27,7 +27,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -48,6 +47,17 @@ public final class Agent {
   static final long IN_FLIGHT_INTERVAL_NANOS = 250_000_000L;
   /** Record bytes per batch; JSON roughly doubles them, well inside the collector's 16 MiB cap. */
   static final int MAX_BATCH_BYTES = 4 * 1024 * 1024;
+  /**
+   * The back-off ceiling while the agent holds data the collector has not got ({@link #pending()}):
+   * every second waited there is a second more between an error and its trace being stored, so
+   * such an agent tries again within 1–2 s of a failure however long the collector has been
+   * away. An agent with nothing to deliver backs off to {@code reconnectMaxDelay} (30 s by
+   * default), which spares a collector that is starting up the retries of the idle part of a
+   * fleet, and so does one the collector refused (a 4xx: a wrong key, too many requests).
+   */
+  static final long PENDING_RECONNECT_MAX_DELAY_MILLIS = 2_000;
+  /** How often a back-off that is being waited out checks whether work arrived meanwhile. */
+  private static final long BACKOFF_RECHECK_MILLIS = 100;
   private static final System.Logger LOG = System.getLogger("io.mintaro.agent");
 
   private final Settings settings;
@@ -72,6 +82,11 @@ public final class Agent {
   private volatile boolean registered;
   /** True while the sender has taken triggers off the queue and not yet had them acknowledged. */
   private volatile boolean sending;
+  /**
+   * Late records of a failed batch wait in their watches (sender thread only) to be read again;
+   * this says until when (the latest such watch's end, System.nanoTime), 0 for none.
+   */
+  private volatile long lateUnsentUntilNanos;
   private volatile long pollTimeoutMs = 20_000;
   private volatile long lateWindowMs = 30_000;
   private final Thread poller;
@@ -106,8 +121,8 @@ public final class Agent {
         .version(HttpClient.Version.HTTP_1_1)
         .executor(httpExecutor)
         .build();
-    this.pollBackoff = new Backoff(settings.reconnectMaxDelayMillis);
-    this.sendBackoff = new Backoff(settings.reconnectMaxDelayMillis);
+    this.pollBackoff = new Backoff();
+    this.sendBackoff = new Backoff();
     this.poller = daemon(this::pollLoop, "mintaro-agent-poll");
     this.sender = daemon(this::sendLoop, "mintaro-agent-send");
   }
@@ -188,12 +203,15 @@ public final class Agent {
   // --- poller ---------------------------------------------------------------------------
 
   private void pollLoop() {
+    // True from a registration until a poll succeeds: a 404 then means the registration did not
+    // hold (a replica that does not share it), and is waited out rather than re-registered at once.
+    boolean justRegistered = false;
     while (running) {
       try {
         if (!registered) {
           register();
-          pollBackoff.reset();
-          continue;
+          justRegistered = true;
+          continue; // the back-off is reset by a successful poll, not by registering
         }
         StringBuilder body = new StringBuilder(64);
         JsonWriter w = new JsonWriter(body).beginObject().name("agentId").value(agentId);
@@ -203,11 +221,18 @@ public final class Agent {
             Duration.ofMillis(pollTimeoutMs + 10_000));
         if (response.statusCode() == 404) {
           registered = false;
+          if (justRegistered) {
+            throw new IOException("poll answered 404 right after registering");
+          }
           continue;
         }
         if (response.statusCode() != 200) {
-          throw new IOException("poll answered " + response.statusCode() + ": " + response.body());
+          // 502, 503 (no replica up, or one without its database): the collector is unavailable,
+          // so register again soon; nothing is lost, the sender keeps its queues until a batch is
+          // acknowledged. A 4xx is a refusal, waited out in full.
+          throw failure("poll", response);
         }
+        justRegistered = false;
         pollBackoff.reset();
         Object parsed = JsonReader.parse(response.body());
         if (parsed instanceof Map) {
@@ -228,11 +253,53 @@ public final class Agent {
         return;
       } catch (Exception e) {
         registered = false;
-        if (!pollBackoff.sleep()) {
+        justRegistered = false;
+        if (!waitOutPollBackoff(e instanceof Refused)) {
           return;
         }
       }
     }
+  }
+
+  /** Sleeps until the poll back-off allows the next attempt; false when the agent is closing. */
+  private boolean waitOutPollBackoff(boolean refused) {
+    if (refused) {
+      pollBackoff.refused(settings.reconnectMaxDelayMillis);
+    } else {
+      pollBackoff.failed(ceilingMillis());
+    }
+    try {
+      while (running) {
+        pollBackoff.lower(ceilingMillis()); // a trigger that arrives meanwhile cuts the wait short
+        long remaining = pollBackoff.remainingNanos();
+        if (remaining <= 0) {
+          return true;
+        }
+        Thread.sleep(Math.max(1, Math.min(BACKOFF_RECHECK_MILLIS, remaining / 1_000_000L)));
+      }
+      return false;
+    } catch (InterruptedException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Whether the agent holds data the collector is waiting for and has not got: triggers (also
+   * those put back after a failed batch), counted triggers, answers to {@code collect} commands,
+   * a batch in flight, or the late records of a failed batch. A watched trace alone is not
+   * pending: whether it has new records only the sender knows, by reading the ring, and most
+   * watches end with nothing more to send.
+   */
+  boolean pending() {
+    long lateUntil = lateUnsentUntilNanos;
+    return queuedTriggers.get() > 0 || !commands.isEmpty() || sending || counts.pending()
+        || (lateUntil != 0 && System.nanoTime() - lateUntil < 0);
+  }
+
+  /** The back-off ceiling now: low while data is pending, so it reaches the collector soon after it is back. */
+  long ceilingMillis() {
+    long max = settings.reconnectMaxDelayMillis;
+    return pending() ? Math.min(PENDING_RECONNECT_MAX_DELAY_MILLIS, max) : max;
   }
 
   private void register() throws IOException, InterruptedException {
@@ -240,11 +307,14 @@ public final class Agent {
     JsonWriter w = new JsonWriter(body).beginObject().name("agentId").value(agentId)
         .name("service").value(settings.service).name("host").value(hostName())
         .name("pid").value(ProcessHandle.current().pid()).name("sdk").value("0.1.0");
+    if (settings.serviceVersion != null) {
+      w.name("version").value(settings.serviceVersion);
+    }
     authoritiesJson(w);
     w.endObject();
     HttpResponse<String> response = post("agent/v1/register", body.toString(), Duration.ofSeconds(10));
     if (response.statusCode() != 200) {
-      throw new IOException("register answered " + response.statusCode() + ": " + response.body());
+      throw failure("register", response);
     }
     Object parsed = JsonReader.parse(response.body());
     if (parsed instanceof Map) {
@@ -298,6 +368,9 @@ public final class Agent {
             LOG.log(System.Logger.Level.DEBUG, "mintaro agent: in-flight check failed", e);
           }
         }
+        if (!sendBackoff.due()) {
+          sendBackoff.lower(ceilingMillis());
+        }
         if (!registered || !sendBackoff.due()) {
           LockSupport.parkNanos(20_000_000L);
           continue;
@@ -315,7 +388,11 @@ public final class Agent {
         return;
       } catch (Throwable e) {
         LOG.log(System.Logger.Level.DEBUG, "mintaro agent: send failed", e);
-        sendBackoff.failed();
+        if (e instanceof Refused) {
+          sendBackoff.refused(settings.reconnectMaxDelayMillis);
+        } else {
+          sendBackoff.failed(ceilingMillis());
+        }
       }
     }
   }
@@ -393,8 +470,10 @@ public final class Agent {
       return;
     }
     if (response.statusCode() >= 500 || response.statusCode() == 401 || response.statusCode() == 429) {
+      // 502 and 503 included: the collector (or every replica behind its load balancer) is
+      // unavailable; the batch is kept and sent again after the send back-off.
       requeue(sentTriggers, entries, counted);
-      throw new IOException("batch answered " + response.statusCode() + ": " + response.body());
+      throw failure("batch", response);
     }
     if (response.statusCode() != 200) {
       // The collector refused the data itself; resending it would fail the same way.
@@ -404,6 +483,7 @@ public final class Agent {
       triggersDropped.addAndGet(sentTriggers.size() + Counts.occurrences(counted));
       return;
     }
+    lateUnsentUntilNanos = 0; // what did not fit in this batch goes out at once in the next
     batchesSent.incrementAndGet();
     triggersReported.addAndGet(sentTriggers.size());
     triggersCounted.addAndGet(Counts.occurrences(counted));
@@ -481,7 +561,30 @@ public final class Agent {
       Watch watch = watches.get(e.getKey());
       if (watch != null && entry.previousHead >= 0) {
         watch.lastHead = entry.previousHead;
+        long until = lateUnsentUntilNanos;
+        if (until == 0 || watch.expiresAtNanos - until > 0) {
+          lateUnsentUntilNanos = watch.expiresAtNanos;
+        }
       }
+    }
+  }
+
+  /**
+   * The failure a status other than 200 makes: a 5xx says the collector is unavailable (retried
+   * soon while data is pending); a 4xx that it refuses this agent for now (401: a wrong key, 429:
+   * too many requests), which a quick retry would only repeat, so it waits the full back-off.
+   */
+  private static IOException failure(String what, HttpResponse<String> response) {
+    String message = what + " answered " + response.statusCode() + ": " + response.body();
+    return response.statusCode() >= 500 ? new IOException(message) : new Refused(message);
+  }
+
+  /** The collector answered and refused; see {@link #failure}. */
+  private static final class Refused extends IOException {
+    private static final long serialVersionUID = 1L;
+
+    Refused(String message) {
+      super(message);
     }
   }
 
@@ -561,46 +664,6 @@ public final class Agent {
     Watch(long hi, long lo) {
       this.hi = hi;
       this.lo = lo;
-    }
-  }
-
-  /** Exponential backoff from 250 ms to a maximum, with jitter. */
-  private static final class Backoff {
-    private final long maxMillis;
-    private long delayMillis;
-    private long notBeforeNanos;
-
-    Backoff(long maxMillis) {
-      this.maxMillis = maxMillis;
-    }
-
-    void reset() {
-      delayMillis = 0;
-      notBeforeNanos = 0;
-    }
-
-    void failed() {
-      delayMillis = delayMillis == 0 ? 250 : Math.min(delayMillis * 2, maxMillis);
-      long jittered = (long) (delayMillis * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
-      notBeforeNanos = System.nanoTime() + jittered * 1_000_000L;
-    }
-
-    boolean due() {
-      return notBeforeNanos == 0 || System.nanoTime() - notBeforeNanos >= 0;
-    }
-
-    /** Fails once more and sleeps for the delay; false when interrupted. */
-    boolean sleep() {
-      failed();
-      try {
-        long remaining = notBeforeNanos - System.nanoTime();
-        if (remaining > 0) {
-          Thread.sleep(remaining / 1_000_000L, (int) (remaining % 1_000_000L));
-        }
-        return true;
-      } catch (InterruptedException e) {
-        return false;
-      }
     }
   }
 }

@@ -28,6 +28,13 @@ public class MintaroProperties {
   private String service;
 
   /**
+   * The version of the service, shown per service in the collector; at most 64 characters (a
+   * longer one is cut). Defaults to spring.application.version (the Implementation-Version of
+   * the application's jar, in Boot 3.4 and later), else none.
+   */
+  private String serviceVersion;
+
+  /**
    * The collector's base URL, for example http://collector:7070. It may carry the API key as
    * its user part, like a DSN: http://KEY@collector:7070. Without one, traces are recorded
    * locally only. An unreachable collector never stops the application.
@@ -267,6 +274,14 @@ public class MintaroProperties {
 
   public void setService(String service) {
     this.service = service;
+  }
+
+  public String getServiceVersion() {
+    return serviceVersion;
+  }
+
+  public void setServiceVersion(String serviceVersion) {
+    this.serviceVersion = serviceVersion;
   }
 
   public String getCollector() {

@@ -71,6 +71,11 @@ final class SdkFactory implements DisposableBean {
     } else {
       b.service(serviceName(environment.getProperty("spring.application.name")));
     }
+    if (p.getServiceVersion() != null) {
+      set("mintaro.service-version", p.getServiceVersion(), () -> b.serviceVersion(p.getServiceVersion()));
+    } else {
+      applicationVersion(b, environment.getProperty("spring.application.version"));
+    }
     Collector collector = Collector.parse(p.getCollector());
     set("mintaro.collector", collector.shown(), () -> b.collector(collector.url()));
     String apiKey = p.getApiKey() != null ? p.getApiKey().trim() : collector.key();
@@ -127,6 +132,19 @@ final class SdkFactory implements DisposableBean {
     }
     String name = applicationName.trim().replaceAll("[^A-Za-z0-9._-]", "-");
     return name.length() > 100 ? name.substring(0, 100) : name;
+  }
+
+  /**
+   * spring.application.version as the service version, when it makes one: like the application's
+   * name, it was not given to Mintaro, so a value core refuses is left out rather than stopping
+   * the start.
+   */
+  private static void applicationVersion(MintaroSdk.Builder b, String version) {
+    try {
+      b.serviceVersion(version);
+    } catch (IllegalArgumentException e) {
+      // control characters: no version rather than a wrong one
+    }
   }
 
   private static int bytes(DataSize size) {

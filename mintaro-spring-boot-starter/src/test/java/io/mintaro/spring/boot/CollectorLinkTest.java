@@ -48,6 +48,30 @@ class CollectorLinkTest {
   }
 
   @Test
+  void theRegistrationCarriesTheServiceVersion() {
+    runner.withPropertyValues("mintaro.service-version=2.4.1", "spring.application.version=0.0.1").run(context -> {
+      awaitConnected(context.getBean(MintaroSdk.class));
+      assertThat(collector.received("/agent/v1/register").get(0).body()).contains("\"version\":\"2.4.1\"");
+    });
+  }
+
+  @Test
+  void theServiceVersionDefaultsToTheApplicationsVersionElseNone() {
+    runner.withPropertyValues("spring.application.version=3.0.0-SNAPSHOT").run(context -> {
+      awaitConnected(context.getBean(MintaroSdk.class));
+      assertThat(collector.received("/agent/v1/register").get(0).body()).contains("\"version\":\"3.0.0-SNAPSHOT\"");
+    });
+  }
+
+  @Test
+  void withoutAnyVersionTheRegistrationHasNone() {
+    runner.run(context -> {
+      awaitConnected(context.getBean(MintaroSdk.class));
+      assertThat(collector.received("/agent/v1/register").get(0).body()).doesNotContain("\"version\"");
+    });
+  }
+
+  @Test
   void theKeyCanRideInTheCollectorUrlSoThatOnePropertyIsEnough() {
     new ApplicationContextRunner().withConfiguration(AutoConfigurations.of(MintaroAutoConfiguration.class))
         .withPropertyValues("mintaro.collector=" + collector.url().replace("http://", "http://url-key@"))

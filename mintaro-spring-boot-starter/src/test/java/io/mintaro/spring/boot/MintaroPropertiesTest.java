@@ -76,6 +76,7 @@ class MintaroPropertiesTest {
   void everySettingComesFromTheEnvironmentToo() {
     withEnvironment(Map.ofEntries(
         Map.entry("MINTARO_SERVICE", "orders"),
+        Map.entry("MINTARO_SERVICE_VERSION", "2.4.1"),
         Map.entry("MINTARO_COLLECTOR", "http://collector.internal:7070"),
         Map.entry("MINTARO_API_KEY", "k-123"),
         Map.entry("MINTARO_BUFFER_SIZE", "8m"),
@@ -91,6 +92,7 @@ class MintaroPropertiesTest {
         Map.entry("MINTARO_LOGGING_LEVEL", "debug"))).run(context -> {
           MintaroProperties p = context.getBean(MintaroProperties.class);
           assertThat(p.getCollector()).isEqualTo("http://collector.internal:7070");
+          assertThat(p.getServiceVersion()).isEqualTo("2.4.1");
           assertThat(p.getApiKey()).isEqualTo("k-123");
           assertThat(p.getBufferSize()).isEqualTo(DataSize.ofMegabytes(8));
           assertThat(p.getMaxBodySize()).isEqualTo(DataSize.ofKilobytes(16));
@@ -297,7 +299,7 @@ class MintaroPropertiesTest {
       assertThat(in).as("spring-configuration-metadata.json").isNotNull();
       metadata = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     }
-    for (String name : new String[] {"service", "collector", "api-key", "buffer-size", "max-body-size",
+    for (String name : new String[] {"service", "service-version", "collector", "api-key", "buffer-size", "max-body-size",
         "redact-headers", "redact-fields", "propagation", "trigger-on", "slow-threshold", "slow-percentile",
         "slow-floor", "slow-routes", "trigger-rate", "trigger-burst", "trigger-group-limit", "reconnect-max-delay", "shutdown-timeout", "logging.level",
         "jdbc.capture-parameters", "jdbc.trigger-on-error", "jdbc.max-parameter-length", "enabled",
