@@ -16,6 +16,7 @@ import io.mintaro.collector.internal.ApiException;
 import io.mintaro.collector.internal.Auth;
 import io.mintaro.collector.internal.BodyReader;
 import io.mintaro.collector.internal.Responses;
+import io.mintaro.collector.store.CollectionStore;
 import io.mintaro.collector.store.IngestStore;
 import io.mintaro.collector.store.Storage;
 import io.mintaro.collector.web.UiEndpoints;
@@ -89,11 +90,8 @@ public final class Collector implements AutoCloseable {
             } else {
                 this.apiKeys = config.apiKeys();
             }
-            int interrupted = store.ingest().closeInterruptedCollections(clock.getAsLong());
-            if (interrupted > 0) {
-                log.info("{} trace(s) were still being collected when the collector last stopped; marked complete",
-                        interrupted);
-            }
+            store.collections().configure(new CollectionStore.Policy(config.answerTimeoutMs(),
+                    config.reconnectWaitMs()));
 
             sched = new ScheduledThreadPoolExecutor(2, r -> {
                 Thread t = new Thread(r, "mintaro-collector-" + instance + "-timer");
@@ -105,8 +103,7 @@ public final class Collector implements AutoCloseable {
             this.scheduler = sched;
 
             this.registry = new AgentRegistry(config.pollTimeoutMs());
-            Retrieval retrieval = new Retrieval(store, registry, scheduler, clock, config.answerTimeoutMs(),
-                    config.lateWindowMs());
+            Retrieval retrieval = new Retrieval(store, registry, scheduler, clock);
             this.agentEndpoints = new AgentEndpoints(store, registry, retrieval,
                     new BodyReader(config.maxBodyBytes()), scheduler, clock, config.pollTimeoutMs(),
                     config.lateWindowMs());
@@ -117,7 +114,9 @@ public final class Collector implements AutoCloseable {
             SessionEndpoints sessions = new SessionEndpoints(store.sessions(), auth, apiBodies, clock);
             UiEndpoints ui = new UiEndpoints();
 
-            scheduler.scheduleWithFixedDelay(guarded("retrieval sweep", retrieval::sweep), 250, 250,
+            // Collections left by an earlier run (or by a collector that died) go on from the database.
+            retrieval.start();
+            scheduler.scheduleWithFixedDelay(guarded("retrieval sweep", retrieval::sweep), 0, 100,
                     TimeUnit.MILLISECONDS);
             scheduler.scheduleWithFixedDelay(guarded("agent bookkeeping", this::agentBookkeeping), 10, 10,
                     TimeUnit.SECONDS);

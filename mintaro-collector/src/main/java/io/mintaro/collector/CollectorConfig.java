@@ -39,6 +39,7 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code MINTARO_ANSWER_TIMEOUT_MS}</td><td>3000</td></tr>
  *   <tr><td>{@code MINTARO_MAX_BODY_BYTES}</td><td>16 MiB</td></tr>
  *   <tr><td>{@code MINTARO_COUNT_WINDOW_MS}</td><td>10000</td></tr>
+ *   <tr><td>{@code MINTARO_RECONNECT_WAIT_MS}</td><td>8000</td></tr>
  *   <tr><td>{@code MINTARO_EXPORT_*}</td><td>no export; see the collector's README</td></tr>
  * </table>
  */
@@ -58,6 +59,8 @@ public final class CollectorConfig {
     public static final long DEFAULT_MAX_BODY_BYTES = 16L * 1024 * 1024;
     /** Default time a counted trigger waits for its trace to be stored before it is counted on its own. */
     public static final long DEFAULT_COUNT_WINDOW_MS = 10_000;
+    /** Default time an ask waits for its agent to poll, or a called authority for an agent to serve it. */
+    public static final long DEFAULT_RECONNECT_WAIT_MS = 8_000;
 
     /** Default number of attempts before an export is dead-lettered. */
     public static final int DEFAULT_EXPORT_MAX_ATTEMPTS = 10;
@@ -79,6 +82,7 @@ public final class CollectorConfig {
     private final long answerTimeoutMs;
     private final long maxBodyBytes;
     private final long countWindowMs;
+    private final long reconnectWaitMs;
     private final Map<String, String> exportSettings;
     private final Map<TraceExporter, ExportFilter> exporters;
     private final int exportMaxAttempts;
@@ -96,6 +100,7 @@ public final class CollectorConfig {
         this.answerTimeoutMs = b.answerTimeoutMs;
         this.maxBodyBytes = b.maxBodyBytes;
         this.countWindowMs = b.countWindowMs;
+        this.reconnectWaitMs = b.reconnectWaitMs;
         this.exportSettings = Collections.unmodifiableMap(new TreeMap<>(b.exportSettings));
         this.exporters = Collections.unmodifiableMap(new LinkedHashMap<>(b.exporters));
         this.exportMaxAttempts = b.exportMaxAttempts;
@@ -166,6 +171,9 @@ public final class CollectorConfig {
         }
         if ((v = lookup.apply("MINTARO_COUNT_WINDOW_MS")) != null) {
             b.countWindowMs(parseLong("MINTARO_COUNT_WINDOW_MS", v));
+        }
+        if ((v = lookup.apply("MINTARO_RECONNECT_WAIT_MS")) != null) {
+            b.reconnectWaitMs(parseLong("MINTARO_RECONNECT_WAIT_MS", v));
         }
         if ((v = lookup.apply("MINTARO_EXPORT_MAX_ATTEMPTS")) != null) {
             b.exportMaxAttempts((int) parseLong("MINTARO_EXPORT_MAX_ATTEMPTS", v));
@@ -248,6 +256,15 @@ public final class CollectorConfig {
     }
 
     /**
+     * How long an ask waits for its agent to poll (then the agent has the answer timeout to
+     * answer), and a callee known only by its authority for an agent to register with it: after a
+     * collector restart, the agents take a few seconds to come back.
+     */
+    public long reconnectWaitMs() {
+        return reconnectWaitMs;
+    }
+
+    /**
      * Settings of the exporters found with {@link java.util.ServiceLoader}: every
      * {@code MINTARO_EXPORT_*} variable or property, by name.
      */
@@ -286,7 +303,7 @@ public final class CollectorConfig {
         return "CollectorConfig{host=" + (host == null ? "*" : host) + ", port=" + port + ", database=" + database.describe()
                 + ", apiKeys=" + apiKeys.size() + ", pollTimeoutMs=" + pollTimeoutMs + ", lateWindowMs=" + lateWindowMs
                 + ", answerTimeoutMs=" + answerTimeoutMs + ", maxBodyBytes=" + maxBodyBytes
-                + ", countWindowMs=" + countWindowMs
+                + ", countWindowMs=" + countWindowMs + ", reconnectWaitMs=" + reconnectWaitMs
                 // Export settings may hold secrets (OTLP headers): only their names are shown.
                 + ", exportSettings=" + exportSettings.keySet() + ", exporters=" + exporters.size() + "}";
     }
@@ -302,6 +319,7 @@ public final class CollectorConfig {
         private long answerTimeoutMs = DEFAULT_ANSWER_TIMEOUT_MS;
         private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private long countWindowMs = DEFAULT_COUNT_WINDOW_MS;
+        private long reconnectWaitMs = DEFAULT_RECONNECT_WAIT_MS;
         private final Map<String, String> exportSettings = new LinkedHashMap<>();
         private final Map<TraceExporter, ExportFilter> exporters = new LinkedHashMap<>();
         private int exportMaxAttempts = DEFAULT_EXPORT_MAX_ATTEMPTS;
@@ -421,6 +439,12 @@ public final class CollectorConfig {
             return this;
         }
 
+        /** See {@link CollectorConfig#reconnectWaitMs()}: 1 ms to 10 minutes. */
+        public Builder reconnectWaitMs(long ms) {
+            this.reconnectWaitMs = ms;
+            return this;
+        }
+
         /** Count window (see {@link CollectorConfig#countWindowMs()}), 0 ms to 1 hour. */
         public Builder countWindowMs(long ms) {
             this.countWindowMs = ms;
@@ -450,6 +474,7 @@ public final class CollectorConfig {
             requireRange("answerTimeoutMs", answerTimeoutMs, 1, 600_000);
             requireRange("maxBodyBytes", maxBodyBytes, 1024, 1L << 30);
             requireRange("countWindowMs", countWindowMs, 0, 3_600_000);
+            requireRange("reconnectWaitMs", reconnectWaitMs, 1, 600_000);
             requireRange("exportMaxAttempts", exportMaxAttempts, 1, 1_000);
             requireRange("exportQueueMax", exportQueueMax, 1, 10_000_000);
             requireRange("exportBackoffMs", exportBackoffMs, 1, 600_000);

@@ -39,8 +39,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * answer (server span, one exchange, {@code reply=true}); every 20th trace the edge sends a late
  * batch (one more log) after the answer. {@code http} posts through {@code POST /agent/v1/batches}
  * of an embedded collector (the backend's answer is posted by the poster itself, so that the
- * collection completes at once); {@code store} calls {@code IngestStore.store} and
- * {@code IngestStore.markComplete} directly from the posting threads.
+ * collection completes at once); {@code store} calls {@code IngestStore.store} directly
+ * from the posting threads.
  *
  * <p>Printed: traces/s, process CPU per trace (includes the HTTP client in the same JVM) and
  * CPU per trace of the collector's threads (every thread but the posters and the HTTP client's),
@@ -69,10 +69,8 @@ public final class IngestBench {
             poster = (n, kind, body) -> {
                 long now = System.currentTimeMillis();
                 String service = body.get("agentId").asText().equals(EDGE) ? "edge" : "backend";
+                // The backend's answer completes the collection in its own transaction.
                 store.ingest().store(ProtocolParser.batch(body), service, now);
-                if (kind == 1) {
-                    store.ingest().markComplete(traceId(n), now);
-                }
             };
         } else {
             TestCollector c = TestCollector.start(dir, b -> b.answerTimeoutMs(3_000).pollTimeoutMs(20_000)

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A database written by a collector of schema version 1 or 3 opens in place: it is migrated to
- * version 4 (docs/storage.md), its traces are grouped, and it ends up with exactly the schema of a
+ * version 6 (docs/storage.md), its traces are grouped, and it ends up with exactly the schema of a
  * new one.
  */
 class MigrationTest {
@@ -41,7 +41,7 @@ class MigrationTest {
         writeVersion1Database(db);
 
         try (TestCollector c = TestCollector.start(dir)) {
-            assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("4");
+            assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("6");
 
             JsonNode groups = c.getJson("/api/groups").get("groups");
             assertThat(groups).extracting(g -> g.get("name").asText()).containsExactly(
@@ -74,11 +74,11 @@ class MigrationTest {
             assertThat(c.getJson("/api/groups").get("total").asLong()).isEqualTo(3);
         }
 
-        // A second start finds version 4 and changes nothing.
+        // A second start finds version 6 and changes nothing.
         try (TestCollector c = TestCollector.start(dir)) {
             assertThat(c.getJson("/api/groups?status=crash").get("groups")).hasSize(1);
         }
-        assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("4");
+        assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("6");
     }
 
     @Test
@@ -87,7 +87,7 @@ class MigrationTest {
         writeVersion3Database(db);
 
         try (TestCollector c = TestCollector.start(dir)) {
-            assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("4");
+            assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("6");
             JsonNode groups = c.getJson("/api/groups?silenced=show").get("groups");
             assertThat(groups).extracting(g -> g.get("name").asText()).containsExactly(
                     "slow in POST /payments", "java.lang.IllegalStateException in POST /payments");

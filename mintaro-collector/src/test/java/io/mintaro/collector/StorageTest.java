@@ -24,6 +24,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -137,7 +138,7 @@ class StorageTest {
     }
 
     @Test
-    void dataSurvivesARestartAndAgentsMustRegisterAgain() throws Exception {
+    void dataAndRegistrationsSurviveARestart() throws Exception {
         String t = traceId(0x405);
         try (TestCollector c = TestCollector.start(dir)) {
             c.register(ORDERS, "orders");
@@ -155,15 +156,22 @@ class StorageTest {
             assertThat(TestCollector.json(c.get("/api/services")).get("services").get(0).get("name").asText())
                     .isEqualTo("orders");
 
+            // The registration is in the database: the agent polls on without registering again.
             HttpResponse<String> poll = c.agentPost("/agent/v1/poll", "{\"agentId\":\"" + ORDERS + "\"}");
-            assertThat(poll.statusCode()).isEqualTo(404);
+            assertThat(poll.statusCode()).isEqualTo(200);
+            HttpResponse<String> stranger = c.agentPost("/agent/v1/poll", "{\"agentId\":\"" + PAYMENTS + "\"}");
+            assertThat(stranger.statusCode()).isEqualTo(404);
         }
     }
 
+    /**
+     * The retrieval's state is in the database: a collection interrupted by a restart goes on after
+     * it, and an agent that comes back after the restart is still asked.
+     */
     @Test
-    void aTraceInterruptedByARestartIsClosedOnTheNextStart() throws Exception {
+    void aCollectionInterruptedByARestartGoesOnAfterIt() throws Exception {
         String t = traceId(0x406);
-        try (TestCollector c = TestCollector.start(dir, b -> b.answerTimeoutMs(60_000))) {
+        try (TestCollector c = TestCollector.start(dir, b -> b.reconnectWaitMs(30_000))) {
             c.register(ORDERS, "orders");
             ObjectNode b = batch(ORDERS);
             trigger(b, t, "error", "boom", AT_MS);
@@ -171,8 +179,16 @@ class StorageTest {
             c.postBatch(b);
             assertThat(c.trace(t).get("complete").asBoolean()).isFalse();
         }
-        try (TestCollector c = TestCollector.start(dir)) {
-            assertThat(c.trace(t).get("complete").asBoolean()).isTrue();
+        try (TestCollector c = TestCollector.start(dir, b -> b.reconnectWaitMs(30_000))) {
+            assertThat(c.trace(t).get("complete").asBoolean()).isFalse();
+            c.register(PAYMENTS, "payments");
+            JsonNode commands = TestCollector.json(c.pollAsync(PAYMENTS).get(5, TimeUnit.SECONDS)).get("commands");
+            assertThat(commands).extracting(x -> x.get("traceId").asText()).containsExactly(t);
+            ObjectNode reply = batch(PAYMENTS);
+            Records.log(entry(reply, t, true), 1, null, Records.T0_US, "ERROR", "declined");
+            c.postBatch(reply);
+            JsonNode trace = c.awaitComplete(t, Duration.ofSeconds(3));
+            assertThat(trace.get("services")).extracting(JsonNode::asText).containsExactly("orders", "payments");
         }
     }
 

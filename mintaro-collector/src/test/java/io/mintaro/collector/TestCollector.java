@@ -41,7 +41,7 @@ final class TestCollector implements AutoCloseable {
         this.db = db;
     }
 
-    /** Short timeouts so tests run fast: poll 1 s, answer 500 ms, late window 2 s, body cap 1 MiB. */
+    /** Short timeouts so tests run fast: poll 1 s, answer 500 ms, reconnect wait 1 s, late window 2 s, body cap 1 MiB. */
     static TestCollector start(Path dir) {
         return start(dir, b -> {
         });
@@ -55,6 +55,7 @@ final class TestCollector implements AutoCloseable {
                 .apiKey(KEY)
                 .pollTimeoutMs(1_000)
                 .answerTimeoutMs(500)
+                .reconnectWaitMs(1_000)
                 .lateWindowMs(2_000)
                 .maxBodyBytes(1024 * 1024);
         tweak.accept(b);

@@ -52,6 +52,12 @@ public final class Agent {
         return authorities;
     }
 
+    /** The registration with other authorities. */
+    Registration withAuthorities(List<String> authorities) {
+        Registration r = registration;
+        return new Registration(r.agentId(), r.service(), r.host(), r.pid(), r.sdk(), authorities);
+    }
+
     void replaceAuthorities(List<String> authorities) {
         this.authorities = Set.copyOf(authorities);
     }

@@ -14,6 +14,7 @@ import io.mintaro.collector.store.Storage;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -33,6 +34,7 @@ public final class AgentEndpoints {
     private final LongSupplier clock;
     private final long pollTimeoutMs;
     private final long lateWindowMs;
+    private final long liveWithinMs;
     private volatile boolean shuttingDown;
 
     public AgentEndpoints(Storage store, AgentRegistry registry, Retrieval retrieval, BodyReader bodyReader,
@@ -46,6 +48,7 @@ public final class AgentEndpoints {
         this.clock = clock;
         this.pollTimeoutMs = pollTimeoutMs;
         this.lateWindowMs = lateWindowMs;
+        this.liveWithinMs = pollTimeoutMs * 2 + 5_000;
     }
 
     /** Before-handler: every agent request must say {@code Mintaro-Protocol: 1}. */
@@ -66,11 +69,13 @@ public final class AgentEndpoints {
         Registration r = ProtocolParser.registration(body(ctx));
         long now = clock.getAsLong();
         store.agents().upsert(r, now);
+        Set<String> refused = store.collections().serves(r, now, liveWithinMs);
         Agent previous = registry.get(r.agentId());
         registry.register(r, now);
         if (previous == null) {
-            log.info("agent {} registered: service {}, host {}, pid {}, sdk {}, authorities {}", r.agentId(),
-                    r.service(), r.host(), r.pid(), r.sdk(), r.authorities());
+            log.info("agent {} registered: service {}, host {}, pid {}, sdk {}, authorities {}{}", r.agentId(),
+                    r.service(), r.host(), r.pid(), r.sdk(), r.authorities(),
+                    refused.isEmpty() ? "" : " (refused: " + refused + ")");
         }
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("agentId", r.agentId());
@@ -83,23 +88,26 @@ public final class AgentEndpoints {
      * {@code POST /agent/v1/poll}: a long poll served asynchronously, so a waiting agent holds a
      * connection but no server thread.
      */
-    public void poll(Context ctx) throws IOException {
+    public void poll(Context ctx) throws IOException, SQLException {
         ObjectNode body = body(ctx);
         String agentId = ProtocolParser.pollAgentId(body);
         List<String> authorities = ProtocolParser.pollAuthorities(body);
-        Agent agent = registry.get(agentId);
-        if (agent == null) {
-            throw ApiException.notFound("unknown agent");
-        }
+        Agent agent = agent(agentId);
         agent.seen(clock.getAsLong());
-        if (authorities != null) {
+        if (authorities != null && !authorities.equals(List.copyOf(agent.authorities()))) {
+            Registration updated = agent.withAuthorities(authorities);
+            store.agents().upsert(updated, clock.getAsLong());
+            store.collections().serves(updated, clock.getAsLong(), liveWithinMs);
             agent.replaceAuthorities(authorities);
         }
         if (shuttingDown) {
             Responses.json(ctx, 200, Json.MAPPER.createObjectNode().set("commands", Json.MAPPER.createArrayNode()));
             return;
         }
-        ctx.future(() -> agent.poll(pollTimeoutMs, scheduler).thenAccept(traceIds -> {
+        java.util.concurrent.CompletableFuture<List<String>> answer = agent.poll(pollTimeoutMs, scheduler);
+        retrieval.pollOpened(agent);
+        ctx.future(() -> answer.thenAccept(traceIds -> {
+            retrieval.delivered(agent, traceIds);
             agent.seen(clock.getAsLong());
             ObjectNode out = Json.MAPPER.createObjectNode();
             ArrayNode commands = out.putArray("commands");
@@ -113,10 +121,7 @@ public final class AgentEndpoints {
     /** {@code POST /agent/v1/batches}: all or nothing, acknowledged after the commit. */
     public void batches(Context ctx) throws IOException, SQLException {
         Batch batch = ProtocolParser.batch(body(ctx));
-        Agent agent = registry.get(batch.agentId());
-        if (agent == null) {
-            throw ApiException.notFound("unknown agent");
-        }
+        Agent agent = agent(batch.agentId());
         long now = clock.getAsLong();
         agent.seen(now);
         IngestResult result = store.ingest().store(batch, agent.service(), now);
@@ -124,10 +129,23 @@ public final class AgentEndpoints {
             log.debug("agent {} sent records of untriggered, unknown traces {}; dropped", batch.agentId(),
                     result.droppedTraces());
         }
-        retrieval.onBatch(batch, result);
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("accepted", result.accepted());
         Responses.json(ctx, 200, out);
+    }
+
+    /**
+     * The agent, registered here or with another collector on the same database.
+     *
+     * @throws ApiException 404 when no collector knows it: the agent registers again
+     */
+    private Agent agent(String agentId) throws SQLException {
+        Agent agent = registry.get(agentId);
+        if (agent != null) {
+            return agent;
+        }
+        Registration r = store.agents().find(agentId).orElseThrow(() -> ApiException.notFound("unknown agent"));
+        return registry.register(r, clock.getAsLong());
     }
 
     /** From now on polls are answered at once, so that the server can stop without waiting. */

@@ -1,18 +1,16 @@
 package io.mintaro.collector.agent;
 
 import io.mintaro.collector.protocol.Registration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.function.Consumer;
 
 /**
- * Registered agents, in memory only: after a collector restart every agent gets {@code 404} on its
- * next request and registers again, as protocol v1 says.
+ * The agents this collector has seen, in memory: their open polls and the commands queued for
+ * them. Registrations are also in the database, so an agent registered with another collector on
+ * the same database is known here at its first request (see {@link AgentEndpoints}).
  */
 public final class AgentRegistry {
     /** Registrations beyond this evict the least recently seen agent. */
@@ -21,8 +19,6 @@ public final class AgentRegistry {
     private final Map<String, Agent> agents = new ConcurrentHashMap<>();
     private final long connectedWithinMs;
     private final long forgetAfterMs;
-    private volatile Consumer<Agent> onRegister = a -> {
-    };
 
     /**
      * @param pollTimeoutMs the poll duration: an agent that has not polled for a few of these is
@@ -31,11 +27,6 @@ public final class AgentRegistry {
     public AgentRegistry(long pollTimeoutMs) {
         this.connectedWithinMs = pollTimeoutMs * 2 + 5_000;
         this.forgetAfterMs = Math.max(10 * 60_000L, pollTimeoutMs * 5);
-    }
-
-    /** Called after every registration (the retrieval hands it commands it missed). */
-    public void onRegister(Consumer<Agent> listener) {
-        this.onRegister = listener;
     }
 
     public Agent register(Registration r, long nowMs) {
@@ -49,7 +40,6 @@ public final class AgentRegistry {
         if (agents.size() > MAX_AGENTS) {
             evictOldest(agent);
         }
-        onRegister.accept(agent);
         return agent;
     }
 
@@ -69,17 +59,6 @@ public final class AgentRegistry {
     /** The agent, or null when it is not registered. */
     public Agent get(String agentId) {
         return agents.get(agentId);
-    }
-
-    /** Agents that reported serving {@code authority} (already lower-case). */
-    public List<Agent> byAuthority(String authority) {
-        List<Agent> out = new ArrayList<>();
-        for (Agent a : agents.values()) {
-            if (a.authorities().contains(authority)) {
-                out.add(a);
-            }
-        }
-        return out;
     }
 
     /** An agent is connected while it polls or has polled recently. */

@@ -1,287 +1,130 @@
 package io.mintaro.collector.agent;
 
-import io.mintaro.collector.protocol.Batch;
-import io.mintaro.collector.store.IngestResult;
+import io.mintaro.collector.store.CollectionStore;
 import io.mintaro.collector.store.Storage;
 import java.sql.SQLException;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Follows breadcrumbs: decides which agents to ask for which trace, and when a trace is complete.
+ * This collector's part in following breadcrumbs. What to ask whom, and when a trace is complete,
+ * is in the database ({@link CollectionStore}), shared by every collector on it and kept across
+ * restarts; batches change it as they are stored. Here: handing asks to the agents whose polls this
+ * collector holds, and completing collections whose time is up (every collector sweeps; the trace
+ * lock lets one of them complete each).
  *
- * <p>A collection starts with the first trigger of a trace; the triggering agent counts as asked
- * and answered. Every breadcrumb in every stored entry names an agent to ask (once per trace): by
- * agent id, or, for a callee that never answered, every agent that reported the called authority.
- * The trace is complete when each asked agent has answered or {@code answerTimeoutMs} has passed
- * since it was asked. Later (late) entries are merged and their breadcrumbs followed too.
- *
- * <p>This state lives in memory only, bounded and dropped {@code 2 × lateWindowMs} after the last
- * activity on a complete trace; records live in the {@link Storage}.
+ * <p>Polls cost the database nothing: only an agent that was notified of an ask (by any collector)
+ * makes its next poll here read its asks.
  */
 public final class Retrieval {
     private static final Logger log = LoggerFactory.getLogger(Retrieval.class);
-    static final int MAX_COLLECTIONS = 10_000;
+    /** Agents with work whose polls are elsewhere, remembered for when they poll here; bounded. */
+    static final int MAX_REMEMBERED = 100_000;
+    private static final int SWEEP_LIMIT = 500;
 
     private final Storage store;
     private final AgentRegistry registry;
-    private final ScheduledExecutorService scheduler;
+    private final ExecutorService executor;
     private final LongSupplier clock;
-    private final long answerTimeoutMs;
-    private final long keepMs;
+    private final Set<String> withWork = ConcurrentHashMap.newKeySet();
+    private volatile CompletionListener completionListener = c -> { };
 
-    // Guarded by this; insertion order = age, for eviction.
-    private final LinkedHashMap<String, Collection> collections = new LinkedHashMap<>();
+    /** Told of every collection this collector completes. */
+    public interface CompletionListener {
+        void completed(CollectionStore.Completed completed);
+    }
 
-    public Retrieval(Storage store, AgentRegistry registry, ScheduledExecutorService scheduler, LongSupplier clock,
-                     long answerTimeoutMs, long lateWindowMs) {
+    public Retrieval(Storage store, AgentRegistry registry, ExecutorService executor, LongSupplier clock) {
         this.store = store;
         this.registry = registry;
-        this.scheduler = scheduler;
+        this.executor = executor;
         this.clock = clock;
-        this.answerTimeoutMs = answerTimeoutMs;
-        this.keepMs = Math.max(2 * lateWindowMs, answerTimeoutMs * 2);
-        registry.onRegister(this::deliverMissed);
     }
 
-    /** One trace's retrieval state. */
-    private static final class Collection {
-        final String traceId;
-        final long startedAtMs;
-        final Map<String, Long> askedAtMs = new LinkedHashMap<>();
-        final Set<String> answered = new LinkedHashSet<>();
-        final Set<String> delivered = new LinkedHashSet<>();
-        boolean complete;
-        long lastActivityMs;
+    /** Starts listening for agents with work, from any collector on the database. */
+    public void start() {
+        store.collections().listen(this::agentHasWork, this::resync);
+    }
 
-        Collection(String traceId, long nowMs) {
-            this.traceId = traceId;
-            this.startedAtMs = nowMs;
-            this.lastActivityMs = nowMs;
+    public void onCompleted(CompletionListener listener) {
+        this.completionListener = listener;
+    }
+
+    /** An agent got an ask: hand it over if it is polling here, else remember it for its next poll here. */
+    void agentHasWork(String agentId) {
+        Agent agent = registry.get(agentId);
+        if (agent != null && agent.polling()) {
+            executor.execute(() -> deliver(agent));
+        } else if (withWork.size() < MAX_REMEMBERED) {
+            withWork.add(agentId);
         }
     }
 
-    /**
-     * Reacts to a committed batch from {@code agentId}: starts collections for new triggers, marks
-     * the sender answered, follows the breadcrumbs of the stored entries.
-     */
-    public void onBatch(Batch batch, IngestResult result) {
-        long now = clock.getAsLong();
-        String sender = batch.agentId();
-        Set<String> traceIds = new LinkedHashSet<>();
-        for (Batch.Trigger t : batch.triggers()) {
-            traceIds.add(t.traceId());
+    /** Notifications may have been missed: every agent with waiting asks is remembered. */
+    void resync() {
+        try {
+            Set<String> agents = store.collections().agentsWithWaitingAsks(clock.getAsLong());
+            for (String agentId : agents) {
+                agentHasWork(agentId);
+            }
+        } catch (SQLException e) {
+            log.warn("cannot read the agents with waiting asks: {}", e.getMessage());
         }
-        traceIds.addAll(result.keptTraces());
+    }
+
+    /** A poll opened here: an agent with work gets its asks. */
+    void pollOpened(Agent agent) {
+        if (withWork.remove(agent.agentId())) {
+            deliver(agent);
+        }
+    }
+
+    private void deliver(Agent agent) {
+        try {
+            List<String> traces = store.collections().waitingFor(agent.agentId(), clock.getAsLong());
+            for (String traceId : traces) {
+                agent.collect(traceId);
+            }
+        } catch (SQLException e) {
+            // Remembered again: the next poll here tries once more.
+            withWork.add(agent.agentId());
+            log.warn("cannot read the asks of agent {}: {}", agent.agentId(), e.getMessage());
+        }
+    }
+
+    /** Asks reached the agent in a poll's answer: its answer timeout runs from now. */
+    void delivered(Agent agent, List<String> traceIds) {
         if (traceIds.isEmpty()) {
             return;
         }
-        // Contributors of traces whose state is gone, read before taking the lock.
-        Map<String, Set<String>> previous = new HashMap<>();
-        synchronized (this) {
-            for (String id : traceIds) {
-                if (!collections.containsKey(id) && result.before().get(id) == IngestResult.Known.COMPLETE) {
-                    previous.put(id, null);
-                }
-            }
-        }
-        for (String id : previous.keySet()) {
-            try {
-                previous.put(id, store.traces().contributors(id));
-            } catch (SQLException e) {
-                log.warn("cannot read contributors of trace {}: {}", id, e.getMessage());
-                previous.put(id, Set.of());
-            }
-        }
-
-        List<String> completed = new ArrayList<>();
-        List<Runnable> deliveries = new ArrayList<>();
-        synchronized (this) {
-            for (String traceId : traceIds) {
-                Collection c = collections.get(traceId);
-                if (c == null) {
-                    c = new Collection(traceId, now);
-                    Set<String> earlier = previous.get(traceId);
-                    if (earlier != null) {
-                        // Stored complete and no longer tracked: late data. Do not ask again
-                        // whoever already contributed.
-                        c.complete = true;
-                        for (String a : earlier) {
-                            c.askedAtMs.put(a, now);
-                            c.answered.add(a);
-                        }
-                    } else {
-                        log.info("collecting trace {} (triggered by agent {})", traceId, sender);
-                    }
-                    put(c, completed);
-                }
-                c.lastActivityMs = now;
-                c.askedAtMs.putIfAbsent(sender, now);
-                c.answered.add(sender);
-            }
-            for (Batch.TraceEntry e : batch.traces()) {
-                Collection c = collections.get(e.traceId());
-                if (c == null || !result.keptTraces().contains(e.traceId())) {
-                    continue;
-                }
-                for (Batch.Breadcrumb b : e.breadcrumbs()) {
-                    follow(c, b, now, deliveries);
-                }
-            }
-            for (String traceId : traceIds) {
-                Collection c = collections.get(traceId);
-                if (c != null && checkComplete(c, now)) {
-                    completed.add(traceId);
-                }
-            }
-        }
-        // Outside the lock: handing a command to an open poll answers it inline.
-        deliveries.forEach(Runnable::run);
-        persistCompleted(completed, now);
-    }
-
-    private void follow(Collection c, Batch.Breadcrumb b, long now, List<Runnable> deliveries) {
-        if (b.agentId() != null) {
-            ask(c, b.agentId(), now, deliveries);
-        } else if ("callee".equals(b.role()) && b.authority() != null) {
-            for (Agent a : registry.byAuthority(b.authority())) {
-                ask(c, a.agentId(), now, deliveries);
-            }
-        }
-    }
-
-    private void ask(Collection c, String agentId, long now, List<Runnable> deliveries) {
-        if (c.askedAtMs.containsKey(agentId)) {
-            return;
-        }
-        c.askedAtMs.put(agentId, now);
-        Agent agent = registry.get(agentId);
-        if (agent != null) {
-            String traceId = c.traceId;
-            deliveries.add(() -> agent.collect(traceId));
-            c.delivered.add(agentId);
-        }
-        if (!c.complete) {
-            String traceId = c.traceId;
-            scheduler.schedule(() -> recheck(traceId), answerTimeoutMs + 5, TimeUnit.MILLISECONDS);
-        }
-    }
-
-    /** An agent that was asked before it (re)registered gets the command now. */
-    private void deliverMissed(Agent agent) {
-        List<String> traces = new ArrayList<>();
-        synchronized (this) {
-            for (Collection c : collections.values()) {
-                String id = agent.agentId();
-                if (!c.complete && c.askedAtMs.containsKey(id) && !c.answered.contains(id) && !c.delivered.contains(id)) {
-                    c.delivered.add(id);
-                    traces.add(c.traceId);
-                }
-            }
-        }
-        for (String traceId : traces) {
-            agent.collect(traceId);
-        }
-    }
-
-    private boolean checkComplete(Collection c, long now) {
-        if (c.complete) {
-            return false;
-        }
-        for (Map.Entry<String, Long> e : c.askedAtMs.entrySet()) {
-            if (!c.answered.contains(e.getKey()) && now - e.getValue() < answerTimeoutMs) {
-                return false;
-            }
-        }
-        c.complete = true;
-        c.lastActivityMs = now;
-        List<String> missing = new ArrayList<>();
-        for (String a : c.askedAtMs.keySet()) {
-            if (!c.answered.contains(a)) {
-                missing.add(a);
-            }
-        }
-        if (missing.isEmpty()) {
-            log.info("trace {} complete: {} agent(s) answered in {} ms", c.traceId, c.answered.size(),
-                    now - c.startedAtMs);
-        } else {
-            log.info("trace {} complete: {} agent(s) answered, no answer from {} after {} ms", c.traceId,
-                    c.answered.size(), missing, now - c.startedAtMs);
-        }
-        return true;
-    }
-
-    private void recheck(String traceId) {
         long now = clock.getAsLong();
-        boolean done;
-        synchronized (this) {
-            Collection c = collections.get(traceId);
-            done = c != null && checkComplete(c, now);
-        }
-        if (done) {
-            persistCompleted(List.of(traceId), now);
-        }
-    }
-
-    /** Adds a collection, making room first; an incomplete one pushed out is completed. */
-    private void put(Collection c, List<String> completed) {
-        if (collections.size() >= MAX_COLLECTIONS) {
-            Iterator<Collection> it = collections.values().iterator();
-            Collection victim = null;
-            while (it.hasNext()) {
-                Collection candidate = it.next();
-                if (candidate.complete) {
-                    victim = candidate;
-                    break;
-                }
-            }
-            if (victim == null) {
-                victim = collections.values().iterator().next();
-                victim.complete = true;
-                completed.add(victim.traceId);
-                log.warn("too many traces being collected; completing {} early", victim.traceId);
-            }
-            collections.remove(victim.traceId);
-        }
-        collections.put(c.traceId, c);
-    }
-
-    private void persistCompleted(List<String> traceIds, long now) {
-        for (String traceId : traceIds) {
+        executor.execute(() -> {
             try {
-                store.ingest().markComplete(traceId, now);
+                store.collections().delivered(agent.agentId(), traceIds, now);
             } catch (SQLException e) {
-                log.error("cannot mark trace {} complete: {}", traceId, e.getMessage());
+                log.warn("cannot record asks delivered to agent {}: {}", agent.agentId(), e.getMessage());
             }
-        }
+        });
     }
 
-    /** Periodic: completes overdue collections (backup to the per-ask timers) and forgets old ones. */
+    /** Periodic: completes the collections whose time is up. */
     public void sweep() {
         long now = clock.getAsLong();
-        List<String> completed = new ArrayList<>();
-        synchronized (this) {
-            Iterator<Collection> it = collections.values().iterator();
-            while (it.hasNext()) {
-                Collection c = it.next();
-                if (checkComplete(c, now)) {
-                    completed.add(c.traceId);
-                } else if (c.complete && now - c.lastActivityMs > keepMs) {
-                    it.remove();
+        try {
+            List<CollectionStore.Completed> done;
+            do {
+                done = store.collections().completeDue(now, SWEEP_LIMIT);
+                for (CollectionStore.Completed c : done) {
+                    completionListener.completed(c);
                 }
-            }
+            } while (done.size() == SWEEP_LIMIT);
+        } catch (SQLException e) {
+            log.warn("cannot complete due collections: {}", e.getMessage());
         }
-        persistCompleted(completed, now);
     }
 }

@@ -17,17 +17,13 @@ public interface IngestStore {
      * deduplicated by {@code (traceId, agentId, seq)}. New records of a trace that was complete
      * before the batch are late data: the trace is queued again for the exporters that re-export.
      *
+     * <p>The retrieval's state ({@link CollectionStore}) changes in the same transaction.
+     *
      * <p>Counted triggers ({@link Batch#counted()}): one whose trace is stored becomes a trigger of
      * it; another is one occurrence of its group at once, and waits for its trace until
      * {@link #forgetCounted}.
      */
     IngestResult store(Batch batch, String service, long nowMs) throws SQLException;
-
-    /**
-     * Sets the trace's completion time unless it is already complete; in the same transaction,
-     * queues the trace for every exporter.
-     */
-    void markComplete(String traceId, long completedAtMs) throws SQLException;
 
     /**
      * Ends the count window of the counted triggers that arrived more than {@code windowMs} before
@@ -36,12 +32,4 @@ public interface IngestStore {
      * @return the rows forgotten; {@value #FORGET_CHUNK} or more means more may be due
      */
     int forgetCounted(long nowMs, long windowMs) throws SQLException;
-
-    /**
-     * Marks traces left incomplete by an earlier run as complete: their collection state was in
-     * memory and is gone, so nobody will finish them.
-     *
-     * @return how many traces were marked
-     */
-    int closeInterruptedCollections(long nowMs) throws SQLException;
 }

@@ -28,6 +28,9 @@ public interface Storage extends AutoCloseable {
     /** Trace searches and whole traces. */
     TraceStore traces();
 
+    /** The retrieval's state: asks, answers and the end of each collection. */
+    CollectionStore collections();
+
     /** Error groups and their triage. */
     GroupStore groups();
 

@@ -1,18 +1,25 @@
 package io.mintaro.collector.store.internal;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import io.mintaro.collector.internal.Json;
 import io.mintaro.collector.protocol.Registration;
 import io.mintaro.collector.store.AgentStore;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
 /** Registered agents in {@code agents}; the generated key in {@code meta}. */
 final class JdbcAgents implements AgentStore {
+    private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {
+    };
+
     private final Transactions db;
     private final String touch;
 
@@ -42,6 +49,29 @@ final class JdbcAgents implements AgentStore {
             ps.setLong(8, nowMs);
             ps.executeUpdate();
             return null;
+        });
+    }
+
+    @Override
+    public Optional<Registration> find(String agentId) throws SQLException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement(
+                    "SELECT service, host, pid, sdk, authorities FROM agents WHERE agent_id = ?")) {
+                ps.setString(1, agentId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        return Optional.empty();
+                    }
+                    List<String> authorities;
+                    try {
+                        authorities = Json.MAPPER.readValue(rs.getString(5), STRING_LIST);
+                    } catch (IOException e) {
+                        authorities = List.of();
+                    }
+                    return Optional.of(new Registration(agentId, rs.getString(1), rs.getString(2),
+                            Rows.nullableLong(rs, 3), rs.getString(4), authorities));
+                }
+            }
         });
     }
 

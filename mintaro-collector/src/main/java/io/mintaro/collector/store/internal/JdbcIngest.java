@@ -8,7 +8,6 @@ import io.mintaro.collector.store.IngestStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -22,10 +21,12 @@ final class JdbcIngest implements IngestStore {
     private final JdbcExportQueue exports;
     private final Summaries summaries;
     private final Counts counts;
+    private final JdbcCollections collections;
 
-    JdbcIngest(Transactions db, JdbcExportQueue exports) {
+    JdbcIngest(Transactions db, JdbcExportQueue exports, JdbcCollections collections) {
         this.db = db;
         this.exports = exports;
+        this.collections = collections;
         this.summaries = new Summaries(db.dialect());
         this.counts = new Counts(db.dialect());
     }
@@ -175,6 +176,15 @@ final class JdbcIngest implements IngestStore {
                 summaries.recompute(w, traceId, nowMs);
             }
             exports.requeueLate(w, late, nowMs);
+            Set<String> created = new TreeSet<>();
+            for (String traceId : triggered) {
+                if (before.get(traceId) == IngestResult.Known.UNKNOWN) {
+                    created.add(traceId);
+                }
+            }
+            Set<String> answered = new TreeSet<>(triggered);
+            answered.addAll(kept);
+            collections.onBatch(w, batch, created, answered, nowMs);
             return new IngestResult(accepted, before, kept, dropped);
         });
     }
@@ -214,42 +224,7 @@ final class JdbcIngest implements IngestStore {
     }
 
     @Override
-    public void markComplete(String traceId, long completedAtMs) throws SQLException {
-        db.write(w -> {
-            w.dialect().lockTraces(w, List.of(traceId));
-            PreparedStatement ps = w.get(
-                    "UPDATE traces SET completed_at_ms = ?, updated_at_ms = ? WHERE trace_id = ? AND completed_at_ms IS NULL");
-            ps.setLong(1, completedAtMs);
-            ps.setLong(2, completedAtMs);
-            ps.setString(3, traceId);
-            if (ps.executeUpdate() > 0) {
-                exports.enqueue(w, List.of(traceId), completedAtMs);
-            }
-            return null;
-        });
-    }
-
-    @Override
     public int forgetCounted(long nowMs, long windowMs) throws SQLException {
         return db.write(w -> counts.forget(w, nowMs - windowMs, FORGET_CHUNK));
-    }
-
-    @Override
-    public int closeInterruptedCollections(long nowMs) throws SQLException {
-        return db.write(w -> {
-            List<String> ids = new ArrayList<>();
-            try (ResultSet rs = w.get("SELECT trace_id FROM traces WHERE completed_at_ms IS NULL").executeQuery()) {
-                while (rs.next()) {
-                    ids.add(rs.getString(1));
-                }
-            }
-            PreparedStatement ps = w.get(
-                    "UPDATE traces SET completed_at_ms = ?, updated_at_ms = ? WHERE completed_at_ms IS NULL");
-            ps.setLong(1, nowMs);
-            ps.setLong(2, nowMs);
-            int n = ps.executeUpdate();
-            exports.enqueue(w, ids, nowMs);
-            return n;
-        });
     }
 }

@@ -1,6 +1,7 @@
 package io.mintaro.collector.store.internal;
 
 import io.mintaro.collector.store.AgentStore;
+import io.mintaro.collector.store.CollectionStore;
 import io.mintaro.collector.store.Database;
 import io.mintaro.collector.store.ExportQueue;
 import io.mintaro.collector.store.GroupStore;
@@ -34,13 +35,15 @@ public final class JdbcStorage implements Storage {
     private final JdbcSessions sessions;
     private final JdbcAgents agents;
     private final JdbcExportQueue exports;
+    private final JdbcCollections collections;
 
-    private JdbcStorage(Database database, Transactions db, int schemaVersion) {
+    private JdbcStorage(Database database, Transactions db, int schemaVersion, AgentNotifications notifications) {
         this.database = database;
         this.db = db;
         this.schemaVersion = schemaVersion;
         this.exports = new JdbcExportQueue(db);
-        this.ingest = new JdbcIngest(db, exports);
+        this.collections = new JdbcCollections(db, exports, notifications);
+        this.ingest = new JdbcIngest(db, exports, collections);
         this.traces = new JdbcTraces(db);
         this.groups = new JdbcGroups(db);
         this.stats = new JdbcStats(db);
@@ -64,7 +67,7 @@ public final class JdbcStorage implements Storage {
             int version = Migrations.migrate(migrations, tx.writerConnection(), SqliteDialect.INSTANCE,
                     new V2__Error_groups());
             tx.openReaders();
-            return new JdbcStorage(database, tx, version);
+            return new JdbcStorage(database, tx, version, new LocalNotifications());
         } catch (SQLException | RuntimeException e) {
             tx.close();
             throw e;
@@ -79,7 +82,7 @@ public final class JdbcStorage implements Storage {
             try (Connection probe = tx.connection()) {
                 version = Migrations.migrate(tx.pool(), probe, PostgresDialect.INSTANCE);
             }
-            return new JdbcStorage(database, tx, version);
+            return new JdbcStorage(database, tx, version, new PostgresNotifications(database));
         } catch (SQLException | RuntimeException e) {
             tx.close();
             throw e;
@@ -89,6 +92,11 @@ public final class JdbcStorage implements Storage {
     @Override
     public IngestStore ingest() {
         return ingest;
+    }
+
+    @Override
+    public CollectionStore collections() {
+        return collections;
     }
 
     @Override
@@ -138,6 +146,7 @@ public final class JdbcStorage implements Storage {
 
     @Override
     public void close() {
+        collections.close();
         db.close();
     }
 }

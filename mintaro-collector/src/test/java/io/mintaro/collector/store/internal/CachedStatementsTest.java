@@ -119,9 +119,6 @@ class CachedStatementsTest {
         store.ingest().store(batch(loggedError, "error", spanJson(null), logJson(), null), SERVICE, AT_MS);
         String answered5xx = traceId(round, 2);
         store.ingest().store(batch(answered5xx, "slow", spanJson(null), null, messageJson()), SERVICE, AT_MS);
-        for (String t : List.of(failedSpan, loggedError, answered5xx)) {
-            store.ingest().markComplete(t, AT_MS + 1);
-        }
         String storedNext = traceId(round, 3);
         store.ingest().store(counted(List.of(failedSpan, storedNext, traceId(round, 4)), 2), SERVICE, AT_MS);
         store.ingest().store(batch(storedNext, "error", spanJson("java.lang.IllegalStateException"), null, null), SERVICE,
