@@ -14,6 +14,7 @@ import io.mintaro.collector.export.TraceExporterProvider;
 import io.mintaro.collector.export.internal.ExportService;
 import io.mintaro.collector.internal.ApiException;
 import io.mintaro.collector.internal.Auth;
+import io.mintaro.collector.internal.DatabaseErrors;
 import io.mintaro.collector.internal.BodyReader;
 import io.mintaro.collector.internal.Responses;
 import io.mintaro.collector.store.CollectionStore;
@@ -162,6 +163,13 @@ public final class Collector implements AutoCloseable {
                 cfg.routes.exception(HttpResponseException.class,
                         (e, ctx) -> Responses.error(ctx, e.getStatus(), e.getMessage()));
                 cfg.routes.exception(Exception.class, (e, ctx) -> {
+                    if (DatabaseErrors.unavailable(e)) {
+                        // The agent keeps its data and tries again; the pool reconnects by itself.
+                        log.warn("{} {}: database unavailable ({})", ctx.method(), ctx.path(), e.getMessage());
+                        ctx.header("Retry-After", "1");
+                        Responses.error(ctx, 503, "database unavailable");
+                        return;
+                    }
                     log.error("{} {} failed", ctx.method(), ctx.path(), e);
                     Responses.error(ctx, 500, "internal error");
                 });

@@ -193,6 +193,18 @@ class StorageTest {
     }
 
     @Test
+    void theHealthNamesTheDatabaseAndItsSchema() throws Exception {
+        try (TestCollector c = TestCollector.start(dir)) {
+            JsonNode health = c.getJson("/api/health");
+            assertThat(health.get("status").asText()).isEqualTo("ok");
+            assertThat(health.at("/database/kind").asText())
+                    .isEqualTo(TestDatabase.postgresql() ? "postgresql" : "sqlite");
+            assertThat(health.at("/database/reachable").asBoolean()).isTrue();
+            assertThat(health.at("/database/schemaVersion").asInt()).isEqualTo(6);
+        }
+    }
+
+    @Test
     void withoutConfiguredKeysAKeyIsGeneratedOnceAndKept() throws Exception {
         CollectorConfig config = CollectorConfig.builder().host("127.0.0.1").port(0)
                 .dbPath(dir.resolve("keys.db")).build();

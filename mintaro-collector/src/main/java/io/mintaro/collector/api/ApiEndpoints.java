@@ -54,12 +54,24 @@ public final class ApiEndpoints {
      */
     public void health(Context ctx) {
         ObjectNode out = Json.MAPPER.createObjectNode();
-        out.put("status", "ok");
+        boolean reachable;
+        try {
+            store.ping();
+            reachable = true;
+        } catch (SQLException e) {
+            reachable = false;
+        }
+        // 503 takes this collector out of a load balancer's rotation until its database answers.
+        out.put("status", reachable ? "ok" : "database unavailable");
+        ObjectNode database = out.putObject("database");
+        database.put("kind", store.database().kind().name().toLowerCase(java.util.Locale.ROOT));
+        database.put("reachable", reachable);
+        database.put("schemaVersion", store.schemaVersion());
         Map<String, Map<String, Object>> export = exportHealth.get();
         if (!export.isEmpty()) {
             out.set("export", Json.MAPPER.valueToTree(export));
         }
-        Responses.json(ctx, 200, out);
+        Responses.json(ctx, reachable ? 200 : 503, out);
     }
 
     /** {@code GET /api/traces}. */

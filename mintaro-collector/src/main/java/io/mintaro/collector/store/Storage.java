@@ -49,6 +49,9 @@ public interface Storage extends AutoCloseable {
     /** The database, for logs. */
     Database database();
 
+    /** Checks that the database answers now (for health checks). */
+    void ping() throws SQLException;
+
     /** The schema version the database is at. */
     int schemaVersion();
 

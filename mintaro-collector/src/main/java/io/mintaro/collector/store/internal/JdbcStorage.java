@@ -135,6 +135,15 @@ public final class JdbcStorage implements Storage {
     }
 
     @Override
+    public void ping() throws SQLException {
+        db.read(c -> {
+            try (var st = c.createStatement(); var rs = st.executeQuery("SELECT 1")) {
+                return rs.next();
+            }
+        });
+    }
+
+    @Override
     public int schemaVersion() {
         return schemaVersion;
     }

@@ -1,0 +1,42 @@
+package io.mintaro.collector.internal;
+
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+
+/** Tells a database that cannot be reached (now) from a failed statement. */
+public final class DatabaseErrors {
+    private DatabaseErrors() {
+    }
+
+    /**
+     * Whether {@code e} (or a cause) says the database is unreachable or busy: a connection that
+     * failed or timed out (SQLState class 08, a pool timeout), PostgreSQL shutting down or out of
+     * connections (57P01–57P03, 53300), SQLite busy or locked. Such a request may succeed later:
+     * {@code 503}, not {@code 500}.
+     */
+    public static boolean unavailable(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLTransientException || t instanceof SQLRecoverableException
+                    || t instanceof SQLNonTransientConnectionException) {
+                return true;
+            }
+            if (t instanceof SQLException s) {
+                String state = s.getSQLState();
+                if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+                        || state.equals("57P03") || state.equals("53300"))) {
+                    return true;
+                }
+                String message = String.valueOf(s.getMessage());
+                if (message.contains("SQLITE_BUSY") || message.contains("SQLITE_LOCKED")) {
+                    return true;
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+}
