@@ -39,6 +39,7 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code MINTARO_ANSWER_TIMEOUT_MS}</td><td>3000</td></tr>
  *   <tr><td>{@code MINTARO_MAX_BODY_BYTES}</td><td>16 MiB</td></tr>
  *   <tr><td>{@code MINTARO_COUNT_WINDOW_MS}</td><td>10000</td></tr>
+ *   <tr><td>{@code MINTARO_METRICS_KEY}</td><td>none: {@code GET /metrics} is open</td></tr>
  *   <tr><td>{@code MINTARO_EXPORT_*}</td><td>no export; see the collector's README</td></tr>
  * </table>
  */
@@ -79,6 +80,7 @@ public final class CollectorConfig {
     private final long answerTimeoutMs;
     private final long maxBodyBytes;
     private final long countWindowMs;
+    private final String metricsKey;
     private final Map<String, String> exportSettings;
     private final Map<TraceExporter, ExportFilter> exporters;
     private final int exportMaxAttempts;
@@ -96,6 +98,7 @@ public final class CollectorConfig {
         this.answerTimeoutMs = b.answerTimeoutMs;
         this.maxBodyBytes = b.maxBodyBytes;
         this.countWindowMs = b.countWindowMs;
+        this.metricsKey = b.metricsKey;
         this.exportSettings = Collections.unmodifiableMap(new TreeMap<>(b.exportSettings));
         this.exporters = Collections.unmodifiableMap(new LinkedHashMap<>(b.exporters));
         this.exportMaxAttempts = b.exportMaxAttempts;
@@ -166,6 +169,9 @@ public final class CollectorConfig {
         }
         if ((v = lookup.apply("MINTARO_COUNT_WINDOW_MS")) != null) {
             b.countWindowMs(parseLong("MINTARO_COUNT_WINDOW_MS", v));
+        }
+        if ((v = lookup.apply("MINTARO_METRICS_KEY")) != null) {
+            b.metricsKey(v);
         }
         if ((v = lookup.apply("MINTARO_EXPORT_MAX_ATTEMPTS")) != null) {
             b.exportMaxAttempts((int) parseLong("MINTARO_EXPORT_MAX_ATTEMPTS", v));
@@ -248,6 +254,14 @@ public final class CollectorConfig {
     }
 
     /**
+     * The key {@code GET /metrics} requires as {@code Authorization: Bearer <key>}, or {@code null}
+     * when it is open (the default: Prometheus scrapes without credentials).
+     */
+    public String metricsKey() {
+        return metricsKey;
+    }
+
+    /**
      * Settings of the exporters found with {@link java.util.ServiceLoader}: every
      * {@code MINTARO_EXPORT_*} variable or property, by name.
      */
@@ -286,7 +300,7 @@ public final class CollectorConfig {
         return "CollectorConfig{host=" + (host == null ? "*" : host) + ", port=" + port + ", database=" + database.describe()
                 + ", apiKeys=" + apiKeys.size() + ", pollTimeoutMs=" + pollTimeoutMs + ", lateWindowMs=" + lateWindowMs
                 + ", answerTimeoutMs=" + answerTimeoutMs + ", maxBodyBytes=" + maxBodyBytes
-                + ", countWindowMs=" + countWindowMs
+                + ", countWindowMs=" + countWindowMs + ", metricsKey=" + (metricsKey == null ? "none" : "set")
                 // Export settings may hold secrets (OTLP headers): only their names are shown.
                 + ", exportSettings=" + exportSettings.keySet() + ", exporters=" + exporters.size() + "}";
     }
@@ -302,6 +316,7 @@ public final class CollectorConfig {
         private long answerTimeoutMs = DEFAULT_ANSWER_TIMEOUT_MS;
         private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private long countWindowMs = DEFAULT_COUNT_WINDOW_MS;
+        private String metricsKey;
         private final Map<String, String> exportSettings = new LinkedHashMap<>();
         private final Map<TraceExporter, ExportFilter> exporters = new LinkedHashMap<>();
         private int exportMaxAttempts = DEFAULT_EXPORT_MAX_ATTEMPTS;
@@ -428,6 +443,15 @@ public final class CollectorConfig {
         }
 
         /**
+         * The key {@code GET /metrics} requires (8–256 printable ASCII characters, no spaces or commas,
+         * as API keys); {@code null} leaves it open.
+         */
+        public Builder metricsKey(String key) {
+            this.metricsKey = key;
+            return this;
+        }
+
+        /**
          * Validates and freezes the settings.
          *
          * @throws IllegalArgumentException naming the first invalid setting
@@ -437,13 +461,10 @@ public final class CollectorConfig {
                 throw new IllegalArgumentException("port must be 0-65535, got " + port);
             }
             for (String key : apiKeys) {
-                if (key == null || !API_KEY.matcher(key).matches()) {
-                    throw new IllegalArgumentException(
-                            "an API key must be 8-256 printable ASCII characters without spaces or commas");
-                }
-                if (key.indexOf(',') >= 0) {
-                    throw new IllegalArgumentException("an API key must not contain a comma");
-                }
+                requireKey("an API key", key);
+            }
+            if (metricsKey != null) {
+                requireKey("the metrics key (MINTARO_METRICS_KEY)", metricsKey);
             }
             requireRange("pollTimeoutMs", pollTimeoutMs, 1, 600_000);
             requireRange("lateWindowMs", lateWindowMs, 0, 3_600_000);
@@ -460,6 +481,16 @@ public final class CollectorConfig {
                 }
             }
             return new CollectorConfig(this);
+        }
+
+        private static void requireKey(String what, String key) {
+            if (key == null || !API_KEY.matcher(key).matches()) {
+                throw new IllegalArgumentException(
+                        what + " must be 8-256 printable ASCII characters without spaces or commas");
+            }
+            if (key.indexOf(',') >= 0) {
+                throw new IllegalArgumentException(what + " must not contain a comma");
+            }
         }
 
         private static void requireRange(String name, long value, long min, long max) {
