@@ -18,6 +18,8 @@ import io.mintaro.collector.internal.DatabaseErrors;
 import io.mintaro.collector.internal.BodyReader;
 import io.mintaro.collector.internal.Responses;
 import io.mintaro.collector.store.CollectionStore;
+import io.mintaro.collector.metrics.CollectorMetrics;
+import io.mintaro.collector.metrics.MetricsEndpoint;
 import io.mintaro.collector.store.IngestStore;
 import io.mintaro.collector.store.Storage;
 import io.mintaro.collector.web.UiEndpoints;
@@ -65,6 +67,7 @@ public final class Collector implements AutoCloseable {
     private final AgentRegistry registry;
     private final AgentEndpoints agentEndpoints;
     private final ExportService exports;
+    private final CollectorMetrics metrics;
     private final List<String> apiKeys;
     private final Javalin app;
     private final int boundPort;
@@ -78,11 +81,20 @@ public final class Collector implements AutoCloseable {
         ScheduledThreadPoolExecutor sched = null;
         Javalin started = null;
         ExportService exportService = null;
+        CollectorMetrics createdMetrics = null;
         int instance = INSTANCES.incrementAndGet();
         try {
+            // Per collector, not global: several collectors may run in one JVM.
+            CollectorMetrics collectorMetrics = new CollectorMetrics();
+            createdMetrics = collectorMetrics;
+            this.metrics = collectorMetrics;
             // Before anything completes a trace (below: the interrupted collections), so it is queued.
             exportService = startExports(config, store, clock, "mintaro-collector-" + instance);
             this.exports = exportService;
+            ExportService exportsForGauges = exportService;
+            for (String name : exportService.names()) {
+                collectorMetrics.exportQueue(name, () -> exportsForGauges.pending(name));
+            }
             if (config.apiKeys().isEmpty()) {
                 String key = store.agents().generatedApiKey(Collector::newApiKey);
                 log.warn("No API key configured (MINTARO_API_KEYS); using the key generated on first start "
@@ -93,6 +105,9 @@ public final class Collector implements AutoCloseable {
             }
             store.collections().configure(new CollectionStore.Policy(config.answerTimeoutMs(),
                     config.reconnectWaitMs()));
+            store.collections().onCompleted(c -> collectorMetrics.traceCompleted(
+                    System.currentTimeMillis() - c.firstTriggerAtMs(), c.answered().size() + c.missing().size(),
+                    c.missing().size()));
 
             sched = new ScheduledThreadPoolExecutor(2, r -> {
                 Thread t = new Thread(r, "mintaro-collector-" + instance + "-timer");
@@ -104,14 +119,18 @@ public final class Collector implements AutoCloseable {
             this.scheduler = sched;
 
             this.registry = new AgentRegistry(config.pollTimeoutMs());
+            AgentRegistry agents = registry;
+            collectorMetrics.connectedAgents(() -> agents.connectedByService(clock.getAsLong()));
             Retrieval retrieval = new Retrieval(store, registry, scheduler, clock);
             this.agentEndpoints = new AgentEndpoints(store, registry, retrieval,
                     new BodyReader(config.maxBodyBytes()), scheduler, clock, config.pollTimeoutMs(),
-                    config.lateWindowMs());
-            ApiEndpoints api = new ApiEndpoints(store, registry, clock, exportService::health);
+                    config.lateWindowMs(), collectorMetrics);
+            ApiEndpoints api = new ApiEndpoints(store, registry, clock, exportService::health, collectorMetrics);
             Auth auth = new Auth(apiKeys);
             BodyReader apiBodies = new BodyReader(Math.min(config.maxBodyBytes(), API_MAX_BODY_BYTES));
-            GroupEndpoints groups = new GroupEndpoints(store, apiBodies, clock);
+            GroupEndpoints groups = new GroupEndpoints(store, apiBodies, clock, collectorMetrics);
+            // Outside /api: Prometheus scrapes without sessions, and with its own key if any.
+            MetricsEndpoint metricsEndpoint = new MetricsEndpoint(collectorMetrics, config.metricsKey());
             SessionEndpoints sessions = new SessionEndpoints(store.sessions(), auth, apiBodies, clock);
             UiEndpoints ui = new UiEndpoints();
 
@@ -144,6 +163,15 @@ public final class Collector implements AutoCloseable {
                 cfg.routes.post("/agent/v1/register", agentEndpoints::register);
                 cfg.routes.post("/agent/v1/poll", agentEndpoints::poll);
                 cfg.routes.post("/agent/v1/batches", agentEndpoints::batches);
+                // After-handlers run after the exception mappers and before the answer is written, so
+                // this sees every refused batch, the 401 of the before-handler included.
+                cfg.routes.after("/agent/v1/batches", ctx -> {
+                    int status = ctx.statusCode();
+                    if (status >= 400 && "POST".equals(ctx.method().name())) {
+                        collectorMetrics.batchRejected(Integer.toString(status));
+                    }
+                });
+                cfg.routes.get("/metrics", metricsEndpoint::scrape);
                 cfg.routes.get("/api/health", api::health);
                 cfg.routes.get("/api/traces", api::traces);
                 cfg.routes.get("/api/traces/{traceId}", api::trace);
@@ -190,6 +218,9 @@ public final class Collector implements AutoCloseable {
             }
             if (exportService != null) {
                 exportService.close();
+            }
+            if (createdMetrics != null) {
+                createdMetrics.close();
             }
             store.close();
             throw e;
@@ -313,6 +344,7 @@ public final class Collector implements AutoCloseable {
         exports.close();
         agentBookkeeping();
         store.close();
+        metrics.close();
         log.info("Mintaro collector on port {} stopped", boundPort);
     }
 

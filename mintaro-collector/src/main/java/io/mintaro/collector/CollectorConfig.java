@@ -40,6 +40,7 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code MINTARO_MAX_BODY_BYTES}</td><td>16 MiB</td></tr>
  *   <tr><td>{@code MINTARO_COUNT_WINDOW_MS}</td><td>10000</td></tr>
  *   <tr><td>{@code MINTARO_RECONNECT_WAIT_MS}</td><td>8000</td></tr>
+ *   <tr><td>{@code MINTARO_METRICS_KEY}</td><td>none: {@code GET /metrics} is open</td></tr>
  *   <tr><td>{@code MINTARO_EXPORT_*}</td><td>no export; see the collector's README</td></tr>
  * </table>
  */
@@ -83,6 +84,7 @@ public final class CollectorConfig {
     private final long maxBodyBytes;
     private final long countWindowMs;
     private final long reconnectWaitMs;
+    private final String metricsKey;
     private final Map<String, String> exportSettings;
     private final Map<TraceExporter, ExportFilter> exporters;
     private final int exportMaxAttempts;
@@ -101,6 +103,7 @@ public final class CollectorConfig {
         this.maxBodyBytes = b.maxBodyBytes;
         this.countWindowMs = b.countWindowMs;
         this.reconnectWaitMs = b.reconnectWaitMs;
+        this.metricsKey = b.metricsKey;
         this.exportSettings = Collections.unmodifiableMap(new TreeMap<>(b.exportSettings));
         this.exporters = Collections.unmodifiableMap(new LinkedHashMap<>(b.exporters));
         this.exportMaxAttempts = b.exportMaxAttempts;
@@ -174,6 +177,9 @@ public final class CollectorConfig {
         }
         if ((v = lookup.apply("MINTARO_RECONNECT_WAIT_MS")) != null) {
             b.reconnectWaitMs(parseLong("MINTARO_RECONNECT_WAIT_MS", v));
+        }
+        if ((v = lookup.apply("MINTARO_METRICS_KEY")) != null) {
+            b.metricsKey(v);
         }
         if ((v = lookup.apply("MINTARO_EXPORT_MAX_ATTEMPTS")) != null) {
             b.exportMaxAttempts((int) parseLong("MINTARO_EXPORT_MAX_ATTEMPTS", v));
@@ -265,6 +271,14 @@ public final class CollectorConfig {
     }
 
     /**
+     * The key {@code GET /metrics} requires as {@code Authorization: Bearer <key>}, or {@code null}
+     * when it is open (the default: Prometheus scrapes without credentials).
+     */
+    public String metricsKey() {
+        return metricsKey;
+    }
+
+    /**
      * Settings of the exporters found with {@link java.util.ServiceLoader}: every
      * {@code MINTARO_EXPORT_*} variable or property, by name.
      */
@@ -304,6 +318,7 @@ public final class CollectorConfig {
                 + ", apiKeys=" + apiKeys.size() + ", pollTimeoutMs=" + pollTimeoutMs + ", lateWindowMs=" + lateWindowMs
                 + ", answerTimeoutMs=" + answerTimeoutMs + ", maxBodyBytes=" + maxBodyBytes
                 + ", countWindowMs=" + countWindowMs + ", reconnectWaitMs=" + reconnectWaitMs
+                + ", metricsKey=" + (metricsKey == null ? "none" : "set")
                 // Export settings may hold secrets (OTLP headers): only their names are shown.
                 + ", exportSettings=" + exportSettings.keySet() + ", exporters=" + exporters.size() + "}";
     }
@@ -320,6 +335,7 @@ public final class CollectorConfig {
         private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private long countWindowMs = DEFAULT_COUNT_WINDOW_MS;
         private long reconnectWaitMs = DEFAULT_RECONNECT_WAIT_MS;
+        private String metricsKey;
         private final Map<String, String> exportSettings = new LinkedHashMap<>();
         private final Map<TraceExporter, ExportFilter> exporters = new LinkedHashMap<>();
         private int exportMaxAttempts = DEFAULT_EXPORT_MAX_ATTEMPTS;
@@ -452,6 +468,15 @@ public final class CollectorConfig {
         }
 
         /**
+         * The key {@code GET /metrics} requires (8–256 printable ASCII characters, no spaces or commas,
+         * as API keys); {@code null} leaves it open.
+         */
+        public Builder metricsKey(String key) {
+            this.metricsKey = key;
+            return this;
+        }
+
+        /**
          * Validates and freezes the settings.
          *
          * @throws IllegalArgumentException naming the first invalid setting
@@ -461,13 +486,10 @@ public final class CollectorConfig {
                 throw new IllegalArgumentException("port must be 0-65535, got " + port);
             }
             for (String key : apiKeys) {
-                if (key == null || !API_KEY.matcher(key).matches()) {
-                    throw new IllegalArgumentException(
-                            "an API key must be 8-256 printable ASCII characters without spaces or commas");
-                }
-                if (key.indexOf(',') >= 0) {
-                    throw new IllegalArgumentException("an API key must not contain a comma");
-                }
+                requireKey("an API key", key);
+            }
+            if (metricsKey != null) {
+                requireKey("the metrics key (MINTARO_METRICS_KEY)", metricsKey);
             }
             requireRange("pollTimeoutMs", pollTimeoutMs, 1, 600_000);
             requireRange("lateWindowMs", lateWindowMs, 0, 3_600_000);
@@ -485,6 +507,16 @@ public final class CollectorConfig {
                 }
             }
             return new CollectorConfig(this);
+        }
+
+        private static void requireKey(String what, String key) {
+            if (key == null || !API_KEY.matcher(key).matches()) {
+                throw new IllegalArgumentException(
+                        what + " must be 8-256 printable ASCII characters without spaces or commas");
+            }
+            if (key.indexOf(',') >= 0) {
+                throw new IllegalArgumentException(what + " must not contain a comma");
+            }
         }
 
         private static void requireRange(String name, long value, long min, long max) {

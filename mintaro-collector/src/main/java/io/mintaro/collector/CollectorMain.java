@@ -24,6 +24,7 @@ public final class CollectorMain {
                       MINTARO_ANSWER_TIMEOUT_MS   wait for an asked agent (default 3000)
                       MINTARO_MAX_BODY_BYTES      request body cap after decompression (default 16777216)
                       MINTARO_COUNT_WINDOW_MS     wait of a counted trigger for its trace before it counts alone (default 10000)
+                      MINTARO_METRICS_KEY         key GET /metrics requires as a bearer token (default: none, /metrics is open)
                     Export of completed traces (each optionally with a filter, e.g. MINTARO_EXPORT_ZIPKIN_FILTER=status:error,service:orders):
                       MINTARO_EXPORT_ZIPKIN       Zipkin base URL (spans go to <url>/api/v2/spans)
                       MINTARO_EXPORT_OTLP         OTLP/HTTP traces endpoint (http://host:4318/v1/traces)

@@ -78,5 +78,28 @@ class CollectorConfigTest {
     void toStringDoesNotRevealKeys() {
         assertThat(CollectorConfig.builder().apiKey("secret-key-123").build().toString())
                 .doesNotContain("secret-key-123").contains("apiKeys=1");
+        assertThat(CollectorConfig.builder().metricsKey("metrics-secret-9").build().toString())
+                .doesNotContain("metrics-secret-9").contains("metricsKey=set");
+    }
+
+    @Test
+    void metricsAreOpenUnlessAMetricsKeyIsSet() {
+        assertThat(CollectorConfig.builder().build().metricsKey()).isNull();
+        assertThat(CollectorConfig.fromSources(Map.of("MINTARO_METRICS_KEY", " scrape-key-123 "), k -> null).metricsKey())
+                .isEqualTo("scrape-key-123");
+        assertThat(CollectorConfig.fromSources(Map.of("MINTARO_METRICS_KEY", "env-key-1234"),
+                Map.of("MINTARO_METRICS_KEY", "prop-key-1234")::get).metricsKey()).isEqualTo("prop-key-1234");
+    }
+
+    @Test
+    void aMetricsKeyIsValidatedLikeTheApiKeys() {
+        assertThatThrownBy(() -> CollectorConfig.builder().metricsKey("short").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MINTARO_METRICS_KEY");
+        assertThatThrownBy(() -> CollectorConfig.builder().metricsKey("has a space in it").build())
+                .hasMessageContaining("MINTARO_METRICS_KEY");
+        assertThatThrownBy(() -> CollectorConfig.builder().metricsKey("has,a,comma").build())
+                .hasMessageContaining("MINTARO_METRICS_KEY");
+        assertThatThrownBy(() -> CollectorConfig.fromSources(Map.of("MINTARO_METRICS_KEY", "x".repeat(257)), k -> null))
+                .hasMessageContaining("MINTARO_METRICS_KEY");
     }
 }

@@ -7,6 +7,7 @@ import io.mintaro.collector.internal.ApiException;
 import io.mintaro.collector.internal.BodyReader;
 import io.mintaro.collector.internal.Json;
 import io.mintaro.collector.internal.Responses;
+import io.mintaro.collector.metrics.CollectorMetrics;
 import io.mintaro.collector.protocol.Batch;
 import io.mintaro.collector.protocol.Registration;
 import io.mintaro.collector.store.IngestResult;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
@@ -35,11 +37,12 @@ public final class AgentEndpoints {
     private final long pollTimeoutMs;
     private final long lateWindowMs;
     private final long liveWithinMs;
+    private final CollectorMetrics metrics;
     private volatile boolean shuttingDown;
 
     public AgentEndpoints(Storage store, AgentRegistry registry, Retrieval retrieval, BodyReader bodyReader,
                           ScheduledExecutorService scheduler, LongSupplier clock, long pollTimeoutMs,
-                          long lateWindowMs) {
+                          long lateWindowMs, CollectorMetrics metrics) {
         this.store = store;
         this.registry = registry;
         this.retrieval = retrieval;
@@ -49,6 +52,7 @@ public final class AgentEndpoints {
         this.pollTimeoutMs = pollTimeoutMs;
         this.lateWindowMs = lateWindowMs;
         this.liveWithinMs = pollTimeoutMs * 2 + 5_000;
+        this.metrics = metrics;
     }
 
     /** Before-handler: every agent request must say {@code Mintaro-Protocol: 1}. */
@@ -68,10 +72,13 @@ public final class AgentEndpoints {
     public void register(Context ctx) throws IOException, SQLException {
         Registration r = ProtocolParser.registration(body(ctx));
         long now = clock.getAsLong();
-        store.agents().upsert(r, now);
-        Set<String> refused = store.collections().serves(r, now, liveWithinMs);
+        Set<String> refused = metrics.database("register", () -> {
+            store.agents().upsert(r, now);
+            return store.collections().serves(r, now, liveWithinMs);
+        });
         Agent previous = registry.get(r.agentId());
         registry.register(r, now);
+        metrics.registered();
         if (previous == null) {
             log.info("agent {} registered: service {}, host {}, pid {}, sdk {}, authorities {}{}", r.agentId(),
                     r.service(), r.host(), r.pid(), r.sdk(), r.authorities(),
@@ -104,31 +111,46 @@ public final class AgentEndpoints {
             Responses.json(ctx, 200, Json.MAPPER.createObjectNode().set("commands", Json.MAPPER.createArrayNode()));
             return;
         }
-        java.util.concurrent.CompletableFuture<List<String>> answer = agent.poll(pollTimeoutMs, scheduler);
-        retrieval.pollOpened(agent);
-        ctx.future(() -> answer.thenAccept(traceIds -> {
-            retrieval.delivered(agent, traceIds);
-            agent.seen(clock.getAsLong());
-            ObjectNode out = Json.MAPPER.createObjectNode();
-            ArrayNode commands = out.putArray("commands");
-            for (String traceId : traceIds) {
-                commands.addObject().put("type", "collect").put("traceId", traceId);
+        ctx.future(() -> {
+            // Opened before agent.poll answers an older poll of this agent, so a replaced poll never
+            // shows as a gap; every poll future completes (commands, timeout, a newer poll, shutdown),
+            // and it is closed before its answer is written.
+            metrics.pollOpened();
+            CompletableFuture<List<String>> answered;
+            try {
+                answered = agent.poll(pollTimeoutMs, scheduler);
+                retrieval.pollOpened(agent);
+            } catch (RuntimeException | Error e) {
+                metrics.pollClosed();
+                throw e;
             }
-            Responses.json(ctx, 200, out);
-        }));
+            return answered.whenComplete((ids, e) -> metrics.pollClosed()).thenAccept(traceIds -> {
+                retrieval.delivered(agent, traceIds);
+                agent.seen(clock.getAsLong());
+                ObjectNode out = Json.MAPPER.createObjectNode();
+                ArrayNode commands = out.putArray("commands");
+                for (String traceId : traceIds) {
+                    commands.addObject().put("type", "collect").put("traceId", traceId);
+                }
+                Responses.json(ctx, 200, out);
+            });
+        });
     }
 
     /** {@code POST /agent/v1/batches}: all or nothing, acknowledged after the commit. */
     public void batches(Context ctx) throws IOException, SQLException {
-        Batch batch = ProtocolParser.batch(body(ctx));
+        byte[] bytes = read(ctx);
+        long started = System.nanoTime();
+        Batch batch = ProtocolParser.batch(Json.parseObject(bytes));
         Agent agent = agent(batch.agentId());
         long now = clock.getAsLong();
         agent.seen(now);
-        IngestResult result = store.ingest().store(batch, agent.service(), now);
+        IngestResult result = metrics.database("ingest", () -> store.ingest().store(batch, agent.service(), now));
         if (!result.droppedTraces().isEmpty()) {
             log.debug("agent {} sent records of untriggered, unknown traces {}; dropped", batch.agentId(),
                     result.droppedTraces());
         }
+        metrics.batchStored(result.accepted(), bytes.length, System.nanoTime() - started);
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("accepted", result.accepted());
         Responses.json(ctx, 200, out);
@@ -154,9 +176,12 @@ public final class AgentEndpoints {
     }
 
     private ObjectNode body(Context ctx) throws IOException {
-        byte[] bytes = bodyReader.read(ctx.req().getInputStream(), ctx.header("Content-Encoding"),
+        return Json.parseObject(read(ctx));
+    }
+
+    private byte[] read(Context ctx) throws IOException {
+        return bodyReader.read(ctx.req().getInputStream(), ctx.header("Content-Encoding"),
                 ctx.req().getContentLengthLong());
-        return Json.parseObject(bytes);
     }
 
     private static String truncate(String s) {

@@ -32,12 +32,6 @@ public final class Retrieval {
     private final ExecutorService executor;
     private final LongSupplier clock;
     private final Set<String> withWork = ConcurrentHashMap.newKeySet();
-    private volatile CompletionListener completionListener = c -> { };
-
-    /** Told of every collection this collector completes. */
-    public interface CompletionListener {
-        void completed(CollectionStore.Completed completed);
-    }
 
     public Retrieval(Storage store, AgentRegistry registry, ExecutorService executor, LongSupplier clock) {
         this.store = store;
@@ -49,10 +43,6 @@ public final class Retrieval {
     /** Starts listening for agents with work, from any collector on the database. */
     public void start() {
         store.collections().listen(this::agentHasWork, this::resync);
-    }
-
-    public void onCompleted(CompletionListener listener) {
-        this.completionListener = listener;
     }
 
     /** An agent got an ask: hand it over if it is polling here, else remember it for its next poll here. */
@@ -116,13 +106,9 @@ public final class Retrieval {
     public void sweep() {
         long now = clock.getAsLong();
         try {
-            List<CollectionStore.Completed> done;
-            do {
-                done = store.collections().completeDue(now, SWEEP_LIMIT);
-                for (CollectionStore.Completed c : done) {
-                    completionListener.completed(c);
-                }
-            } while (done.size() == SWEEP_LIMIT);
+            while (store.collections().completeDue(now, SWEEP_LIMIT).size() == SWEEP_LIMIT) {
+                // More are due: the next chunk.
+            }
         } catch (SQLException e) {
             log.warn("cannot complete due collections: {}", e.getMessage());
         }

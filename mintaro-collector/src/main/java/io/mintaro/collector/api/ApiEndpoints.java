@@ -9,6 +9,7 @@ import io.mintaro.collector.internal.ApiException;
 import io.mintaro.collector.internal.Ids;
 import io.mintaro.collector.internal.Json;
 import io.mintaro.collector.internal.Responses;
+import io.mintaro.collector.metrics.CollectorMetrics;
 import io.mintaro.collector.store.ServiceRow;
 import io.mintaro.collector.store.SpanStats;
 import io.mintaro.collector.store.Storage;
@@ -37,15 +38,19 @@ public final class ApiEndpoints {
     private final Storage store;
     private final AgentRegistry registry;
     private final LongSupplier clock;
+    private final CollectorMetrics metrics;
 
     private final java.util.function.Supplier<Map<String, Map<String, Object>>> exportHealth;
 
+    /** @param metrics records the time of every store call */
     public ApiEndpoints(Storage store, AgentRegistry registry, LongSupplier clock,
-                        java.util.function.Supplier<Map<String, Map<String, Object>>> exportHealth) {
+                        java.util.function.Supplier<Map<String, Map<String, Object>>> exportHealth,
+                        CollectorMetrics metrics) {
         this.store = store;
         this.registry = registry;
         this.clock = clock;
         this.exportHealth = exportHealth;
+        this.metrics = metrics;
     }
 
     /**
@@ -89,8 +94,9 @@ public final class ApiEndpoints {
             limit = Params.integer(ctx, "pageSize", 1, MAX_LIMIT, DEFAULT_LIMIT);
         }
         int page = Params.page(ctx);
-        TracePage found = store.traces().find(new TraceQuery(status.equals("all") ? null : status, service, q, fromUs,
-                toUs, null, limit, (long) (page - 1) * limit));
+        TraceQuery query = new TraceQuery(status.equals("all") ? null : status, service, q, fromUs, toUs, null, limit,
+                (long) (page - 1) * limit);
+        TracePage found = metrics.database("find_traces", () -> store.traces().find(query));
         Responses.json(ctx, 200, tracePage(found, page, limit));
     }
 
@@ -113,7 +119,7 @@ public final class ApiEndpoints {
         if (!Ids.isTraceId(traceId)) {
             throw ApiException.badRequest("trace id must be 32 hex digits, not all zero");
         }
-        Optional<TraceDetail> found = store.traces().get(traceId);
+        Optional<TraceDetail> found = metrics.database("get_trace", () -> store.traces().get(traceId));
         if (found.isEmpty()) {
             throw ApiException.notFound("unknown trace");
         }
@@ -150,7 +156,7 @@ public final class ApiEndpoints {
         long now = clock.getAsLong();
         Map<String, Integer> connected = registry.connectedByService(now);
         Map<String, Long> lastSeen = new TreeMap<>();
-        for (ServiceRow row : store.stats().services()) {
+        for (ServiceRow row : metrics.database("services", () -> store.stats().services())) {
             lastSeen.put(row.name(), row.lastSeenAtMs());
         }
         // In-memory times are fresher than the periodically flushed ones.
@@ -175,7 +181,9 @@ public final class ApiEndpoints {
         }
         String service = Params.service(ctx);
         int limit = Params.integer(ctx, "limit", 1, MAX_SLOW_LIMIT, DEFAULT_SLOW_LIMIT);
-        List<SpanStats> stats = new ArrayList<>(store.stats().spanStats(fromUs, toUs, service));
+        long from = fromUs;
+        List<SpanStats> stats = new ArrayList<>(metrics.database("span_stats",
+                () -> store.stats().spanStats(from, toUs, service)));
         stats.sort(Comparator.comparingLong(SpanStats::p95Us).reversed()
                 .thenComparing(Comparator.comparingLong(SpanStats::maxUs).reversed())
                 .thenComparing(Comparator.comparingLong(SpanStats::count).reversed())

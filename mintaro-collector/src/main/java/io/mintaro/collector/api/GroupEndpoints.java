@@ -8,6 +8,7 @@ import io.mintaro.collector.internal.ApiException;
 import io.mintaro.collector.internal.BodyReader;
 import io.mintaro.collector.internal.Json;
 import io.mintaro.collector.internal.Responses;
+import io.mintaro.collector.metrics.CollectorMetrics;
 import io.mintaro.collector.store.GroupPage;
 import io.mintaro.collector.store.GroupQuery;
 import io.mintaro.collector.store.GroupRow;
@@ -32,11 +33,14 @@ public final class GroupEndpoints {
     private final Storage store;
     private final BodyReader bodyReader;
     private final LongSupplier clock;
+    private final CollectorMetrics metrics;
 
-    public GroupEndpoints(Storage store, BodyReader bodyReader, LongSupplier clock) {
+    /** @param metrics records the time of every store call */
+    public GroupEndpoints(Storage store, BodyReader bodyReader, LongSupplier clock, CollectorMetrics metrics) {
         this.store = store;
         this.bodyReader = bodyReader;
         this.clock = clock;
+        this.metrics = metrics;
     }
 
     /** {@code GET /api/groups}. */
@@ -50,9 +54,9 @@ public final class GroupEndpoints {
         Long toUs = Params.instant(ctx, "to");
         int page = Params.page(ctx);
         int pageSize = Params.integer(ctx, "pageSize", 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
-        GroupPage found = store.groups().find(new GroupQuery(status.equals("all") ? null : status,
-                speed.equals("all") ? null : speed, service, q, fromUs, toUs, silenced, null, pageSize,
-                (long) (page - 1) * pageSize));
+        GroupQuery query = new GroupQuery(status.equals("all") ? null : status, speed.equals("all") ? null : speed,
+                service, q, fromUs, toUs, silenced, null, pageSize, (long) (page - 1) * pageSize);
+        GroupPage found = metrics.database("find_groups", () -> store.groups().find(query));
         ObjectNode out = Json.MAPPER.createObjectNode();
         ArrayNode groups = out.putArray("groups");
         for (GroupRow g : found.groups()) {
@@ -74,8 +78,9 @@ public final class GroupEndpoints {
         String fingerprint = Params.fingerprint(ctx);
         int page = Params.page(ctx);
         int pageSize = Params.integer(ctx, "pageSize", 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
-        TracePage found = store.traces().find(new TraceQuery(null, null, null, null, null, fingerprint, pageSize,
-                (long) (page - 1) * pageSize));
+        TraceQuery query = new TraceQuery(null, null, null, null, null, fingerprint, pageSize,
+                (long) (page - 1) * pageSize);
+        TracePage found = metrics.database("find_traces", () -> store.traces().find(query));
         if (found.total() == 0) {
             // A group of counted occurrences only has no traces, but it exists.
             existing(fingerprint);
@@ -102,14 +107,16 @@ public final class GroupEndpoints {
                 throw ApiException.badRequest("note is longer than " + MAX_NOTE + " characters");
             }
         }
-        if (!store.groups().triage(fingerprint, new TriageUpdate(mark, level, noteGiven, note), clock.getAsLong())) {
+        TriageUpdate update = new TriageUpdate(mark, level, noteGiven, note);
+        long now = clock.getAsLong();
+        if (!metrics.database("triage", () -> store.groups().triage(fingerprint, update, now))) {
             throw ApiException.notFound("unknown group");
         }
         Responses.json(ctx, 200, groupJson(existing(fingerprint)));
     }
 
     private GroupRow existing(String fingerprint) throws SQLException {
-        Optional<GroupRow> found = store.groups().get(fingerprint);
+        Optional<GroupRow> found = metrics.database("get_group", () -> store.groups().get(fingerprint));
         if (found.isEmpty()) {
             throw ApiException.notFound("unknown group");
         }

@@ -37,6 +37,9 @@ public interface CollectionStore {
     record Completed(String traceId, long firstTriggerAtMs, List<String> answered, List<String> missing) {
     }
 
+    /** Called after the commit of every collection this collector completes (by a batch or a sweep). */
+    void onCompleted(Consumer<Completed> listener);
+
     /** Sets the policy (before the first batch). */
     void configure(Policy policy);
 

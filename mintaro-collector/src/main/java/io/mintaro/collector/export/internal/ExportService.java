@@ -91,6 +91,20 @@ public final class ExportService implements AutoCloseable {
         }
     }
 
+    /**
+     * Traces waiting for {@code exporter}, as last read for {@link #health()} (at most 250 ms old);
+     * {@code null} before the first reading or for an exporter that is not configured.
+     */
+    public Long pending(String exporter) {
+        for (Worker w : workers) {
+            if (w.exporter.name().equals(exporter)) {
+                ExportQueue.Stats q = w.lastStats;
+                return q == null ? null : q.pending();
+            }
+        }
+        return null;
+    }
+
     /** Per exporter: counters since start and the queue's state as last read by its worker. */
     public Map<String, Map<String, Object>> health() {
         Map<String, Map<String, Object>> out = new LinkedHashMap<>();

@@ -29,11 +29,17 @@ final class JdbcCollections implements CollectionStore {
     private final JdbcExportQueue exports;
     private final AgentNotifications notifications;
     private volatile Policy policy = new Policy(3_000, 8_000);
+    private volatile Consumer<Completed> completed = c -> { };
 
     JdbcCollections(Transactions db, JdbcExportQueue exports, AgentNotifications notifications) {
         this.db = db;
         this.exports = exports;
         this.notifications = notifications;
+    }
+
+    @Override
+    public void onCompleted(Consumer<Completed> listener) {
+        this.completed = listener;
     }
 
     @Override
@@ -228,7 +234,10 @@ final class JdbcCollections implements CollectionStore {
             }
         }
         Completed result = new Completed(traceId, triggeredAt, answered, missing);
-        w.afterCommit(() -> logCompleted(result, nowMs));
+        w.afterCommit(() -> {
+            logCompleted(result, nowMs);
+            completed.accept(result);
+        });
         return result;
     }
 
