@@ -259,7 +259,9 @@ public final class Collector implements AutoCloseable {
             throw e;
         }
         ExportService service = new ExportService(store, exporters, new ExportService.Policy(
-                config.exportMaxAttempts(), config.exportBackoffMs(), 300_000, 200), clock, prefix);
+                config.exportMaxAttempts(), config.exportBackoffMs(), 300_000, 200,
+                // A claim outlives an export that times out; a collector that died leaves it due again.
+                Math.max(10_000, 2 * config.exportTimeoutMs() + 5_000)), clock, prefix);
         store.exports().configure(service.names(), service.reexportingLate(), config.exportQueueMax());
         store.exports().onQueued(service::wake);
         for (Map.Entry<TraceExporter, ExportFilter> e : exporters.entrySet()) {

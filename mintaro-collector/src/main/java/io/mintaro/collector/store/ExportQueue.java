@@ -35,10 +35,18 @@ public interface ExportQueue {
     /** Called after a commit that queued exports (outside any transaction). */
     void onQueued(Runnable listener);
 
-    /** Up to {@code limit} exports of {@code exporter} due at {@code nowMs}, oldest due first. */
-    List<Entry> due(String exporter, long nowMs, int limit) throws SQLException;
+    /**
+     * Claims up to {@code limit} exports of {@code exporter} due at {@code nowMs}, oldest due first,
+     * for {@code leaseMs}: no other collector on the database takes them meanwhile. A claim that is
+     * neither {@link #done}, {@link #retry retried}, {@link #dead} nor {@link #release released} by
+     * then (its collector died) is due again: exports are at least once.
+     */
+    List<Entry> claim(String exporter, long nowMs, int limit, long leaseMs) throws SQLException;
 
-    /** Removes exports that are done, each as {@link #due} read it: a row queued again since stays. */
+    /** Gives claimed exports back, due at {@code nowMs} (a collector stopping in the middle of one). */
+    void release(String exporter, Collection<String> traceIds, long nowMs) throws SQLException;
+
+    /** Removes exports that are done, each as {@link #claim} read it: a row queued again since stays. */
     void done(String exporter, Collection<Entry> done) throws SQLException;
 
     /** Counts a failed attempt; the export is due again at {@code nextAttemptAtMs}. */

@@ -29,8 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class ExportService implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ExportService.class);
 
-    /** Settings of the retry policy. */
-    public record Policy(int maxAttempts, long firstBackoffMs, long maxBackoffMs, long idlePollMs) {
+    /** Settings of the retry policy; {@code leaseMs} is how long a batch taken from the queue is this collector's. */
+    public record Policy(int maxAttempts, long firstBackoffMs, long maxBackoffMs, long idlePollMs, long leaseMs) {
     }
 
     private final Storage store;
@@ -239,7 +239,8 @@ public final class ExportService implements AutoCloseable {
         /** One batch; false when nothing was due. */
         private boolean step() throws SQLException, InterruptedException {
             long now = clock.getAsLong();
-            List<ExportQueue.Entry> due = store.exports().due(exporter.name(), now, Math.max(1, exporter.maxBatchSize()));
+            List<ExportQueue.Entry> due = store.exports().claim(exporter.name(), now, Math.max(1, exporter.maxBatchSize()),
+                    policy.leaseMs());
             if (due.isEmpty()) {
                 return false;
             }
@@ -284,7 +285,10 @@ public final class ExportService implements AutoCloseable {
                 failure = new ExportException(e.toString(), true, e);
             }
             if (stopping && failure != null) {
-                // Interrupted by close(): not the target's fault; the rows stay due.
+                // Interrupted by close(): not the target's fault; the rows are due again at once.
+                List<String> ids = new ArrayList<>();
+                sent.forEach(q -> ids.add(q.traceId()));
+                store.exports().release(exporter.name(), ids, clock.getAsLong());
                 return true;
             }
             long after = clock.getAsLong();

@@ -36,6 +36,9 @@ interface Dialect {
     /** A case-insensitive (ASCII) LIKE operator. */
     String like();
 
+    /** Locks the rows a SELECT reads, skipping those another transaction holds (empty where one writer does all). */
+    String skipLocked();
+
     /** A LIMIT that does not limit, for an OFFSET alone. */
     String unlimited();
 

@@ -42,7 +42,7 @@ final class JdbcExportQueue implements ExportQueue {
         Dialect d = db.dialect();
         this.due = "SELECT trace_id, attempts, enqueued_at_ms FROM export_queue" + d.indexedBy("export_queue_due")
                 + " WHERE exporter = ? AND next_attempt_at_ms IS NOT NULL AND next_attempt_at_ms <= ?"
-                + " ORDER BY next_attempt_at_ms LIMIT ?";
+                + " ORDER BY next_attempt_at_ms LIMIT ?" + d.skipLocked();
         this.requeue = "UPDATE export_queue SET enqueued_at_ms = " + d.greatest("?", "enqueued_at_ms + 1")
                 + " WHERE trace_id = ? AND exporter = ? AND next_attempt_at_ms IS NOT NULL";
         this.prune = "DELETE FROM export_queue WHERE exporter = ? AND trace_id IN ("
@@ -176,20 +176,43 @@ final class JdbcExportQueue implements ExportQueue {
     }
 
     @Override
-    public List<Entry> due(String exporter, long nowMs, int limit) throws SQLException {
-        return db.read(c -> {
+    public List<Entry> claim(String exporter, long nowMs, int limit, long leaseMs) throws SQLException {
+        return db.write(tx -> {
             List<Entry> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(due)) {
-                ps.setString(1, exporter);
-                ps.setLong(2, nowMs);
-                ps.setInt(3, limit);
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Entry(rs.getString(1), rs.getInt(2), rs.getLong(3)));
-                    }
+            PreparedStatement ps = tx.get(due);
+            ps.setString(1, exporter);
+            ps.setLong(2, nowMs);
+            ps.setInt(3, limit);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    out.add(new Entry(rs.getString(1), rs.getInt(2), rs.getLong(3)));
                 }
             }
+            PreparedStatement lease = tx.get(
+                    "UPDATE export_queue SET next_attempt_at_ms = ? WHERE trace_id = ? AND exporter = ?");
+            for (Entry e : out) {
+                lease.setLong(1, nowMs + leaseMs);
+                lease.setString(2, e.traceId());
+                lease.setString(3, exporter);
+                lease.executeUpdate();
+            }
             return out;
+        });
+    }
+
+    @Override
+    public void release(String exporter, Collection<String> traceIds, long nowMs) throws SQLException {
+        db.write(tx -> {
+            PreparedStatement ps = tx.get("""
+                    UPDATE export_queue SET next_attempt_at_ms = ?
+                    WHERE trace_id = ? AND exporter = ? AND next_attempt_at_ms IS NOT NULL""");
+            for (String id : traceIds) {
+                ps.setLong(1, nowMs);
+                ps.setString(2, id);
+                ps.setString(3, exporter);
+                ps.executeUpdate();
+            }
+            return null;
         });
     }
 
@@ -199,12 +222,23 @@ final class JdbcExportQueue implements ExportQueue {
             PreparedStatement ps = tx.get("""
                     DELETE FROM export_queue WHERE trace_id = ? AND exporter = ? AND enqueued_at_ms = ?
                       AND next_attempt_at_ms IS NOT NULL""");
+            // A row queued again since it was claimed (late records) stays, and is due at once:
+            // its claim is over.
+            PreparedStatement again = tx.get("UPDATE export_queue SET next_attempt_at_ms = ?"
+                    + " WHERE trace_id = ? AND exporter = ? AND next_attempt_at_ms IS NOT NULL");
             long removed = 0;
             for (Entry q : done) {
                 ps.setString(1, q.traceId());
                 ps.setString(2, exporter);
                 ps.setLong(3, q.enqueuedAtMs());
-                removed += ps.executeUpdate();
+                int n = ps.executeUpdate();
+                removed += n;
+                if (n == 0) {
+                    again.setLong(1, System.currentTimeMillis());
+                    again.setString(2, q.traceId());
+                    again.setString(3, exporter);
+                    again.executeUpdate();
+                }
             }
             long n = removed;
             tx.afterCommit(() -> changePending(exporter, -n));

@@ -69,6 +69,11 @@ final class PostgresDialect implements Dialect {
     }
 
     @Override
+    public String skipLocked() {
+        return " FOR UPDATE SKIP LOCKED";
+    }
+
+    @Override
     public String unlimited() {
         return "LIMIT ALL";
     }

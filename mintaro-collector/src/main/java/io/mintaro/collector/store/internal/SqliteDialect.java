@@ -60,6 +60,11 @@ final class SqliteDialect implements Dialect {
     }
 
     @Override
+    public String skipLocked() {
+        return "";
+    }
+
+    @Override
     public String unlimited() {
         return "LIMIT -1";
     }

@@ -1,0 +1,84 @@
+package io.mintaro.collector;
+
+import static io.mintaro.collector.ExportFixtures.await;
+import static io.mintaro.collector.ExportFixtures.postTrace;
+import static io.mintaro.collector.ExportFixtures.registerAgents;
+import static io.mintaro.collector.Records.traceId;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.mintaro.collector.export.ExportFilter;
+import io.mintaro.collector.store.Database;
+import io.mintaro.testkit.servers.PostgresCluster;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Two collectors on one PostgreSQL database, in one JVM (the replica tests run separate processes
+ * behind HAProxy): what one stores the other serves, and exports are claimed, not shared.
+ */
+class SharedDatabaseTest {
+    private static final AtomicInteger NAMES = new AtomicInteger();
+
+    @TempDir
+    Path one;
+    @TempDir
+    Path two;
+
+    private static Database freshDatabase() {
+        PostgresCluster pg = TestDatabase.cluster();
+        return Database.postgresql(pg.createDatabase("shared" + NAMES.incrementAndGet()), pg.user(), pg.password());
+    }
+
+    @Test
+    void eachCompletedTraceIsExportedOnceWhicheverCollectorHoldsTheExporter() throws Exception {
+        Database db = freshDatabase();
+        ExportFixtures.RecordingExporter first = new ExportFixtures.RecordingExporter("zipkin");
+        ExportFixtures.RecordingExporter second = new ExportFixtures.RecordingExporter("zipkin");
+        // Slow targets, so that both collectors look at the queue while exports are in flight.
+        first.beforeExport = () -> pause(20);
+        second.beforeExport = () -> pause(20);
+        List<String> traces = new ArrayList<>();
+        try (TestCollector a = TestCollector.start(one, b -> b.database(db).exporter(first, ExportFilter.ALL));
+             TestCollector b = TestCollector.start(two, x -> x.database(db).exporter(second, ExportFilter.ALL))) {
+            registerAgents(a);
+            for (int i = 0; i < 40; i++) {
+                String t = traceId(0x7000 + i);
+                traces.add(t);
+                postTrace(i % 2 == 0 ? a : b, t, true);
+            }
+            await("all exported", 20, () -> first.exportedIds().size() + second.exportedIds().size() >= traces.size());
+            Thread.sleep(300); // a duplicate, if any, would show now
+            List<String> all = new ArrayList<>(first.exportedIds());
+            all.addAll(second.exportedIds());
+            assertThat(all).hasSameSizeAs(traces);
+            assertThat(new HashSet<>(all)).isEqualTo(Set.copyOf(traces));
+        }
+    }
+
+    @Test
+    void aTraceStoredThroughOneCollectorIsServedByTheOther() throws Exception {
+        Database db = freshDatabase();
+        try (TestCollector a = TestCollector.start(one, x -> x.database(db));
+             TestCollector b = TestCollector.start(two, x -> x.database(db))) {
+            registerAgents(a);
+            String t = traceId(0x7100);
+            postTrace(b, t, true); // b knows the agents from the database: no 404, no new registration
+            assertThat(a.awaitComplete(t, java.time.Duration.ofSeconds(5)).get("services")).isNotEmpty();
+            assertThat(b.trace(t).get("traceId").asText()).isEqualTo(t);
+        }
+    }
+
+    private static void pause(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
