@@ -21,6 +21,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -32,7 +33,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * Measures ingest (a tool, not a test): traces stored per second and CPU per stored trace, for
  * the trace the load benchmark produces (edge → backend).
  *
- * <p>{@code IngestBench [http|store] [seconds, default 10] [concurrent posters, default 16]}
+ * <p>{@code IngestBench [http|store|replicas] [seconds, default 10] [concurrent posters, default 16]}
  *
  * <p>Per trace: a trigger batch from the edge agent (server and client span, two exchanges, the
  * inbound one with a 1 KiB response body, 5 DEBUG logs, a callee breadcrumb), then the backend's
@@ -40,7 +41,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * batch (one more log) after the answer. {@code http} posts through {@code POST /agent/v1/batches}
  * of an embedded collector (the backend's answer is posted by the poster itself, so that the
  * collection completes at once); {@code store} calls {@code IngestStore.store} directly
- * from the posting threads.
+ * from the posting threads; {@code replicas} posts to three embedded collectors
+ * ({@code -Dbench.replicas}) sharing a throwaway PostgreSQL (durable commits), each trace's
+ * trigger, answer and late batch to different ones.
  *
  * <p>Printed: traces/s, process CPU per trace (includes the HTTP client in the same JVM) and
  * CPU per trace of the collector's threads (every thread but the posters and the HTTP client's),
@@ -71,6 +74,35 @@ public final class IngestBench {
                 String service = body.get("agentId").asText().equals(EDGE) ? "edge" : "backend";
                 // The backend's answer completes the collection in its own transaction.
                 store.ingest().store(ProtocolParser.batch(body), service, now);
+            };
+        } else if (mode.equals("replicas")) {
+            // Three collectors on one PostgreSQL database; each trace's batches go to three of them.
+            int n = Integer.getInteger("bench.replicas", 3);
+            // Durable commits, as in production, unless -Dbench.durable=false (to tell disk waits from the rest).
+            String durable = Boolean.parseBoolean(System.getProperty("bench.durable", "true")) ? "on" : "off";
+            io.mintaro.testkit.servers.PostgresCluster pg = io.mintaro.testkit.servers.PostgresCluster.builder()
+                    .setting("fsync", durable).setting("synchronous_commit", durable)
+                    .setting("full_page_writes", durable).start();
+            Database db = Database.postgresql(pg.createDatabase("bench"), pg.user(), pg.password());
+            List<TestCollector> replicas = new java.util.ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                replicas.add(TestCollector.start(Files.createDirectories(dir.resolve("r" + i)), b -> b.database(db)
+                        .answerTimeoutMs(3_000).pollTimeoutMs(20_000).lateWindowMs(30_000)
+                        .maxBodyBytes(16L * 1024 * 1024)));
+            }
+            replicas.get(0).register(EDGE, "edge", "127.0.0.1:8080");
+            replicas.get(0).register(BACKEND, "backend", "127.0.0.1:8081");
+            resource = () -> {
+                replicas.forEach(TestCollector::close);
+                pg.close();
+            };
+            poster = (t, kind, body) -> {
+                TestCollector c = replicas.get((t + kind) % n);
+                HttpResponse<String> r = c.send(c.agentRequest("/agent/v1/batches",
+                        body.toString().getBytes(StandardCharsets.UTF_8), Map.of()));
+                if (r.statusCode() != 200) {
+                    throw new IllegalStateException(r.statusCode() + " " + r.body());
+                }
             };
         } else {
             TestCollector c = TestCollector.start(dir, b -> b.answerTimeoutMs(3_000).pollTimeoutMs(20_000)
@@ -103,6 +135,7 @@ public final class IngestBench {
         AtomicInteger next = new AtomicInteger();
         AtomicLong stored = new AtomicLong();
         AtomicLong failures = new AtomicLong();
+        java.util.concurrent.ConcurrentLinkedQueue<Long> latencies = new java.util.concurrent.ConcurrentLinkedQueue<>();
         long warmupNs = 2_000_000_000L;
         long start = System.nanoTime();
         long end = start + warmupNs + seconds * 1_000_000_000L;
@@ -113,8 +146,12 @@ public final class IngestBench {
                 while (System.nanoTime() < end) {
                     int n = next.getAndIncrement();
                     try {
+                        long triggeredAt = System.nanoTime();
                         poster.post(n, 0, edgeBatch(n));
                         poster.post(n, 1, backendBatch(n));
+                        if (triggeredAt > start + warmupNs) {
+                            latencies.add(System.nanoTime() - triggeredAt);
+                        }
                         if (n % 20 == 19) {
                             poster.post(n, 2, lateBatch(n - 10));
                         }
@@ -161,6 +198,12 @@ public final class IngestBench {
                         + "(%.2f cores); collector threads %.3f ms/trace; failures %d%n", posters, secs, traces,
                 traces / secs, cpuMs / traces, cpuMs / 1000 / secs, (cpuMs - excluded / 1e6) / traces,
                 failures.get());
+        long[] l = latencies.stream().mapToLong(Long::longValue).sorted().toArray();
+        if (l.length > 0) {
+            System.out.printf("trigger to stored (the answer that completes the trace acknowledged): p50 %.1f ms,"
+                    + " p99 %.1f ms, max %.1f ms%n", l[l.length / 2] / 1e6, l[(int) (l.length * 0.99)] / 1e6,
+                    l[l.length - 1] / 1e6);
+        }
     }
 
     /** CPU time of the threads that are not the collector's: posters and the HTTP client. */
