@@ -21,6 +21,10 @@ import io.mintaro.collector.store.IngestStore;
 import io.mintaro.collector.store.Storage;
 import io.mintaro.collector.web.UiEndpoints;
 import java.security.SecureRandom;
+import java.sql.SQLException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientConnectionException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -162,6 +166,12 @@ public final class Collector implements AutoCloseable {
                 cfg.routes.exception(HttpResponseException.class,
                         (e, ctx) -> Responses.error(ctx, e.getStatus(), e.getMessage()));
                 cfg.routes.exception(Exception.class, (e, ctx) -> {
+                    if (databaseUnavailable(e)) {
+                        // Not this request's fault: the agent backs off and sends it again.
+                        log.warn("{} {}: database unavailable ({})", ctx.method(), ctx.path(), e.getMessage());
+                        Responses.error(ctx, 503, "database unavailable");
+                        return;
+                    }
                     log.error("{} {} failed", ctx.method(), ctx.path(), e);
                     Responses.error(ctx, 500, "internal error");
                 });
@@ -335,6 +345,29 @@ public final class Collector implements AutoCloseable {
         } catch (Exception e) {
             log.warn("cannot forget counted triggers past the count window: {}", e.getMessage());
         }
+    }
+
+    /**
+     * Whether {@code e}, or one of its causes, says that the database cannot be reached: no connection
+     * (the pool's timeout, SQLSTATE class 08) or a server shutting down or starting (57P01, 57P02,
+     * 57P03). Such a request gets {@code 503}; other failures stay {@code 500}.
+     */
+    static boolean databaseUnavailable(Throwable e) {
+        Throwable t = e;
+        for (int depth = 0; t != null && depth < 20; depth++, t = t.getCause()) {
+            if (t instanceof SQLTransientConnectionException || t instanceof SQLNonTransientConnectionException
+                    || t instanceof SQLRecoverableException) {
+                return true;
+            }
+            if (t instanceof SQLException s && s.getSQLState() != null) {
+                String state = s.getSQLState();
+                if (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+                        || state.equals("57P03")) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static Runnable guarded(String name, Runnable task) {
