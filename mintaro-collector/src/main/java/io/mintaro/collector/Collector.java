@@ -24,6 +24,7 @@ import io.mintaro.collector.store.IngestStore;
 import io.mintaro.collector.store.Storage;
 import io.mintaro.collector.web.UiEndpoints;
 import java.security.SecureRandom;
+import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;

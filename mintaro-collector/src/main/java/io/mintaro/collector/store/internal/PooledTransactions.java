@@ -135,7 +135,7 @@ final class PooledTransactions implements Transactions {
                     throw e;
                 } finally {
                     tx.closeStatements();
-                    c.setAutoCommit(true);
+                    restore(c, () -> c.setAutoCommit(true));
                 }
             }
             actions.forEach(Runnable::run);
@@ -162,11 +162,30 @@ final class PooledTransactions implements Transactions {
             try {
                 return work.run(c);
             } finally {
-                c.rollback();
-                c.setReadOnly(false);
-                c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
-                c.setAutoCommit(true);
+                restore(c, () -> {
+                    c.rollback();
+                    c.setReadOnly(false);
+                    c.setTransactionIsolation(Connection.TRANSACTION_READ_COMMITTED);
+                    c.setAutoCommit(true);
+                });
             }
+        }
+    }
+
+    private interface Cleanup {
+        void run() throws SQLException;
+    }
+
+    /**
+     * Puts a connection back as the pool lent it. A connection the server closed (a restart) fails
+     * here too: the pool has marked it broken and drops it, and the failure that matters is the
+     * one the work threw, which must not be replaced by this one.
+     */
+    private static void restore(Connection c, Cleanup cleanup) {
+        try {
+            cleanup.run();
+        } catch (SQLException e) {
+            log.debug("resetting a connection failed ({}); the pool drops it", e.getMessage());
         }
     }
 
