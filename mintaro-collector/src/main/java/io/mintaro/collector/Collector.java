@@ -7,6 +7,7 @@ import io.mintaro.collector.agent.AgentRegistry;
 import io.mintaro.collector.agent.Retrieval;
 import io.mintaro.collector.api.ApiEndpoints;
 import io.mintaro.collector.api.GroupEndpoints;
+import io.mintaro.collector.api.ServiceEndpoints;
 import io.mintaro.collector.api.SessionEndpoints;
 import io.mintaro.collector.export.ExportFilter;
 import io.mintaro.collector.export.TraceExporter;
@@ -17,6 +18,7 @@ import io.mintaro.collector.internal.Auth;
 import io.mintaro.collector.internal.DatabaseErrors;
 import io.mintaro.collector.internal.BodyReader;
 import io.mintaro.collector.internal.Responses;
+import io.mintaro.collector.store.AgentStore;
 import io.mintaro.collector.store.CollectionStore;
 import io.mintaro.collector.metrics.CollectorMetrics;
 import io.mintaro.collector.metrics.MetricsEndpoint;
@@ -126,7 +128,8 @@ public final class Collector implements AutoCloseable {
             this.agentEndpoints = new AgentEndpoints(store, registry, retrieval,
                     new BodyReader(config.maxBodyBytes()), scheduler, clock, config.pollTimeoutMs(),
                     config.lateWindowMs(), collectorMetrics);
-            ApiEndpoints api = new ApiEndpoints(store, registry, clock, exportService::health, collectorMetrics);
+            ApiEndpoints api = new ApiEndpoints(store, clock, exportService::health, collectorMetrics);
+            ServiceEndpoints services = new ServiceEndpoints(store, registry, clock, collectorMetrics);
             Auth auth = new Auth(apiKeys);
             BodyReader apiBodies = new BodyReader(Math.min(config.maxBodyBytes(), API_MAX_BODY_BYTES));
             GroupEndpoints groups = new GroupEndpoints(store, apiBodies, clock, collectorMetrics);
@@ -176,7 +179,8 @@ public final class Collector implements AutoCloseable {
                 cfg.routes.get("/api/health", api::health);
                 cfg.routes.get("/api/traces", api::traces);
                 cfg.routes.get("/api/traces/{traceId}", api::trace);
-                cfg.routes.get("/api/services", api::services);
+                cfg.routes.get("/api/services", services::services);
+                cfg.routes.get("/api/services/{service}", services::service);
                 cfg.routes.get("/api/slow", api::slow);
                 cfg.routes.get("/api/groups", groups::groups);
                 cfg.routes.get("/api/groups/{fingerprint}", groups::group);
@@ -351,13 +355,18 @@ public final class Collector implements AutoCloseable {
         log.info("Mintaro collector on port {} stopped", boundPort);
     }
 
+    /** Writes agents' last-seen times and stats now, as the 10 s timer does (tests call it at chosen times). */
+    void flushAgents() {
+        agentBookkeeping();
+    }
+
     private void agentBookkeeping() {
         long now = System.currentTimeMillis();
-        Map<String, Long> lastSeen = registry.drainUnflushedLastSeen();
+        Map<String, AgentStore.Seen> seen = registry.drainUnflushed();
         try {
-            store.agents().touch(lastSeen);
+            store.agents().touch(seen);
         } catch (Exception e) {
-            log.warn("cannot store agents' last-seen times: {}", e.getMessage());
+            log.warn("cannot store agents' last-seen times and stats: {}", e.getMessage());
         }
         registry.forgetSilent(now);
     }

@@ -22,7 +22,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A database written by a collector of schema version 1 or 3 opens in place: it is migrated to
- * version 6 (docs/storage.md), its traces are grouped, and it ends up with exactly the schema of a
+ * version 7 (docs/storage.md), its traces are grouped, and it ends up with exactly the schema of a
  * new one.
  */
 class MigrationTest {
@@ -41,7 +41,7 @@ class MigrationTest {
         writeVersion1Database(db);
 
         try (TestCollector c = TestCollector.start(dir)) {
-            assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("6");
+            assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("7");
 
             JsonNode groups = c.getJson("/api/groups").get("groups");
             assertThat(groups).extracting(g -> g.get("name").asText()).containsExactly(
@@ -74,11 +74,11 @@ class MigrationTest {
             assertThat(c.getJson("/api/groups").get("total").asLong()).isEqualTo(3);
         }
 
-        // A second start finds version 6 and changes nothing.
+        // A second start finds version 7 and changes nothing.
         try (TestCollector c = TestCollector.start(dir)) {
             assertThat(c.getJson("/api/groups?status=crash").get("groups")).hasSize(1);
         }
-        assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("6");
+        assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("7");
     }
 
     @Test
@@ -87,7 +87,7 @@ class MigrationTest {
         writeVersion3Database(db);
 
         try (TestCollector c = TestCollector.start(dir)) {
-            assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("6");
+            assertThat(query(db, "SELECT value FROM meta WHERE key = 'schema_version'")).containsExactly("7");
             JsonNode groups = c.getJson("/api/groups?silenced=show").get("groups");
             assertThat(groups).extracting(g -> g.get("name").asText()).containsExactly(
                     "slow in POST /payments", "java.lang.IllegalStateException in POST /payments");
@@ -129,7 +129,9 @@ class MigrationTest {
         assertThat(schema(v3)).isEqualTo(created);
         assertThat(created).containsKeys("table triage", "table sessions", "index traces_by_fingerprint",
                 "index spans_for_stats", "table export_queue", "index export_queue_due", "index export_queue_dead",
-                "table counted_triggers", "index counted_triggers_by_received", "table group_counts");
+                "table counted_triggers", "index counted_triggers_by_received", "table group_counts",
+                "index triggers_by_service", "index traces_by_trigger_service", "index group_counts_by_service");
+        assertThat(created.get("table agents")).contains("version", "stats", "stats_at_ms");
         assertThat(created.get("table traces")).contains("fingerprint", "group_service", "group_endpoint",
                 "group_problem", "group_kind", "created_at_ms");
     }

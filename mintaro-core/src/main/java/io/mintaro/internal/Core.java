@@ -71,7 +71,17 @@ public final class Core {
     this.slowPolicy = new SlowPolicy(settings.slowThresholdMicros, routes,
         settings.slowAuto ? new AutoThresholds(settings.slowPercentile, settings.slowFloorMicros) : null);
     this.agent = settings.collector == null ? null
-        : new Agent(settings, agentId, recorder, this::recordOpenSpans, this::checkInFlight);
+        : new Agent(settings, agentId, recorder, this::recordOpenSpans, this::checkInFlight, new Agent.Recorder() {
+          @Override
+          public MintaroStats stats() {
+            return Core.this.stats();
+          }
+
+          @Override
+          public boolean retentionShort() {
+            return retentionShortfall() != null;
+          }
+        });
     if (agent != null) {
       agent.start();
     }

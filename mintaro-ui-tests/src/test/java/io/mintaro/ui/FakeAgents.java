@@ -48,6 +48,46 @@ final class FakeAgents {
     return id;
   }
 
+  /**
+   * Registers a new agent of {@code service} whose process runs {@code version} of it (protocol,
+   * register); returns its id. Unlike {@link #agent}, every call is another process.
+   */
+  String register(String service, String version) throws IOException, InterruptedException {
+    String id = String.format("%016x", ThreadLocalRandom.current().nextLong());
+    ObjectNode body = JSON.createObjectNode().put("agentId", id).put("service", service).put("version", version)
+        .put("host", service + "-" + id.substring(0, 4)).put("pid", 4242).put("sdk", "0.1.0");
+    body.putArray("authorities");
+    post("/agent/v1/register", body);
+    return id;
+  }
+
+  /**
+   * Opens a long poll of {@code agentId} carrying its recorder's figures (protocol, poll
+   * {@code stats}); not waited for: the collector holds it for its poll timeout.
+   */
+  void poll(String agentId, ObjectNode stats) throws IOException {
+    ObjectNode body = JSON.createObjectNode().put("agentId", agentId);
+    body.set("stats", stats);
+    http.sendAsync(HttpRequest.newBuilder(URI.create(base + "/agent/v1/poll"))
+        .header("Authorization", "Bearer " + apiKey)
+        .header("Mintaro-Protocol", "1")
+        .header("Content-Type", "application/json")
+        .POST(HttpRequest.BodyPublishers.ofByteArray(JSON.writeValueAsBytes(body)))
+        .build(), HttpResponse.BodyHandlers.discarding());
+  }
+
+  /** {@code GET path} of the REST API with the key; the parsed answer. */
+  JsonNode get(String path) throws IOException, InterruptedException {
+    HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
+        .header("Authorization", "Bearer " + apiKey)
+        .timeout(Duration.ofSeconds(30))
+        .GET().build(), HttpResponse.BodyHandlers.ofString());
+    if (response.statusCode() != 200) {
+      throw new IllegalStateException(path + " answered " + response.statusCode() + ": " + response.body());
+    }
+    return JSON.readTree(response.body());
+  }
+
   JsonNode post(String path, ObjectNode body) throws IOException, InterruptedException {
     HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(base + path))
         .header("Authorization", "Bearer " + apiKey)

@@ -1,5 +1,6 @@
 package io.mintaro.collector.agent;
 
+import io.mintaro.collector.protocol.AgentStats;
 import io.mintaro.collector.protocol.Registration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -23,6 +24,9 @@ public final class Agent {
     private volatile Set<String> authorities;
     private volatile long lastSeenAtMs;
     private volatile long lastFlushedAtMs;
+    private volatile AgentStats stats;
+    /** The latest stats are not in the store yet (written with the next last-seen flush). */
+    private volatile boolean statsUnflushed;
 
     // Guarded by this.
     private final LinkedHashSet<String> pendingCollects = new LinkedHashSet<>();
@@ -55,7 +59,27 @@ public final class Agent {
     /** The registration with other authorities. */
     Registration withAuthorities(List<String> authorities) {
         Registration r = registration;
-        return new Registration(r.agentId(), r.service(), r.host(), r.pid(), r.sdk(), authorities);
+        return new Registration(r.agentId(), r.service(), r.version(), r.host(), r.pid(), r.sdk(), authorities);
+    }
+
+    /** What the agent's recorder last reported to this collector, or null when it reported nothing here. */
+    public AgentStats stats() {
+        return stats;
+    }
+
+    /** Keeps the recorder's latest figures; they reach the store with the next flush, not now. */
+    void reported(AgentStats latest) {
+        stats = latest;
+        statsUnflushed = true;
+    }
+
+    /** The stats not yet written to the store, or null; marks them written. */
+    AgentStats takeUnflushedStats() {
+        if (!statsUnflushed) {
+            return null;
+        }
+        statsUnflushed = false;
+        return stats;
     }
 
     void replaceAuthorities(List<String> authorities) {

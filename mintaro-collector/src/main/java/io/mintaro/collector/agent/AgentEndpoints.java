@@ -8,6 +8,7 @@ import io.mintaro.collector.internal.BodyReader;
 import io.mintaro.collector.internal.Json;
 import io.mintaro.collector.internal.Responses;
 import io.mintaro.collector.metrics.CollectorMetrics;
+import io.mintaro.collector.protocol.AgentStats;
 import io.mintaro.collector.protocol.Batch;
 import io.mintaro.collector.protocol.Registration;
 import io.mintaro.collector.store.IngestResult;
@@ -80,8 +81,9 @@ public final class AgentEndpoints {
         registry.register(r, now);
         metrics.registered();
         if (previous == null) {
-            log.info("agent {} registered: service {}, host {}, pid {}, sdk {}, authorities {}{}", r.agentId(),
-                    r.service(), r.host(), r.pid(), r.sdk(), r.authorities(),
+            log.info("agent {} registered: service {}{}, host {}, pid {}, sdk {}, authorities {}{}", r.agentId(),
+                    r.service(), r.version() == null ? "" : " " + r.version(), r.host(), r.pid(), r.sdk(),
+                    r.authorities(),
                     refused.isEmpty() ? "" : " (refused: " + refused + ")");
         }
         ObjectNode out = Json.MAPPER.createObjectNode();
@@ -101,6 +103,10 @@ public final class AgentEndpoints {
         List<String> authorities = ProtocolParser.pollAuthorities(body);
         Agent agent = agent(agentId);
         agent.seen(clock.getAsLong());
+        AgentStats stats = stats(body, agentId);
+        if (stats != null) {
+            agent.reported(stats); // memory only: the periodic flush stores it
+        }
         if (authorities != null && !authorities.equals(List.copyOf(agent.authorities()))) {
             Registration updated = agent.withAuthorities(authorities);
             store.agents().upsert(updated, clock.getAsLong());
@@ -154,6 +160,19 @@ public final class AgentEndpoints {
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("accepted", result.accepted());
         Responses.json(ctx, 200, out);
+    }
+
+    /**
+     * The recorder's figures of a poll, or null. Malformed figures are ignored, not refused: they
+     * are diagnostics, and refusing the poll would cost the agent its only channel to the collector.
+     */
+    private AgentStats stats(ObjectNode body, String agentId) {
+        try {
+            return ProtocolParser.pollStats(body, clock.getAsLong());
+        } catch (ApiException e) {
+            log.debug("agent {} sent unusable stats ({}); ignored", agentId, e.getMessage());
+            return null;
+        }
     }
 
     /**

@@ -1,6 +1,8 @@
 package io.mintaro.collector.agent;
 
+import io.mintaro.collector.protocol.AgentStats;
 import io.mintaro.collector.protocol.Registration;
+import io.mintaro.collector.store.AgentStore;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -61,6 +63,14 @@ public final class AgentRegistry {
         return agents.get(agentId);
     }
 
+    /**
+     * How recently an agent must have been seen to count as connected: two poll timeouts plus 5 s.
+     * Also the window over the stored last-seen times, which tell of agents polling elsewhere.
+     */
+    public long connectedWithinMs() {
+        return connectedWithinMs;
+    }
+
     /** An agent is connected while it polls or has polled recently. */
     public boolean connected(Agent a, long nowMs) {
         return a.polling() || nowMs - a.lastSeenAtMs() <= connectedWithinMs;
@@ -86,13 +96,17 @@ public final class AgentRegistry {
         return out;
     }
 
-    /** Last-seen times not yet written to the store; marks them written. */
-    public Map<String, Long> drainUnflushedLastSeen() {
-        Map<String, Long> out = new HashMap<>();
+    /**
+     * Last-seen times and recorder stats not yet written to the store; marks them written. Polls
+     * only change memory, so that they cost the database nothing; this is written every 10 s.
+     */
+    public Map<String, AgentStore.Seen> drainUnflushed() {
+        Map<String, AgentStore.Seen> out = new HashMap<>();
         for (Agent a : agents.values()) {
             long seen = a.lastSeenAtMs();
-            if (seen > a.lastFlushedAtMs()) {
-                out.put(a.agentId(), seen);
+            AgentStats stats = a.takeUnflushedStats();
+            if (seen > a.lastFlushedAtMs() || stats != null) {
+                out.put(a.agentId(), new AgentStore.Seen(seen, stats));
                 a.flushed(seen);
             }
         }

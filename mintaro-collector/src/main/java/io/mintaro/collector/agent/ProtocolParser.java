@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mintaro.collector.internal.ApiException;
 import io.mintaro.collector.internal.Ids;
+import io.mintaro.collector.protocol.AgentStats;
 import io.mintaro.collector.protocol.Batch;
 import io.mintaro.collector.protocol.Registration;
 import java.util.ArrayList;
@@ -34,6 +35,8 @@ public final class ProtocolParser {
     private static final Pattern METHOD = Pattern.compile("[!#$%&'*+.^_`|~0-9A-Za-z-]{1,64}");
 
     static final int MAX_AUTHORITIES = 32;
+    /** A service version, as the SDK cuts it (protocol, register). */
+    static final int MAX_VERSION = 64;
     static final int MAX_TRIGGERS = 1_000;
     static final int MAX_TRACES = 1_000;
     static final int MAX_RECORDS_PER_KIND = 200_000;
@@ -68,6 +71,8 @@ public final class ProtocolParser {
     // Microsecond timestamps up to the year ~2255, so a value can be handled as a double without loss.
     private static final long MAX_TIME_US = 1L << 53;
     private static final long MAX_TIME_MS = MAX_TIME_US / 1000;
+    /** A recorder figure: exact as a JSON number in any reader (2^53). */
+    private static final long MAX_FIGURE = 1L << 53;
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
 
@@ -82,11 +87,17 @@ public final class ProtocolParser {
         if (!SERVICE.matcher(service).matches()) {
             throw in.bad("service", "must be 1-100 characters of [A-Za-z0-9._-]");
         }
+        String version = in.string("version", false, Integer.MAX_VALUE);
+        if (version != null && (version.isEmpty() || version.length() > MAX_VERSION
+                || version.chars().anyMatch(Character::isISOControl))) {
+            throw in.bad("version", "must be 1-" + MAX_VERSION + " characters without control characters");
+        }
         String host = in.string("host", false, 255);
         Long pid = in.optionalLong("pid", 0, Long.MAX_VALUE);
         String sdk = in.string("sdk", false, 64);
         List<String> authorities = in.authorities("authorities");
-        return new Registration(agentId, service, host, pid, sdk, authorities == null ? List.of() : authorities);
+        return new Registration(agentId, service, version, host, pid, sdk,
+                authorities == null ? List.of() : authorities);
     }
 
     /** The agent id of a {@code poll} body. */
@@ -97,6 +108,28 @@ public final class ProtocolParser {
     /** The authorities of a {@code poll} body, or null when absent (then the registered set stays). */
     public static List<String> pollAuthorities(ObjectNode body) {
         return new In(body, "").authorities("authorities");
+    }
+
+    /**
+     * The recorder's figures of a {@code poll} body ({@code stats}), or null when absent.
+     *
+     * @throws ApiException 400 naming the field when {@code stats} is not an object of the protocol's
+     *     figures (the caller ignores it rather than fail the poll)
+     */
+    public static AgentStats pollStats(ObjectNode body, long receivedAtMs) {
+        In in = new In(body, "");
+        In stats = in.object("stats");
+        if (stats == null) {
+            return null;
+        }
+        return new AgentStats(receivedAtMs, stats.optionalLong("bufferBytes", 0, MAX_FIGURE),
+                stats.optionalLong("bytesRecorded", 0, MAX_FIGURE), stats.optionalLong("historyMs", 0, MAX_FIGURE),
+                stats.nullableBoolean("retentionShort"), stats.optionalLong("triggersReported", 0, MAX_FIGURE),
+                stats.optionalLong("triggersRateLimited", 0, MAX_FIGURE),
+                stats.optionalLong("triggersGroupLimited", 0, MAX_FIGURE),
+                stats.optionalLong("triggersCounted", 0, MAX_FIGURE),
+                stats.optionalLong("triggersDropped", 0, MAX_FIGURE), stats.optionalLong("batchesSent", 0, MAX_FIGURE),
+                stats.optionalLong("batchesFailed", 0, MAX_FIGURE));
     }
 
     /** Parses a {@code batches} body; the whole batch fails on the first bad field. */
@@ -517,6 +550,18 @@ public final class ProtocolParser {
                 throw bad(field, "must be a boolean");
             }
             return v.booleanValue();
+        }
+
+        /** An optional object field, or null when absent or JSON null. */
+        In object(String field) {
+            JsonNode v = get(field);
+            if (v == null) {
+                return null;
+            }
+            if (!v.isObject()) {
+                throw bad(field, "must be an object");
+            }
+            return new In((ObjectNode) v, path + field + ".");
         }
 
         /** The objects of an optional array field (absent or null means empty). */

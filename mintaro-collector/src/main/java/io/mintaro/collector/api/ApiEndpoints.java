@@ -4,13 +4,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.util.RawValue;
 import io.javalin.http.Context;
-import io.mintaro.collector.agent.AgentRegistry;
 import io.mintaro.collector.internal.ApiException;
 import io.mintaro.collector.internal.Ids;
 import io.mintaro.collector.internal.Json;
 import io.mintaro.collector.internal.Responses;
 import io.mintaro.collector.metrics.CollectorMetrics;
-import io.mintaro.collector.store.ServiceRow;
 import io.mintaro.collector.store.SpanStats;
 import io.mintaro.collector.store.Storage;
 import io.mintaro.collector.store.TraceDetail;
@@ -24,10 +22,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
-/** The REST API over traces, services and span statistics ({@code /api/...}); see {@code docs/api.md}. */
+/**
+ * The REST API over traces and span statistics ({@code /api/...}; services are in {@link ServiceEndpoints}); see
+ * {@code docs/api.md}.
+ */
 public final class ApiEndpoints {
     static final int DEFAULT_LIMIT = 50;
     static final int MAX_LIMIT = 1000;
@@ -36,18 +36,16 @@ public final class ApiEndpoints {
     static final long DEFAULT_SLOW_RANGE_US = 24L * 3600 * 1_000_000;
 
     private final Storage store;
-    private final AgentRegistry registry;
     private final LongSupplier clock;
     private final CollectorMetrics metrics;
 
     private final java.util.function.Supplier<Map<String, Map<String, Object>>> exportHealth;
 
     /** @param metrics records the time of every store call */
-    public ApiEndpoints(Storage store, AgentRegistry registry, LongSupplier clock,
+    public ApiEndpoints(Storage store, LongSupplier clock,
                         java.util.function.Supplier<Map<String, Map<String, Object>>> exportHealth,
                         CollectorMetrics metrics) {
         this.store = store;
-        this.registry = registry;
         this.clock = clock;
         this.exportHealth = exportHealth;
         this.metrics = metrics;
@@ -148,27 +146,6 @@ public final class ApiEndpoints {
             n.put("authority", b.authority());
             n.put("spanId", b.spanId());
         }
-        Responses.json(ctx, 200, out);
-    }
-
-    /** {@code GET /api/services}. */
-    public void services(Context ctx) throws SQLException {
-        long now = clock.getAsLong();
-        Map<String, Integer> connected = registry.connectedByService(now);
-        Map<String, Long> lastSeen = new TreeMap<>();
-        for (ServiceRow row : metrics.database("services", () -> store.stats().services())) {
-            lastSeen.put(row.name(), row.lastSeenAtMs());
-        }
-        // In-memory times are fresher than the periodically flushed ones.
-        registry.lastSeenByService().forEach((name, ms) -> lastSeen.merge(name, ms, Math::max));
-        ObjectNode out = Json.MAPPER.createObjectNode();
-        ArrayNode services = out.putArray("services");
-        lastSeen.forEach((name, ms) -> {
-            ObjectNode n = services.addObject();
-            n.put("name", name);
-            n.put("agents", connected.getOrDefault(name, 0));
-            n.put("lastSeenAt", Json.isoFromMillis(ms));
-        });
         Responses.json(ctx, 200, out);
     }
 

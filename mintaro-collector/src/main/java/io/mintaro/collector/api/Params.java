@@ -112,6 +112,21 @@ final class Params {
         }
     }
 
+    /** Like {@link #instant}, in epoch milliseconds (rounded down); null when absent. */
+    static Long instantMs(Context ctx, String name) {
+        Long us = instant(ctx, name);
+        return us == null ? null : Math.floorDiv(us, 1000L);
+    }
+
+    /** A service path parameter: 1-100 characters of {@code [A-Za-z0-9._-]}. */
+    static String servicePath(Context ctx) {
+        String service = ctx.pathParam("service");
+        if (!SERVICE.matcher(service).matches()) {
+            throw ApiException.badRequest("service must be 1-100 characters of [A-Za-z0-9._-]");
+        }
+        return service;
+    }
+
     /** A fingerprint path parameter: 16 hex digits (upper case accepted), in lower case. */
     static String fingerprint(Context ctx) {
         String fp = ctx.pathParam("fingerprint").toLowerCase(Locale.ROOT);

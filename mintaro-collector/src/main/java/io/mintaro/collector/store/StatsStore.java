@@ -1,7 +1,9 @@
 package io.mintaro.collector.store;
 
 import java.sql.SQLException;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 
 /** Statistics over stored records. */
 public interface StatsStore {
@@ -16,4 +18,21 @@ public interface StatsStore {
 
     /** Services with registered agents, by name. */
     List<ServiceRow> services() throws SQLException;
+
+    /**
+     * A service's activity in {@code [fromMs, toMs)}, per bucket of {@code bucketMs} aligned on the
+     * epoch; buckets with nothing are left out. Read by index ranges (triggers by service and
+     * arrival, traces by triggering service and creation, group counts by service and minute),
+     * never by scanning a table.
+     *
+     * @param bucketMs a whole number of minutes
+     */
+    List<ServiceActivity> activity(String service, long fromMs, long toMs, long bucketMs) throws SQLException;
+
+    /**
+     * The activity of each of {@code services} in {@code [fromMs, toMs)}, as one bucket starting at
+     * {@code fromMs}; from one snapshot, by the same index ranges as {@link #activity}.
+     */
+    Map<String, ServiceActivity> activityTotals(Collection<String> services, long fromMs, long toMs)
+            throws SQLException;
 }

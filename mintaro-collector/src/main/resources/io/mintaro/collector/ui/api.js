@@ -55,7 +55,8 @@ export function query(params) {
 export const api = {
   signIn: apiKey => request('POST', '/api/session', { apiKey }),
   signOut: () => request('DELETE', '/api/session'),
-  services: () => request('GET', '/api/services'),
+  services: params => request('GET', '/api/services' + query(params || {})),
+  service: (name, params) => request('GET', `/api/services/${encodeURIComponent(name)}` + query(params || {})),
   groups: params => request('GET', '/api/groups' + query(params)),
   group: fp => request('GET', `/api/groups/${encodeURIComponent(fp)}`),
   groupTraces: (fp, params) => request('GET', `/api/groups/${encodeURIComponent(fp)}/traces` + query(params)),

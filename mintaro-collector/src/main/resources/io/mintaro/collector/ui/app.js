@@ -6,6 +6,7 @@ import { renderGroup } from './group.js';
 import { renderTrace } from './trace.js';
 import { renderSlow } from './slow.js';
 import { renderStatus } from './status.js';
+import { renderServices, renderService } from './services.js';
 import { renderLogin } from './login.js';
 
 const main = document.getElementById('main');
@@ -16,6 +17,8 @@ const ROUTES = [
   [/^\/groups\/([^/]+)\/?$/, renderGroup, 'errors'],
   [/^\/traces\/([^/]+)\/?$/, renderTrace, 'errors'],
   [/^\/slow\/?$/, renderSlow, 'slow'],
+  [/^\/services\/?$/, renderServices, 'services'],
+  [/^\/services\/([^/]+)\/?$/, renderService, 'services'],
   [/^\/status\/?$/, renderStatus, 'status'],
   [/^\/login\/?$/, renderLogin, null],
 ];

@@ -56,6 +56,11 @@ public final class Agent {
    * fleet, and so does one the collector refused (a 4xx: a wrong key, too many requests).
    */
   static final long PENDING_RECONNECT_MAX_DELAY_MILLIS = 2_000;
+  /**
+   * The recorder's figures go with a poll at most this often, and at once when its retention state
+   * changes: they are diagnostics, and one poll in three carrying them is plenty.
+   */
+  static final long STATS_INTERVAL_NANOS = 60_000_000_000L;
   /** How often a back-off that is being waited out checks whether work arrived meanwhile. */
   private static final long BACKOFF_RECHECK_MILLIS = 100;
   private static final System.Logger LOG = System.getLogger("io.mintaro.agent");
@@ -100,14 +105,36 @@ public final class Agent {
   private final AtomicLong bytesSent = new AtomicLong();
   private final Backoff pollBackoff;
   private final Backoff sendBackoff;
+  private final Recorder recorderStats;
+  /** Whether the figures went with a poll since the last registration (the sender registers too). */
+  private volatile boolean statsSent;
+  private long statsSentAtNanos; // poller thread only
+  private boolean statsSentShort; // poller thread only
 
   /** Writes the start records of a trace's spans that are still open; see Core#recordOpenSpans. */
   public interface OpenSpans {
     void record(long hi, long lo);
   }
 
+  /** What the agent reports of its process's recorder to the collector, with its polls. */
+  public interface Recorder {
+    /** The SDK's figures now. */
+    MintaroStats stats();
+
+    /** Whether the ring holds less history than a slow request needs (see Core#retentionShortfall). */
+    boolean retentionShort();
+  }
+
+  /** An agent that reports no recorder figures. */
   public Agent(Settings settings, String agentId, FlightRecorder recorder, OpenSpans openSpans,
       Runnable inFlightCheck) {
+    this(settings, agentId, recorder, openSpans, inFlightCheck, null);
+  }
+
+  /** @param recorderStats the figures sent with the polls; null sends none */
+  public Agent(Settings settings, String agentId, FlightRecorder recorder, OpenSpans openSpans,
+      Runnable inFlightCheck, Recorder recorderStats) {
+    this.recorderStats = recorderStats;
     this.inFlightCheck = inFlightCheck;
     this.settings = settings;
     this.agentId = agentId;
@@ -216,6 +243,7 @@ public final class Agent {
         StringBuilder body = new StringBuilder(64);
         JsonWriter w = new JsonWriter(body).beginObject().name("agentId").value(agentId);
         authoritiesJson(w);
+        statsJson(w);
         w.endObject();
         HttpResponse<String> response = post("agent/v1/poll", body.toString(),
             Duration.ofMillis(pollTimeoutMs + 10_000));
@@ -328,7 +356,48 @@ public final class Agent {
       }
     }
     registered = true;
+    statsSent = false; // a collector that did not know the agent has none of its figures
     LockSupport.unpark(sender);
+  }
+
+  /**
+   * Adds the recorder's figures to a poll body when they are due (protocol, poll {@code stats}):
+   * first after each registration, then once a minute, and at once when the retention state
+   * changes. Costs a snapshot of a few counters.
+   */
+  private void statsJson(JsonWriter w) {
+    if (recorderStats == null) {
+      return;
+    }
+    MintaroStats s;
+    boolean retentionShort;
+    try {
+      s = recorderStats.stats();
+      retentionShort = recorderStats.retentionShort();
+    } catch (RuntimeException e) {
+      LOG.log(System.Logger.Level.DEBUG, "mintaro agent: recorder figures unavailable", e);
+      return; // the poll goes without them
+    }
+    long now = System.nanoTime();
+    if (statsSent && retentionShort == statsSentShort && now - statsSentAtNanos < STATS_INTERVAL_NANOS) {
+      return;
+    }
+    statsSent = true;
+    statsSentAtNanos = now;
+    statsSentShort = retentionShort;
+    w.name("stats").beginObject()
+        .name("bufferBytes").value((long) recorder.capacity())
+        .name("bytesRecorded").value(s.bytesRecorded())
+        .name("historyMs").value(s.historyMillis())
+        .name("retentionShort").value(retentionShort)
+        .name("triggersReported").value(s.triggersReported())
+        .name("triggersRateLimited").value(s.triggersRateLimited())
+        .name("triggersGroupLimited").value(s.triggersGroupLimited())
+        .name("triggersCounted").value(s.triggersCounted())
+        .name("triggersDropped").value(s.triggersDropped())
+        .name("batchesSent").value(s.batchesSent())
+        .name("batchesFailed").value(s.batchesFailed())
+        .endObject();
   }
 
   private void authoritiesJson(JsonWriter w) {

@@ -2,13 +2,16 @@ package io.mintaro.collector.store.internal;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.mintaro.collector.internal.Json;
+import io.mintaro.collector.protocol.AgentStats;
 import io.mintaro.collector.protocol.Registration;
+import io.mintaro.collector.store.AgentRow;
 import io.mintaro.collector.store.AgentStore;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -22,10 +25,16 @@ final class JdbcAgents implements AgentStore {
 
     private final Transactions db;
     private final String touch;
+    private final String touchWithStats;
 
     JdbcAgents(Transactions db) {
         this.db = db;
-        this.touch = "UPDATE agents SET last_seen_at_ms = " + db.dialect().greatest("last_seen_at_ms", "?")
+        String seen = "last_seen_at_ms = " + db.dialect().greatest("last_seen_at_ms", "?");
+        this.touch = "UPDATE agents SET " + seen + " WHERE agent_id = ?";
+        // Stats reach the store from whichever collector the agent polled; older ones never
+        // replace newer ones, whatever order the collectors flush in.
+        this.touchWithStats = "UPDATE agents SET " + seen + ", stats = CASE WHEN stats_at_ms IS NULL OR stats_at_ms <= ?"
+                + " THEN ? ELSE stats END, stats_at_ms = " + db.dialect().greatest("coalesce(stats_at_ms, 0)", "?")
                 + " WHERE agent_id = ?";
     }
 
@@ -33,20 +42,22 @@ final class JdbcAgents implements AgentStore {
     public void upsert(Registration r, long nowMs) throws SQLException {
         db.write(w -> {
             PreparedStatement ps = w.get("""
-                    INSERT INTO agents(agent_id, service, host, pid, sdk, authorities, registered_at_ms, last_seen_at_ms)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                    ON CONFLICT(agent_id) DO UPDATE SET service = excluded.service, host = excluded.host,
-                      pid = excluded.pid, sdk = excluded.sdk, authorities = excluded.authorities,
+                    INSERT INTO agents(agent_id, service, version, host, pid, sdk, authorities, registered_at_ms,
+                                       last_seen_at_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    ON CONFLICT(agent_id) DO UPDATE SET service = excluded.service, version = excluded.version,
+                      host = excluded.host, pid = excluded.pid, sdk = excluded.sdk, authorities = excluded.authorities,
                       registered_at_ms = excluded.registered_at_ms, last_seen_at_ms = excluded.last_seen_at_ms
                     """);
             ps.setString(1, r.agentId());
             ps.setString(2, r.service());
-            ps.setString(3, r.host());
-            Rows.setLong(ps, 4, r.pid());
-            ps.setString(5, r.sdk());
-            ps.setString(6, new String(Json.bytes(r.authorities()), StandardCharsets.UTF_8));
-            ps.setLong(7, nowMs);
+            ps.setString(3, r.version());
+            ps.setString(4, r.host());
+            Rows.setLong(ps, 5, r.pid());
+            ps.setString(6, r.sdk());
+            ps.setString(7, new String(Json.bytes(r.authorities()), StandardCharsets.UTF_8));
             ps.setLong(8, nowMs);
+            ps.setLong(9, nowMs);
             ps.executeUpdate();
             return null;
         });
@@ -56,7 +67,7 @@ final class JdbcAgents implements AgentStore {
     public Optional<Registration> find(String agentId) throws SQLException {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT service, host, pid, sdk, authorities FROM agents WHERE agent_id = ?")) {
+                    "SELECT service, host, pid, sdk, authorities, version FROM agents WHERE agent_id = ?")) {
                 ps.setString(1, agentId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -68,7 +79,7 @@ final class JdbcAgents implements AgentStore {
                     } catch (IOException e) {
                         authorities = List.of();
                     }
-                    return Optional.of(new Registration(agentId, rs.getString(1), rs.getString(2),
+                    return Optional.of(new Registration(agentId, rs.getString(1), rs.getString(6), rs.getString(2),
                             Rows.nullableLong(rs, 3), rs.getString(4), authorities));
                 }
             }
@@ -76,21 +87,68 @@ final class JdbcAgents implements AgentStore {
     }
 
     @Override
-    public void touch(Map<String, Long> lastSeenByAgent) throws SQLException {
-        if (lastSeenByAgent.isEmpty()) {
+    public void touch(Map<String, Seen> seenByAgent) throws SQLException {
+        if (seenByAgent.isEmpty()) {
             return;
         }
         // In agent order: concurrent collectors update the rows in one order.
-        Map<String, Long> sorted = new TreeMap<>(lastSeenByAgent);
+        Map<String, Seen> sorted = new TreeMap<>(seenByAgent);
         db.write(w -> {
-            PreparedStatement ps = w.get(touch);
-            for (Map.Entry<String, Long> e : sorted.entrySet()) {
-                ps.setLong(1, e.getValue());
-                ps.setString(2, e.getKey());
-                ps.executeUpdate();
+            PreparedStatement seenOnly = w.get(touch);
+            PreparedStatement withStats = w.get(touchWithStats);
+            for (Map.Entry<String, Seen> e : sorted.entrySet()) {
+                AgentStats stats = e.getValue().stats();
+                if (stats == null) {
+                    seenOnly.setLong(1, e.getValue().lastSeenAtMs());
+                    seenOnly.setString(2, e.getKey());
+                    seenOnly.executeUpdate();
+                } else {
+                    withStats.setLong(1, e.getValue().lastSeenAtMs());
+                    withStats.setLong(2, stats.receivedAtMs());
+                    withStats.setString(3, Json.string(stats.toJson()));
+                    withStats.setLong(4, stats.receivedAtMs());
+                    withStats.setString(5, e.getKey());
+                    withStats.executeUpdate();
+                }
             }
             return null;
         });
+    }
+
+    @Override
+    public List<AgentRow> seenSince(String service, long sinceMs) throws SQLException {
+        String sql = "SELECT agent_id, service, version, host, pid, sdk, registered_at_ms, last_seen_at_ms, stats"
+                + " FROM agents WHERE last_seen_at_ms >= ?" + (service == null ? "" : " AND service = ?")
+                + " ORDER BY service, agent_id";
+        return db.read(c -> {
+            List<AgentRow> out = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, sinceMs);
+                if (service != null) {
+                    ps.setString(2, service);
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new AgentRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                                Rows.nullableLong(rs, 5), rs.getString(6), rs.getLong(7), rs.getLong(8),
+                                stats(rs.getString(9))));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    /** Stored stats, or null when there are none or they cannot be read (they are diagnostics only). */
+    private static AgentStats stats(String json) {
+        if (json == null) {
+            return null;
+        }
+        try {
+            return AgentStats.fromJson(Json.MAPPER.readTree(json));
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     @Override

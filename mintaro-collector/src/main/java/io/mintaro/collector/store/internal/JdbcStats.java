@@ -1,21 +1,44 @@
 package io.mintaro.collector.store.internal;
 
+import io.mintaro.collector.store.ServiceActivity;
 import io.mintaro.collector.store.ServiceRow;
 import io.mintaro.collector.store.SpanStats;
 import io.mintaro.collector.store.StatsStore;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /** Span statistics and services. */
 final class JdbcStats implements StatsStore {
+    private static final long MINUTE_MS = 60_000;
+
     private final Transactions db;
+    private final String triggersByBucket;
+    private final String tracesByBucket;
+    private final String countedByBucket;
 
     JdbcStats(Transactions db) {
         this.db = db;
+        Dialect d = db.dialect();
+        // Each reads one range of an index of schema 7 (the hints make SQLite refuse, rather than
+        // quietly scan, should the index not serve the query); the bucket is computed per row of
+        // the range, so the cost follows the service's activity in the range, not the table.
+        this.triggersByBucket = "SELECT (received_at_ms / ?) * ? AS bucket, count(*) FROM triggers"
+                + d.indexedBy("triggers_by_service")
+                + " WHERE service = ? AND received_at_ms >= ? AND received_at_ms < ? GROUP BY bucket";
+        this.tracesByBucket = "SELECT (created_at_ms / ?) * ? AS bucket, count(*) FILTER (WHERE status = 'error'),"
+                + " count(*) FROM traces" + d.indexedBy("traces_by_trigger_service")
+                + " WHERE trigger_service = ? AND created_at_ms >= ? AND created_at_ms < ? GROUP BY bucket";
+        this.countedByBucket = "SELECT (minute_ms / ?) * ? AS bucket, sum(occurrences) FROM group_counts"
+                + d.indexedBy("group_counts_by_service")
+                + " WHERE service = ? AND minute_ms >= ? AND minute_ms < ? GROUP BY bucket";
     }
 
     @Override
@@ -97,5 +120,81 @@ final class JdbcStats implements StatsStore {
             }
             return out;
         });
+    }
+
+    @Override
+    public List<ServiceActivity> activity(String service, long fromMs, long toMs, long bucketMs) throws SQLException {
+        if (bucketMs <= 0 || bucketMs % MINUTE_MS != 0) {
+            throw new IllegalArgumentException("a bucket is a whole number of minutes, not " + bucketMs + " ms");
+        }
+        return db.read(c -> List.copyOf(buckets(c, service, fromMs, toMs, bucketMs).values()));
+    }
+
+    @Override
+    public Map<String, ServiceActivity> activityTotals(Collection<String> services, long fromMs, long toMs)
+            throws SQLException {
+        return db.read(c -> {
+            Map<String, ServiceActivity> out = new TreeMap<>();
+            for (String service : services) {
+                ServiceActivity total = ServiceActivity.none(fromMs);
+                for (ServiceActivity b : buckets(c, service, fromMs, toMs, 0).values()) {
+                    total = total.plus(b);
+                }
+                out.put(service, total);
+            }
+            return out;
+        });
+    }
+
+    /**
+     * The non-empty buckets of one service in {@code [fromMs, toMs)}, by start; {@code bucketMs} 0
+     * for the whole range in one bucket.
+     */
+    private Map<Long, ServiceActivity> buckets(Connection c, String service, long fromMs, long toMs, long bucketMs)
+            throws SQLException {
+        Map<Long, ServiceActivity> out = new TreeMap<>();
+        if (toMs <= fromMs) {
+            return out;
+        }
+        // For the whole range, a width past every time and a multiplier of 0 put each row in one
+        // bucket: the same statements (and indexes) serve both.
+        long width = bucketMs > 0 ? bucketMs : Long.MAX_VALUE / 2;
+        long align = bucketMs > 0 ? width : 0;
+        try (PreparedStatement ps = c.prepareStatement(triggersByBucket)) {
+            try (ResultSet rs = query(ps, width, align, service, fromMs, toMs)) {
+                while (rs.next()) {
+                    long start = bucketMs > 0 ? rs.getLong(1) : fromMs;
+                    out.merge(start, new ServiceActivity(start, rs.getLong(2), 0, 0, 0), ServiceActivity::plus);
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(tracesByBucket)) {
+            try (ResultSet rs = query(ps, width, align, service, fromMs, toMs)) {
+                while (rs.next()) {
+                    long start = bucketMs > 0 ? rs.getLong(1) : fromMs;
+                    out.merge(start, new ServiceActivity(start, 0, rs.getLong(2), rs.getLong(3), 0),
+                            ServiceActivity::plus);
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(countedByBucket)) {
+            try (ResultSet rs = query(ps, width, align, service, fromMs, toMs)) {
+                while (rs.next()) {
+                    long start = bucketMs > 0 ? rs.getLong(1) : fromMs;
+                    out.merge(start, new ServiceActivity(start, 0, 0, 0, rs.getLong(2)), ServiceActivity::plus);
+                }
+            }
+        }
+        return out;
+    }
+
+    private static ResultSet query(PreparedStatement ps, long width, long align, String service, long fromMs,
+                                   long toMs) throws SQLException {
+        ps.setLong(1, width);
+        ps.setLong(2, align);
+        ps.setString(3, service);
+        ps.setLong(4, fromMs);
+        ps.setLong(5, toMs);
+        return ps.executeQuery();
     }
 }
