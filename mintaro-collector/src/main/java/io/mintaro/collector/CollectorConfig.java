@@ -3,6 +3,7 @@ package io.mintaro.collector;
 import io.mintaro.collector.export.ExportFilter;
 import io.mintaro.collector.export.TraceExporter;
 import io.mintaro.collector.store.Database;
+import io.mintaro.collector.store.Namespaces;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -78,6 +79,7 @@ public final class CollectorConfig {
     private final int port;
     private final Database database;
     private final List<String> apiKeys;
+    private final Map<String, List<String>> namespaceKeys;
     private final long pollTimeoutMs;
     private final long lateWindowMs;
     private final long answerTimeoutMs;
@@ -97,6 +99,9 @@ public final class CollectorConfig {
         this.port = b.port;
         this.database = b.database;
         this.apiKeys = List.copyOf(b.apiKeys);
+        Map<String, List<String>> namespaced = new TreeMap<>();
+        b.namespaceKeys.forEach((ns, keys) -> namespaced.put(ns, List.copyOf(keys)));
+        this.namespaceKeys = Collections.unmodifiableMap(namespaced);
         this.pollTimeoutMs = b.pollTimeoutMs;
         this.lateWindowMs = b.lateWindowMs;
         this.answerTimeoutMs = b.answerTimeoutMs;
@@ -226,9 +231,23 @@ public final class CollectorConfig {
         return database;
     }
 
-    /** Accepted API keys; empty means "use the key generated and stored in the database". */
+    /**
+     * Configured keys of the default namespace (admin keys); with none here and none stored, a key
+     * is generated on first start.
+     */
     public List<String> apiKeys() {
         return apiKeys;
+    }
+
+    /** Every configured key by namespace: {@link #apiKeys()} under {@code default}, and those of other namespaces. */
+    public Map<String, List<String>> keysByNamespace() {
+        Map<String, List<String>> out = new TreeMap<>(namespaceKeys);
+        if (!apiKeys.isEmpty()) {
+            List<String> all = new ArrayList<>(apiKeys);
+            all.addAll(out.getOrDefault(Namespaces.DEFAULT, List.of()));
+            out.put(Namespaces.DEFAULT, List.copyOf(all));
+        }
+        return Collections.unmodifiableMap(out);
     }
 
     /** How long a poll waits for a command before it is answered with none. */
@@ -329,6 +348,7 @@ public final class CollectorConfig {
         private int port = DEFAULT_PORT;
         private Database database = Database.sqlite(Path.of(DEFAULT_DB_PATH));
         private final Set<String> apiKeys = new LinkedHashSet<>();
+        private final Map<String, Set<String>> namespaceKeys = new TreeMap<>();
         private long pollTimeoutMs = DEFAULT_POLL_TIMEOUT_MS;
         private long lateWindowMs = DEFAULT_LATE_WINDOW_MS;
         private long answerTimeoutMs = DEFAULT_ANSWER_TIMEOUT_MS;
@@ -431,6 +451,15 @@ public final class CollectorConfig {
             return this;
         }
 
+        /**
+         * Adds an admin key of {@code namespace}, known only to this collector's configuration (the
+         * namespace is created on start); for embedding, as the demo does.
+         */
+        public Builder apiKey(String namespace, String key) {
+            this.namespaceKeys.computeIfAbsent(namespace, n -> new LinkedHashSet<>()).add(key);
+            return this;
+        }
+
         /** Long-poll duration, 1 ms to 10 minutes. */
         public Builder pollTimeoutMs(long ms) {
             this.pollTimeoutMs = ms;
@@ -487,6 +516,12 @@ public final class CollectorConfig {
             }
             for (String key : apiKeys) {
                 requireKey("an API key", key);
+            }
+            for (Map.Entry<String, Set<String>> e : namespaceKeys.entrySet()) {
+                Namespaces.require(e.getKey());
+                for (String key : e.getValue()) {
+                    requireKey("an API key", key);
+                }
             }
             if (metricsKey != null) {
                 requireKey("the metrics key (MINTARO_METRICS_KEY)", metricsKey);

@@ -1,5 +1,7 @@
 package io.mintaro.collector;
 
+import io.mintaro.collector.cli.AdminCommand;
+import java.io.PrintWriter;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -12,13 +14,20 @@ public final class CollectorMain {
 
     /** Runs the collector; exits with status 2 on bad configuration and 1 when it cannot start. */
     public static void main(String[] args) throws InterruptedException {
+        if (AdminCommand.handles(args)) {
+            System.exit(AdminCommand.run(args, name -> System.getProperty(name, System.getenv(name)),
+                    new PrintWriter(System.out, true), new PrintWriter(System.err, true)));
+            return;
+        }
         if (args.length > 0 && (args[0].equals("--help") || args[0].equals("-h"))) {
             System.out.println("""
-                    Mintaro collector. Configure with environment variables or -D system properties:
+                    Mintaro collector. Administration: 'namespaces --help', 'keys --help'.
+                    Configure with environment variables or -D system properties:
                       MINTARO_COLLECTOR_HOST      interface to bind (default: all)
                       MINTARO_COLLECTOR_PORT      HTTP port (default 7070, 0 = any free port)
                       MINTARO_DB                  SQLite file (default mintaro-data/mintaro.db)
-                      MINTARO_API_KEYS            comma-separated API keys (default: generated, stored in the DB)
+                      MINTARO_API_KEYS            comma-separated admin keys of the default namespace (default: none;
+                                  on an empty database one is generated and printed once)
                       MINTARO_POLL_TIMEOUT_MS     long-poll duration (default 20000)
                       MINTARO_LATE_WINDOW_MS      late-data window told to agents (default 30000)
                       MINTARO_ANSWER_TIMEOUT_MS   wait for an asked agent (default 3000)
@@ -62,8 +71,9 @@ public final class CollectorMain {
             return;
         }
         System.out.println("Mintaro collector listening on " + collector.url());
-        if (config.apiKeys().isEmpty()) {
-            System.out.println("API key (generated, stored in the database): " + collector.apiKey());
+        if (config.apiKeys().isEmpty() && collector.apiKey() != null) {
+            System.out.println("Admin key of the default namespace (generated; shown only now, stored as a hash): "
+                    + collector.apiKey());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.mintaro.collector.store.Namespaces;
 import io.mintaro.collector.agent.ProtocolParser;
 import io.mintaro.collector.protocol.AgentStats;
 import io.mintaro.collector.protocol.Registration;
@@ -166,16 +167,16 @@ class ServiceHealthTest {
             ingest(store, "orders", H0 + 3 * HOUR, trigger(batch(ORDERS_1), traceId(0xd05), "error", "late",
                     H0 + 3 * HOUR));
 
-            assertThat(store.stats().activity("orders", H0, H0 + 3 * HOUR, HOUR)).containsExactly(
+            assertThat(store.stats().activity(Namespaces.DEFAULT, "orders", H0, H0 + 3 * HOUR, HOUR)).containsExactly(
                     new ServiceActivity(H0, 2, 1, 2, 40), new ServiceActivity(H0 + HOUR, 1, 0, 0, 0));
-            assertThat(store.stats().activity("payments", H0, H0 + 3 * HOUR, HOUR)).containsExactly(
+            assertThat(store.stats().activity(Namespaces.DEFAULT, "payments", H0, H0 + 3 * HOUR, HOUR)).containsExactly(
                     new ServiceActivity(H0 + HOUR, 1, 1, 1, 0));
-            assertThat(store.stats().activity("orders", H0, H0 + 3 * HOUR, MINUTE)).containsExactly(
+            assertThat(store.stats().activity(Namespaces.DEFAULT, "orders", H0, H0 + 3 * HOUR, MINUTE)).containsExactly(
                     new ServiceActivity(H0 + 10 * MINUTE, 1, 1, 1, 0),
                     new ServiceActivity(H0 + 20 * MINUTE, 1, 0, 1, 0),
                     new ServiceActivity(H0 + 30 * MINUTE, 0, 0, 0, 40),
                     new ServiceActivity(H0 + 66 * MINUTE, 1, 0, 0, 0));
-            assertThat(store.stats().activityTotals(List.of("orders", "payments", "nobody"), H0, H0 + 3 * HOUR))
+            assertThat(store.stats().activityTotals(Namespaces.DEFAULT, List.of("orders", "payments", "nobody"), H0, H0 + 3 * HOUR))
                     .isEqualTo(Map.of("orders", new ServiceActivity(H0, 3, 1, 2, 40),
                             "payments", new ServiceActivity(H0, 1, 1, 1, 0), "nobody", ServiceActivity.none(H0)));
 
@@ -274,11 +275,11 @@ class ServiceHealthTest {
             agents.touch(Map.of(ORDERS_1, new AgentStore.Seen(now - 5_000, stats(now - 60_000, 1))));
             agents.touch(Map.of(ORDERS_1, new AgentStore.Seen(now - 1_000, null)));
 
-            List<AgentRow> rows = agents.seenSince("orders", now - HOUR);
+            List<AgentRow> rows = agents.seenSince(Namespaces.DEFAULT, "orders", now - HOUR);
             assertThat(rows).hasSize(1);
             assertThat(rows.get(0).lastSeenAtMs()).isEqualTo(now);
             assertThat(rows.get(0).stats()).isEqualTo(stats(now, 2));
-            assertThat(agents.seenSince(null, now + 1)).isEmpty();
+            assertThat(agents.seenSince(Namespaces.DEFAULT, null, now + 1)).isEmpty();
         }
     }
 

@@ -200,12 +200,12 @@ class StorageTest {
             assertThat(health.at("/database/kind").asText())
                     .isEqualTo(TestDatabase.postgresql() ? "postgresql" : "sqlite");
             assertThat(health.at("/database/reachable").asBoolean()).isTrue();
-            assertThat(health.at("/database/schemaVersion").asInt()).isEqualTo(7);
+            assertThat(health.at("/database/schemaVersion").asInt()).isEqualTo(8);
         }
     }
 
     @Test
-    void withoutConfiguredKeysAKeyIsGeneratedOnceAndKept() throws Exception {
+    void withoutConfiguredKeysAnAdminKeyIsGeneratedOnceAndStoredOnlyAsItsHash() throws Exception {
         CollectorConfig config = CollectorConfig.builder().host("127.0.0.1").port(0)
                 .dbPath(dir.resolve("keys.db")).build();
         String key;
@@ -214,9 +214,16 @@ class StorageTest {
             assertThat(key).startsWith("mk_").hasSizeGreaterThan(30);
             HttpResponse<String> r = new TestHttp(c.url()).get("/api/traces", key);
             assertThat(r.statusCode()).isEqualTo(200);
+            assertThat(c.store().namespaces().keyByHash(io.mintaro.collector.internal.Sha256.hex(key)))
+                    .hasValueSatisfying(k -> {
+                        assertThat(k.namespace()).isEqualTo("default");
+                        assertThat(k.kind()).isEqualTo(io.mintaro.collector.store.ApiKey.Kind.ADMIN);
+                    });
         }
         try (Collector c = Collector.start(config)) {
-            assertThat(c.apiKey()).isEqualTo(key);
+            // Stored keys exist: nothing is generated, and the first key still works.
+            assertThat(c.apiKey()).isNull();
+            assertThat(new TestHttp(c.url()).get("/api/traces", key).statusCode()).isEqualTo(200);
         }
     }
 

@@ -119,10 +119,20 @@ final class TestCollector implements AutoCloseable {
     }
 
     HttpResponse<String> get(String path) {
+        return get(path, KEY);
+    }
+
+    /** A GET with {@code key} as the bearer key. */
+    HttpResponse<String> get(String path, String key) {
         return send(HttpRequest.newBuilder(URI.create(url(path)))
                 .timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + KEY)
+                .header("Authorization", "Bearer " + key)
                 .GET().build());
+    }
+
+    /** An agent request with {@code key} as the bearer key. */
+    HttpResponse<String> agentPost(String path, String json, String key) {
+        return send(agentRequest(path, json.getBytes(StandardCharsets.UTF_8), Map.of("Authorization", "Bearer " + key)));
     }
 
     /** An API request with the key; a non-null {@code json} body is sent as {@code application/json}. */

@@ -31,7 +31,7 @@ public final class DemoMain {
     String key = env("MINTARO_DEMO_API_KEY", "demo-key");
     Path db = Path.of(env("MINTARO_DB", "mintaro-data/demo.db"));
 
-    Collector collector = Collector.start(CollectorConfig.builder().port(port).dbPath(db).apiKey(key).build());
+    Collector collector = Collector.start(CollectorConfig.builder().port(port).dbPath(db).apiKey("demo", key).build());
     DemoServices services = DemoServices.start(DemoOptions.create()
         .collector("http://127.0.0.1:" + collector.port(), key)
         .ports(8081, 8082, 8083)

@@ -81,7 +81,7 @@ public class DemoStack implements AutoCloseable {
         .host(collectorHost)
         .port(port)
         .dbPath(db)
-        .apiKey(apiKey)
+        .apiKey("demo", apiKey)
         .pollTimeoutMs(5_000)
         .answerTimeoutMs(2_000)
         .lateWindowMs(10_000)

@@ -52,14 +52,18 @@ public final class Agent {
         return registration.service();
     }
 
+    /** The namespace of the key the agent registered with. */
+    public String namespace() {
+        return registration.namespace();
+    }
+
     public Set<String> authorities() {
         return authorities;
     }
 
     /** The registration with other authorities. */
     Registration withAuthorities(List<String> authorities) {
-        Registration r = registration;
-        return new Registration(r.agentId(), r.service(), r.version(), r.host(), r.pid(), r.sdk(), authorities);
+        return registration.withAuthorities(authorities);
     }
 
     /** What the agent's recorder last reported to this collector, or null when it reported nothing here. */

@@ -3,6 +3,7 @@ package io.mintaro.collector.agent;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.mintaro.collector.access.Access;
 import io.mintaro.collector.internal.ApiException;
 import io.mintaro.collector.internal.BodyReader;
 import io.mintaro.collector.internal.Json;
@@ -11,6 +12,7 @@ import io.mintaro.collector.metrics.CollectorMetrics;
 import io.mintaro.collector.protocol.AgentStats;
 import io.mintaro.collector.protocol.Batch;
 import io.mintaro.collector.protocol.Registration;
+import io.mintaro.collector.store.ApiKey;
 import io.mintaro.collector.store.IngestResult;
 import io.mintaro.collector.store.Storage;
 import java.io.IOException;
@@ -56,6 +58,29 @@ public final class AgentEndpoints {
         this.metrics = metrics;
     }
 
+    /** The request attribute holding the namespace of the request's ingest key. */
+    private static final String NAMESPACE = "mintaro.namespace";
+
+    /**
+     * Before-handler: the request's key must be one that may send agent data ({@code 401}
+     * otherwise, or {@code 403} for a read key); its namespace is the agent's.
+     */
+    public static void authenticate(Context ctx, Access access) throws SQLException {
+        ApiKey key = access.authenticate(ctx.header("Authorization"));
+        if (!key.kind().mayIngest()) {
+            throw new ApiException(403, "a read key cannot send agent data: use an ingest key");
+        }
+        ctx.attribute(NAMESPACE, key.namespace());
+    }
+
+    private static String namespace(Context ctx) {
+        String ns = ctx.attribute(NAMESPACE);
+        if (ns == null) {
+            throw new IllegalStateException("not an authenticated agent request");
+        }
+        return ns;
+    }
+
     /** Before-handler: every agent request must say {@code Mintaro-Protocol: 1}. */
     public void checkProtocol(Context ctx) {
         String version = ctx.header("Mintaro-Protocol");
@@ -71,10 +96,13 @@ public final class AgentEndpoints {
 
     /** {@code POST /agent/v1/register}. */
     public void register(Context ctx) throws IOException, SQLException {
-        Registration r = ProtocolParser.registration(body(ctx));
+        Registration r = ProtocolParser.registration(body(ctx)).inNamespace(namespace(ctx));
         long now = clock.getAsLong();
         Set<String> refused = metrics.database("register", () -> {
-            store.agents().upsert(r, now);
+            if (!store.agents().upsert(r, now)) {
+                // Agent ids are random: this is a clash or a key holder trying another's agent id.
+                throw new ApiException(409, "agent id already registered with a key of another namespace");
+            }
             return store.collections().serves(r, now, liveWithinMs);
         });
         Agent previous = registry.get(r.agentId());
@@ -101,7 +129,7 @@ public final class AgentEndpoints {
         ObjectNode body = body(ctx);
         String agentId = ProtocolParser.pollAgentId(body);
         List<String> authorities = ProtocolParser.pollAuthorities(body);
-        Agent agent = agent(agentId);
+        Agent agent = agent(ctx, agentId);
         agent.seen(clock.getAsLong());
         AgentStats stats = stats(body, agentId);
         if (stats != null) {
@@ -148,10 +176,11 @@ public final class AgentEndpoints {
         byte[] bytes = read(ctx);
         long started = System.nanoTime();
         Batch batch = ProtocolParser.batch(Json.parseObject(bytes));
-        Agent agent = agent(batch.agentId());
+        Agent agent = agent(ctx, batch.agentId());
         long now = clock.getAsLong();
         agent.seen(now);
-        IngestResult result = metrics.database("ingest", () -> store.ingest().store(batch, agent.service(), now));
+        IngestResult result = metrics.database("ingest",
+                () -> store.ingest().store(batch, agent.namespace(), agent.service(), now));
         if (!result.droppedTraces().isEmpty()) {
             log.debug("agent {} sent records of untriggered, unknown traces {}; dropped", batch.agentId(),
                     result.droppedTraces());
@@ -176,17 +205,22 @@ public final class AgentEndpoints {
     }
 
     /**
-     * The agent, registered here or with another collector on the same database.
+     * The agent, registered here or with another collector on the same database, in the namespace
+     * of the request's key.
      *
-     * @throws ApiException 404 when no collector knows it: the agent registers again
+     * @throws ApiException 404 when no collector knows it in that namespace: the agent registers again
      */
-    private Agent agent(String agentId) throws SQLException {
+    private Agent agent(Context ctx, String agentId) throws SQLException {
+        String namespace = namespace(ctx);
         Agent agent = registry.get(agentId);
-        if (agent != null) {
-            return agent;
+        if (agent == null) {
+            Registration r = store.agents().find(agentId).orElseThrow(() -> ApiException.notFound("unknown agent"));
+            agent = registry.register(r, clock.getAsLong());
         }
-        Registration r = store.agents().find(agentId).orElseThrow(() -> ApiException.notFound("unknown agent"));
-        return registry.register(r, clock.getAsLong());
+        if (!agent.namespace().equals(namespace)) {
+            throw ApiException.notFound("unknown agent");
+        }
+        return agent;
     }
 
     /** From now on polls are answered at once, so that the server can stop without waiting. */

@@ -88,9 +88,12 @@ public final class AgentRegistry {
     }
 
     /** Latest last-seen time per service among registered agents. */
-    public Map<String, Long> lastSeenByService() {
+    public Map<String, Long> lastSeenByService(String namespace) {
         Map<String, Long> out = new HashMap<>();
         for (Agent a : agents.values()) {
+            if (!a.namespace().equals(namespace)) {
+                continue;
+            }
             out.merge(a.service(), a.lastSeenAtMs(), Math::max);
         }
         return out;

@@ -76,7 +76,7 @@ public final class Retrieval {
 
     private void deliver(Agent agent) {
         try {
-            List<String> traces = store.collections().waitingFor(agent.agentId(), clock.getAsLong());
+            List<String> traces = store.collections().waitingFor(agent.namespace(), agent.agentId(), clock.getAsLong());
             for (String traceId : traces) {
                 agent.collect(traceId);
             }
@@ -95,7 +95,7 @@ public final class Retrieval {
         long now = clock.getAsLong();
         executor.execute(() -> {
             try {
-                store.collections().delivered(agent.agentId(), traceIds, now);
+                store.collections().delivered(agent.namespace(), agent.agentId(), traceIds, now);
             } catch (SQLException e) {
                 log.warn("cannot record asks delivered to agent {}: {}", agent.agentId(), e.getMessage());
             }

@@ -93,7 +93,7 @@ public final class ApiEndpoints {
         }
         int page = Params.page(ctx);
         TraceQuery query = new TraceQuery(status.equals("all") ? null : status, service, q, fromUs, toUs, null, limit,
-                (long) (page - 1) * limit);
+                (long) (page - 1) * limit, SessionEndpoints.namespace(ctx));
         TracePage found = metrics.database("find_traces", () -> store.traces().find(query));
         Responses.json(ctx, 200, tracePage(found, page, limit));
     }
@@ -117,7 +117,8 @@ public final class ApiEndpoints {
         if (!Ids.isTraceId(traceId)) {
             throw ApiException.badRequest("trace id must be 32 hex digits, not all zero");
         }
-        Optional<TraceDetail> found = metrics.database("get_trace", () -> store.traces().get(traceId));
+        String namespace = SessionEndpoints.namespace(ctx);
+        Optional<TraceDetail> found = metrics.database("get_trace", () -> store.traces().get(namespace, traceId));
         if (found.isEmpty()) {
             throw ApiException.notFound("unknown trace");
         }
@@ -159,8 +160,9 @@ public final class ApiEndpoints {
         String service = Params.service(ctx);
         int limit = Params.integer(ctx, "limit", 1, MAX_SLOW_LIMIT, DEFAULT_SLOW_LIMIT);
         long from = fromUs;
+        String namespace = SessionEndpoints.namespace(ctx);
         List<SpanStats> stats = new ArrayList<>(metrics.database("span_stats",
-                () -> store.stats().spanStats(from, toUs, service)));
+                () -> store.stats().spanStats(namespace, from, toUs, service)));
         stats.sort(Comparator.comparingLong(SpanStats::p95Us).reversed()
                 .thenComparing(Comparator.comparingLong(SpanStats::maxUs).reversed())
                 .thenComparing(Comparator.comparingLong(SpanStats::count).reversed())

@@ -55,7 +55,8 @@ public final class GroupEndpoints {
         int page = Params.page(ctx);
         int pageSize = Params.integer(ctx, "pageSize", 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
         GroupQuery query = new GroupQuery(status.equals("all") ? null : status, speed.equals("all") ? null : speed,
-                service, q, fromUs, toUs, silenced, null, pageSize, (long) (page - 1) * pageSize);
+                service, q, fromUs, toUs, silenced, null, pageSize, (long) (page - 1) * pageSize,
+                SessionEndpoints.namespace(ctx));
         GroupPage found = metrics.database("find_groups", () -> store.groups().find(query));
         ObjectNode out = Json.MAPPER.createObjectNode();
         ArrayNode groups = out.putArray("groups");
@@ -70,7 +71,7 @@ public final class GroupEndpoints {
 
     /** {@code GET /api/groups/{fingerprint}}. */
     public void group(Context ctx) throws SQLException {
-        Responses.json(ctx, 200, groupJson(existing(Params.fingerprint(ctx))));
+        Responses.json(ctx, 200, groupJson(existing(ctx, Params.fingerprint(ctx))));
     }
 
     /** {@code GET /api/groups/{fingerprint}/traces}: the group's traces, newest first. */
@@ -79,11 +80,11 @@ public final class GroupEndpoints {
         int page = Params.page(ctx);
         int pageSize = Params.integer(ctx, "pageSize", 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
         TraceQuery query = new TraceQuery(null, null, null, null, null, fingerprint, pageSize,
-                (long) (page - 1) * pageSize);
+                (long) (page - 1) * pageSize, SessionEndpoints.namespace(ctx));
         TracePage found = metrics.database("find_traces", () -> store.traces().find(query));
         if (found.total() == 0) {
             // A group of counted occurrences only has no traces, but it exists.
-            existing(fingerprint);
+            existing(ctx, fingerprint);
         }
         Responses.json(ctx, 200, ApiEndpoints.tracePage(found, page, pageSize));
     }
@@ -109,14 +110,16 @@ public final class GroupEndpoints {
         }
         TriageUpdate update = new TriageUpdate(mark, level, noteGiven, note);
         long now = clock.getAsLong();
-        if (!metrics.database("triage", () -> store.groups().triage(fingerprint, update, now))) {
+        String namespace = SessionEndpoints.namespace(ctx);
+        if (!metrics.database("triage", () -> store.groups().triage(namespace, fingerprint, update, now))) {
             throw ApiException.notFound("unknown group");
         }
-        Responses.json(ctx, 200, groupJson(existing(fingerprint)));
+        Responses.json(ctx, 200, groupJson(existing(ctx, fingerprint)));
     }
 
-    private GroupRow existing(String fingerprint) throws SQLException {
-        Optional<GroupRow> found = metrics.database("get_group", () -> store.groups().get(fingerprint));
+    private GroupRow existing(Context ctx, String fingerprint) throws SQLException {
+        String namespace = SessionEndpoints.namespace(ctx);
+        Optional<GroupRow> found = metrics.database("get_group", () -> store.groups().get(namespace, fingerprint));
         if (found.isEmpty()) {
             throw ApiException.notFound("unknown group");
         }

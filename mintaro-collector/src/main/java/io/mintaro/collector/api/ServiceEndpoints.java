@@ -73,16 +73,18 @@ public final class ServiceEndpoints {
     public void services(Context ctx) throws SQLException {
         long now = clock.getAsLong();
         Range range = range(ctx, now);
+        String namespace = SessionEndpoints.namespace(ctx);
         record Found(List<ServiceRow> rows, Map<String, List<AgentView>> agents, Map<String, ServiceActivity> totals) {
         }
         Found found = metrics.database("services", () -> {
-            List<ServiceRow> rows = store.stats().services();
-            Map<String, List<AgentView>> agents = agents(null, range.fromMs(), now);
+            List<ServiceRow> rows = store.stats().services(namespace);
+            Map<String, List<AgentView>> agents = agents(namespace, null, range.fromMs(), now);
             List<String> names = new ArrayList<>();
             rows.forEach(r -> names.add(r.name()));
-            return new Found(rows, agents, store.stats().activityTotals(names, range.fromMs(), range.toMs()));
+            return new Found(rows, agents, store.stats().activityTotals(namespace, names, range.fromMs(),
+                    range.toMs()));
         });
-        Map<String, Long> lastSeen = lastSeen(found.rows());
+        Map<String, Long> lastSeen = lastSeen(namespace, found.rows());
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("fromMs", range.fromMs());
         out.put("toMs", range.toMs());
@@ -110,10 +112,11 @@ public final class ServiceEndpoints {
         }
         record Found(List<ServiceRow> rows, List<AgentView> agents, List<ServiceActivity> buckets) {
         }
-        Found found = metrics.database("service", () -> new Found(store.stats().services(),
-                agents(name, range.fromMs(), now).getOrDefault(name, List.of()),
-                store.stats().activity(name, range.fromMs(), range.toMs(), width)));
-        Long lastSeen = lastSeen(found.rows()).get(name);
+        String namespace = SessionEndpoints.namespace(ctx);
+        Found found = metrics.database("service", () -> new Found(store.stats().services(namespace),
+                agents(namespace, name, range.fromMs(), now).getOrDefault(name, List.of()),
+                store.stats().activity(namespace, name, range.fromMs(), range.toMs(), width)));
+        Long lastSeen = lastSeen(namespace, found.rows()).get(name);
         if (lastSeen == null) {
             throw ApiException.notFound("unknown service");
         }
@@ -165,13 +168,13 @@ public final class ServiceEndpoints {
     }
 
     /** The services ever registered, by name, with their latest last-seen time from the store or memory. */
-    private Map<String, Long> lastSeen(List<ServiceRow> rows) {
+    private Map<String, Long> lastSeen(String namespace, List<ServiceRow> rows) {
         Map<String, Long> lastSeen = new TreeMap<>();
         for (ServiceRow row : rows) {
             lastSeen.put(row.name(), row.lastSeenAtMs());
         }
         // In-memory times are fresher than the periodically flushed ones.
-        registry.lastSeenByService().forEach((name, ms) -> lastSeen.merge(name, ms, Math::max));
+        registry.lastSeenByService(namespace).forEach((name, ms) -> lastSeen.merge(name, ms, Math::max));
         return lastSeen;
     }
 
@@ -179,11 +182,12 @@ public final class ServiceEndpoints {
      * The agents seen since {@code sinceMs} (connected ones always included), per service, each
      * with this collector's fresher view where it has one.
      */
-    private Map<String, List<AgentView>> agents(String service, long sinceMs, long now) throws SQLException {
+    private Map<String, List<AgentView>> agents(String namespace, String service, long sinceMs, long now)
+            throws SQLException {
         long connectedSince = now - registry.connectedWithinMs();
         long since = Math.min(sinceMs, connectedSince);
         Map<String, List<AgentView>> out = new TreeMap<>();
-        for (AgentRow row : store.agents().seenSince(service, since - FLUSH_LAG_MS)) {
+        for (AgentRow row : store.agents().seenSince(namespace, service, since - FLUSH_LAG_MS)) {
             Agent local = registry.get(row.agentId());
             long lastSeen = local == null ? row.lastSeenAtMs() : Math.max(row.lastSeenAtMs(), local.lastSeenAtMs());
             if (lastSeen < since) {

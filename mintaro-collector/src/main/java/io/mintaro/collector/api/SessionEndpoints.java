@@ -3,21 +3,22 @@ package io.mintaro.collector.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.javalin.http.Context;
+import io.mintaro.collector.access.Access;
+import io.mintaro.collector.access.Caller;
 import io.mintaro.collector.internal.ApiException;
-import io.mintaro.collector.internal.Auth;
 import io.mintaro.collector.internal.BodyReader;
 import io.mintaro.collector.internal.Json;
+import io.mintaro.collector.internal.Sha256;
+import io.mintaro.collector.store.ApiKey;
+import io.mintaro.collector.store.Namespaces;
 import io.mintaro.collector.store.SessionStore;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.Locale;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.LongSupplier;
 
 /**
@@ -34,22 +35,26 @@ public final class SessionEndpoints {
     public static final long TTL_SECONDS = 43_200;
     private static final Set<String> WRITES = Set.of("POST", "PUT", "DELETE", "PATCH");
 
+    /** The request attribute holding the {@link Caller}. */
+    private static final String CALLER = "mintaro.caller";
+
     private final SessionStore store;
-    private final Auth auth;
+    private final Access access;
     private final BodyReader bodyReader;
     private final LongSupplier clock;
     private final SecureRandom random = new SecureRandom();
 
-    public SessionEndpoints(SessionStore store, Auth auth, BodyReader bodyReader, LongSupplier clock) {
+    public SessionEndpoints(SessionStore store, Access access, BodyReader bodyReader, LongSupplier clock) {
         this.store = store;
-        this.auth = auth;
+        this.access = access;
         this.bodyReader = bodyReader;
         this.clock = clock;
     }
 
     /**
-     * Before-handler of {@code /api/*}: a valid bearer key, or else a live session cookie. Writes
-     * authenticated by the cookie must be JSON ({@code 415} otherwise): a cross-site form cannot
+     * Before-handler of {@code /api/*}: a valid bearer key that may read, or else a live session
+     * cookie; then the namespace the request works in ({@link #caller}). Writes authenticated by
+     * the cookie must be JSON ({@code 415} otherwise): a cross-site form cannot
      * send that content type, so together with {@code SameSite=Strict} this closes CSRF.
      */
     public void authenticate(Context ctx) throws SQLException {
@@ -62,7 +67,11 @@ public final class SessionEndpoints {
         }
         String authorization = ctx.header("Authorization");
         if (authorization != null) {
-            auth.check(authorization);
+            ApiKey key = access.authenticate(authorization);
+            if (!key.kind().mayRead()) {
+                throw new ApiException(403, "an ingest key cannot read: use a read key");
+            }
+            ctx.attribute(CALLER, caller(ctx, key, Set.of(key.namespace())));
             return;
         }
         String id = ctx.cookie(COOKIE);
@@ -70,14 +79,54 @@ public final class SessionEndpoints {
             throw new ApiException(401, "missing Authorization: Bearer <api key> (or a session cookie from "
                     + "POST /api/session)");
         }
-        if (!store.valid(sha256(id), clock.getAsLong())) {
+        Set<String> readable = store.namespaces(sha256(id), clock.getAsLong());
+        if (readable.isEmpty()) {
             clearCookie(ctx);
             throw new ApiException(401, "session expired or unknown: sign in again");
         }
         requireJsonWrite(ctx);
+        ctx.attribute(CALLER, caller(ctx, null, readable));
     }
 
-    /** {@code POST /api/session}: {@code {"apiKey": "..."}} → {@code 204} and the session cookie. */
+    /**
+     * The namespace a request works in: {@code ?namespace=} when given, else the only one the
+     * caller may read, else {@code default} if it is one of them, else the first by name. A
+     * namespace the caller may not read is unknown (404), whether or not it exists.
+     */
+    private static Caller caller(Context ctx, ApiKey key, Set<String> readable) {
+        String wanted = ctx.queryParam("namespace");
+        String namespace;
+        if (wanted != null) {
+            if (!readable.contains(wanted)) {
+                throw ApiException.notFound("unknown namespace");
+            }
+            namespace = wanted;
+        } else if (readable.contains(Namespaces.DEFAULT)) {
+            namespace = Namespaces.DEFAULT;
+        } else {
+            namespace = new TreeSet<>(readable).first();
+        }
+        return new Caller(key, readable, namespace);
+    }
+
+    /** Who made an authenticated {@code /api} request, and the namespace it works in. */
+    public static Caller caller(Context ctx) {
+        Caller c = ctx.attribute(CALLER);
+        if (c == null) {
+            throw new IllegalStateException("not an authenticated /api request");
+        }
+        return c;
+    }
+
+    /** The namespace an authenticated {@code /api} request works in. */
+    public static String namespace(Context ctx) {
+        return caller(ctx).namespace();
+    }
+
+    /**
+     * {@code POST /api/session}: {@code {"apiKey": "..."}} → {@code 204} and the session cookie.
+     * Signed in already, the session may read the key's namespace too (the UI's namespace switcher).
+     */
     public void create(Context ctx) throws IOException, SQLException {
         if (!isJson(ctx.contentType())) {
             throw new ApiException(415, "POST /api/session needs Content-Type: application/json");
@@ -88,14 +137,24 @@ public final class SessionEndpoints {
         if (key == null || !key.isTextual() || key.textValue().isEmpty()) {
             throw ApiException.badRequest("apiKey is required (a string)");
         }
-        if (!auth.accepts(key.textValue())) {
+        ApiKey found = access.lookup(key.textValue());
+        if (found == null) {
             throw new ApiException(401, "unknown API key");
+        }
+        if (!found.kind().mayRead()) {
+            throw new ApiException(403, "an ingest key cannot sign in: use a read key");
+        }
+        long now = clock.getAsLong();
+        String current = ctx.cookie(COOKIE);
+        if (current != null && !current.isEmpty() && store.addNamespace(sha256(current), found.namespace(), now)) {
+            ctx.header("Cache-Control", "no-store");
+            ctx.status(204);
+            return;
         }
         byte[] bytes = new byte[32];
         random.nextBytes(bytes);
         String id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-        long now = clock.getAsLong();
-        store.create(sha256(id), now, now + TTL_SECONDS * 1000);
+        store.create(sha256(id), found.namespace(), now, now + TTL_SECONDS * 1000);
         ctx.header("Set-Cookie", cookie(ctx, id, TTL_SECONDS));
         ctx.header("Cache-Control", "no-store");
         ctx.status(204);
@@ -141,11 +200,6 @@ public final class SessionEndpoints {
 
     /** Lowercase hex SHA-256 of a session id: what the store keeps. */
     public static String sha256(String id) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(id.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+        return Sha256.hex(id);
     }
 }

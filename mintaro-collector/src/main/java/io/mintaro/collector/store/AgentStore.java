@@ -6,9 +6,8 @@ import java.sql.SQLException;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 
-/** Registered agents and the collector's keys. */
+/** Registered agents. */
 public interface AgentStore {
     /**
      * What a collector learnt of an agent since its last flush.
@@ -19,8 +18,12 @@ public interface AgentStore {
     record Seen(long lastSeenAtMs, AgentStats stats) {
     }
 
-    /** Records (or refreshes) an agent's registration; its stored stats stay. */
-    void upsert(Registration registration, long nowMs) throws SQLException;
+    /**
+     * Records (or refreshes) an agent's registration; its stored stats stay.
+     *
+     * @return false, changing nothing, when the agent id is registered in another namespace
+     */
+    boolean upsert(Registration registration, long nowMs) throws SQLException;
 
     /** A registration stored by any collector on the database, or empty. */
     Optional<Registration> find(String agentId) throws SQLException;
@@ -36,10 +39,7 @@ public interface AgentStore {
      * The agents last seen at {@code sinceMs} or later (their stored last-seen time), by service,
      * then agent id.
      *
-     * @param service only this service's, or null for every service
+     * @param service only this service's, or null for every service of the namespace
      */
-    List<AgentRow> seenSince(String service, long sinceMs) throws SQLException;
-
-    /** Returns the key generated on an earlier start, or stores a new one from {@code generator}. */
-    String generatedApiKey(Supplier<String> generator) throws SQLException;
+    List<AgentRow> seenSince(String namespace, String service, long sinceMs) throws SQLException;
 }

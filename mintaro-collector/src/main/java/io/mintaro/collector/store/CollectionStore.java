@@ -43,19 +43,22 @@ public interface CollectionStore {
     /** Sets the policy (before the first batch). */
     void configure(Policy policy);
 
-    /** The traces an agent was asked for that have not reached it yet, oldest first. */
-    List<String> waitingFor(String agentId, long nowMs) throws SQLException;
+    /**
+     * The traces of {@code namespace} that an agent (of that namespace) was asked for and that have
+     * not reached it yet, oldest first.
+     */
+    List<String> waitingFor(String namespace, String agentId, long nowMs) throws SQLException;
 
     /** Records that asks reached the agent (in a poll's answer): its answer timeout starts. */
-    void delivered(String agentId, Collection<String> traceIds, long nowMs) throws SQLException;
+    void delivered(String namespace, String agentId, Collection<String> traceIds, long nowMs) throws SQLException;
 
     /** Every agent with an ask that has not reached it. */
     Set<String> agentsWithWaitingAsks(long nowMs) throws SQLException;
 
     /**
      * Records the authorities an agent serves and asks it for every collection waiting for one of
-     * them. An authority that an agent of another service, seen within {@code liveWithinMs}, already
-     * serves is refused: a key holder cannot take over another service's address.
+     * them. An authority that an agent of another service of its namespace, seen within
+     * {@code liveWithinMs}, already serves is refused: a key holder cannot take over another service's address.
      *
      * @return the authorities refused
      */

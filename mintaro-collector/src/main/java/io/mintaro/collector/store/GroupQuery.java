@@ -19,12 +19,29 @@ package io.mintaro.collector.store;
  * @param fingerprint only this group
  * @param limit maximum number of groups, newest last occurrence first
  * @param offset groups skipped before the first returned one
+ * @param namespace the namespace searched (required)
  */
 public record GroupQuery(String status, String speed, String service, String text, Long fromUs, Long toUs,
-                         String silenced, String fingerprint, int limit, long offset) {
+                         String silenced, String fingerprint, int limit, long offset, String namespace) {
+
+    public GroupQuery {
+        Namespaces.require(namespace);
+    }
+
+    /** A search of the default namespace. */
+    public GroupQuery(String status, String speed, String service, String text, Long fromUs, Long toUs,
+                      String silenced, String fingerprint, int limit, long offset) {
+        this(status, speed, service, text, fromUs, toUs, silenced, fingerprint, limit, offset, Namespaces.DEFAULT);
+    }
+
+    /** This search, of {@code namespace}. */
+    public GroupQuery in(String namespace) {
+        return new GroupQuery(status, speed, service, text, fromUs, toUs, silenced, fingerprint, limit, offset,
+                namespace);
+    }
 
     /** One group by fingerprint, whatever its triage. */
-    public static GroupQuery of(String fingerprint) {
-        return new GroupQuery(null, null, null, null, null, null, "show", fingerprint, 1, 0);
+    public static GroupQuery of(String namespace, String fingerprint) {
+        return new GroupQuery(null, null, null, null, null, null, "show", fingerprint, 1, 0, namespace);
     }
 }

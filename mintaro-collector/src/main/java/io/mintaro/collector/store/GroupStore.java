@@ -8,15 +8,25 @@ public interface GroupStore {
     /** Searches error groups, newest last occurrence first, one page at a time. */
     GroupPage find(GroupQuery query) throws SQLException;
 
-    /** One error group over all its traces and counts, or empty when nothing has that fingerprint. */
-    Optional<GroupRow> get(String fingerprint) throws SQLException;
+    /** One error group of {@code namespace} over all its traces and counts, or empty when it has none. */
+    Optional<GroupRow> get(String namespace, String fingerprint) throws SQLException;
+
+    /** {@link #get(String, String)} in the default namespace. */
+    default Optional<GroupRow> get(String fingerprint) throws SQLException {
+        return get(Namespaces.DEFAULT, fingerprint);
+    }
 
     /**
      * Changes the triage of a group; the change time is {@code nowMs} even when no value changed
      * (a triage is also an acknowledgement of the traces so far).
      *
-     * @return false, changing nothing, when no stored trace and no counted occurrence has that
-     *     fingerprint
+     * @return false, changing nothing, when no stored trace and no counted occurrence of
+     *     {@code namespace} has that fingerprint
      */
-    boolean triage(String fingerprint, TriageUpdate update, long nowMs) throws SQLException;
+    boolean triage(String namespace, String fingerprint, TriageUpdate update, long nowMs) throws SQLException;
+
+    /** {@link #triage(String, String, TriageUpdate, long)} in the default namespace. */
+    default boolean triage(String fingerprint, TriageUpdate update, long nowMs) throws SQLException {
+        return triage(Namespaces.DEFAULT, fingerprint, update, nowMs);
+    }
 }

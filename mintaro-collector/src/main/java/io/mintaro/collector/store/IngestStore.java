@@ -9,7 +9,8 @@ public interface IngestStore {
     int FORGET_CHUNK = 5_000;
 
     /**
-     * Stores a validated batch in one transaction.
+     * Stores a validated batch of an agent of {@code namespace} in one transaction; its trace ids
+     * are that namespace's.
      *
      * <p>Triggers create their trace. An entry is stored only when its trace is known (stored
      * before, or triggered in this batch); otherwise it is dropped. Spans are upserted so that a
@@ -23,7 +24,12 @@ public interface IngestStore {
      * it; another is one occurrence of its group at once, and waits for its trace until
      * {@link #forgetCounted}.
      */
-    IngestResult store(Batch batch, String service, long nowMs) throws SQLException;
+    IngestResult store(Batch batch, String namespace, String service, long nowMs) throws SQLException;
+
+    /** {@link #store(Batch, String, String, long)} in the default namespace. */
+    default IngestResult store(Batch batch, String service, long nowMs) throws SQLException {
+        return store(batch, Namespaces.DEFAULT, service, nowMs);
+    }
 
     /**
      * Ends the count window of the counted triggers that arrived more than {@code windowMs} before

@@ -22,6 +22,9 @@ public interface Storage extends AutoCloseable {
         return JdbcStorage.open(database);
     }
 
+    /** Namespaces and their keys. */
+    NamespaceStore namespaces();
+
     /** Batches from agents, and the end of their collection. */
     IngestStore ingest();
 
@@ -40,7 +43,7 @@ public interface Storage extends AutoCloseable {
     /** Browser sessions. */
     SessionStore sessions();
 
-    /** Registered agents and keys. */
+    /** Registered agents. */
     AgentStore agents();
 
     /** Completed traces waiting for each exporter. */

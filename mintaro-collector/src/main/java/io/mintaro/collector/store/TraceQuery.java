@@ -12,9 +12,25 @@ package io.mintaro.collector.store;
  * @param fingerprint only the traces of this error group
  * @param limit maximum number of traces, newest first
  * @param offset traces skipped before the first returned one
+ * @param namespace the namespace searched (required)
  */
 public record TraceQuery(String status, String service, String text, Long fromUs, Long toUs, String fingerprint,
-                         int limit, long offset) {
+                         int limit, long offset, String namespace) {
+
+    public TraceQuery {
+        Namespaces.require(namespace);
+    }
+
+    /** A search of the default namespace. */
+    public TraceQuery(String status, String service, String text, Long fromUs, Long toUs, String fingerprint,
+                      int limit, long offset) {
+        this(status, service, text, fromUs, toUs, fingerprint, limit, offset, Namespaces.DEFAULT);
+    }
+
+    /** This search, of {@code namespace}. */
+    public TraceQuery in(String namespace) {
+        return new TraceQuery(status, service, text, fromUs, toUs, fingerprint, limit, offset, namespace);
+    }
 
     /** All traces matching the filters, first page. */
     public TraceQuery(String status, String service, String text, Long fromUs, Long toUs, int limit) {

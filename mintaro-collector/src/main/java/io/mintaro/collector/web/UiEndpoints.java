@@ -10,8 +10,7 @@ import java.net.URL;
 import java.net.URLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.mintaro.collector.internal.Sha256;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
@@ -136,10 +135,6 @@ public final class UiEndpoints {
     }
 
     private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+        return HexFormat.of().formatHex(Sha256.digest(bytes));
     }
 }

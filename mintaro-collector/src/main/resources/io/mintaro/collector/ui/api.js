@@ -15,7 +15,27 @@ export class ApiError extends Error {
   }
 }
 
-async function request(method, path, body) {
+const NAMESPACE_KEY = 'mintaro.namespace';
+let namespace = sessionStorage.getItem(NAMESPACE_KEY);
+
+/** The namespace the UI reads (null: the collector's choice for this session). */
+export function currentNamespace() {
+  return namespace;
+}
+
+/** Reads {@code name} from now on (null: the collector's choice). */
+export function useNamespace(name) {
+  namespace = name || null;
+  if (namespace) sessionStorage.setItem(NAMESPACE_KEY, namespace);
+  else sessionStorage.removeItem(NAMESPACE_KEY);
+}
+
+function inNamespace(path) {
+  if (!namespace || path.startsWith('/api/session')) return path;
+  return path + (path.includes('?') ? '&' : '?') + 'namespace=' + encodeURIComponent(namespace);
+}
+
+async function request(method, path, body, retried) {
   const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
   if (method !== 'GET') {
     // Writes with the session cookie must be JSON (the collector's CSRF rule).
@@ -24,7 +44,7 @@ async function request(method, path, body) {
   }
   let response;
   try {
-    response = await fetch(path, init);
+    response = await fetch(inNamespace(path), init);
   } catch (e) {
     throw new ApiError(0, 'The collector cannot be reached.');
   }
@@ -35,6 +55,11 @@ async function request(method, path, body) {
     data = await response.json();
   } catch (e) {
     data = null;
+  }
+  if (response.status === 404 && data && data.error === 'unknown namespace' && namespace && !retried) {
+    // A namespace this session no longer reads (signed in again): back to the collector's choice.
+    useNamespace(null);
+    return request(method, path, body, true);
   }
   if (!response.ok) {
     throw new ApiError(response.status, (data && data.error) || `${response.status} ${response.statusText}`);
@@ -64,4 +89,5 @@ export const api = {
   trace: id => request('GET', `/api/traces/${encodeURIComponent(id)}`),
   slow: params => request('GET', '/api/slow' + query(params)),
   health: () => request('GET', '/api/health'),
+  namespaces: () => request('GET', '/api/namespaces'),
 };

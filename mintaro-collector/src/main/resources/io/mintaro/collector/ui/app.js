@@ -1,5 +1,5 @@
 // Mintaro control UI: client-side routing and the frame around the views.
-import { api, Unauthorized } from './api.js';
+import { api, Unauthorized, currentNamespace, useNamespace } from './api.js';
 import { h, replace } from './dom.js';
 import { renderDashboard, rememberedDashboard } from './dashboard.js';
 import { renderGroup } from './group.js';
@@ -90,6 +90,7 @@ async function route() {
       h('p', null, 'This page does not exist. ', h('a', { href: '/', 'data-nav': true }, 'Back to the errors.'))));
     return;
   }
+  if (view !== renderLogin) showNamespaces(gen);
   try {
     await view(ctx, ...match.slice(1).map(decodeURIComponent));
   } catch (e) {
@@ -102,6 +103,30 @@ async function route() {
     showError(e);
   }
 }
+
+/** The namespace switcher: shown when the session reads more than one namespace. */
+async function showNamespaces(gen) {
+  const select = document.getElementById('namespace');
+  let found;
+  try {
+    found = await api.namespaces();
+  } catch (e) {
+    return; // the view shows the error (or the sign-in page)
+  }
+  if (gen !== generation) return;
+  const names = found.namespaces || [];
+  if (currentNamespace() && !names.includes(currentNamespace())) useNamespace(null);
+  replace(select, ...names.map(name => h('option', { value: name }, name)));
+  select.value = currentNamespace() || found.current;
+  select.hidden = names.length < 2;
+  document.body.dataset.namespace = select.value;
+}
+
+document.getElementById('namespace').addEventListener('change', event => {
+  useNamespace(event.target.value);
+  // Groups, traces and services are all the namespace's own: start again from its errors.
+  navigate('/');
+});
 
 function showError(e) {
   if (e && e.status === 404) {

@@ -21,7 +21,9 @@ export async function renderLogin(ctx) {
   const button = h('button', { type: 'submit', class: 'primary', id: 'sign-in' }, 'Sign in');
   const form = h('form', { class: 'login-card', id: 'login-form' },
     h('h1', null, 'Sign in to Mintaro'),
-    h('p', { class: 'muted' }, 'Use one of the collector\u2019s API keys (MINTARO_API_KEYS, or the key it printed on first start).'),
+    h('p', { class: 'muted' }, ctx.query.get('add')
+      ? 'Sign in with a key of another namespace: the switcher at the top then offers both.'
+      : 'Use a read or admin key of your namespace (or the key the collector printed on first start).'),
     h('label', { for: 'api-key' }, 'API key'),
     key,
     button,
@@ -32,7 +34,7 @@ export async function renderLogin(ctx) {
     button.disabled = true;
     try {
       await api.signIn(key.value.trim());
-      ctx.navigate(next, { replace: true });
+      ctx.navigate(ctx.query.get('add') ? '/' : next, { replace: true });
     } catch (e) {
       button.disabled = false;
       message.textContent = e instanceof Unauthorized ? 'That API key was not accepted.' : `Cannot sign in: ${e.message}`;

@@ -38,7 +38,7 @@ final class Counts {
 
     Counts(Dialect dialect) {
         this.addOccurrences = "INSERT INTO group_counts(fingerprint, minute_ms, service, endpoint, problem, kind,"
-                + " occurrences, first_at_ms, last_at_ms) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " occurrences, first_at_ms, last_at_ms, namespace) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT(fingerprint, minute_ms) DO UPDATE SET"
                 + " occurrences = group_counts.occurrences + excluded.occurrences,"
                 + " first_at_ms = " + dialect.least("group_counts.first_at_ms", "excluded.first_at_ms") + ","
@@ -94,6 +94,12 @@ final class Counts {
         }
 
         private final Map<Bucket, Delta> deltas = new TreeMap<>();
+        /** A batch's: every fingerprint in it is of this namespace. */
+        private final String namespace;
+
+        Deltas(String namespace) {
+            this.namespace = namespace;
+        }
 
         private Delta of(Bucket b, String service, String endpoint, String problem, String kind) {
             Delta d = deltas.computeIfAbsent(b, k -> new Delta());
@@ -138,6 +144,7 @@ final class Counts {
                     // More than taken back: at least one addition, which set the times.
                     ps.setLong(8, d.firstAtMs);
                     ps.setLong(9, d.lastAtMs);
+                    ps.setString(10, namespace);
                     ps.executeUpdate();
                 } else if (d.occurrences < 0) {
                     PreparedStatement take = w.get("""
@@ -165,12 +172,12 @@ final class Counts {
                       Set<String> touched, Deltas deltas) throws SQLException {
         String kind = groupKind(c.kind());
         String problem = groupProblem(c.kind(), c.problem());
-        String fingerprint = Grouping.fingerprint(service, c.endpoint(), problem);
+        String fingerprint = Grouping.fingerprint(deltas.namespace, service, c.endpoint(), problem);
         String reason = c.problem() + " in " + c.endpoint() + COUNTED_REASON;
         PreparedStatement stored = w.get("SELECT 1 FROM traces WHERE trace_id = ?");
         PreparedStatement trigger = w.get("""
-                INSERT INTO triggers(trace_id, agent_id, service, kind, reason, at_ms, received_at_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""");
+                INSERT INTO triggers(trace_id, agent_id, service, kind, reason, at_ms, received_at_ms, namespace)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""");
         PreparedStatement waiting = w.get("""
                 INSERT INTO counted_triggers(trace_id, agent_id, service, kind, endpoint, problem,
                                              fingerprint, at_ms, received_at_ms)
@@ -189,6 +196,7 @@ final class Counts {
                 trigger.setString(5, reason);
                 trigger.setLong(6, t.atMs());
                 trigger.setLong(7, nowMs);
+                trigger.setString(8, deltas.namespace);
                 // A re-sent batch inserts nothing: no summary to recompute.
                 if (trigger.executeUpdate() > 0) {
                     touched.add(t.traceId());
@@ -234,11 +242,12 @@ final class Counts {
         }
         deltas.remove(origin);
         PreparedStatement copy = w.get("""
-                INSERT INTO triggers(trace_id, agent_id, service, kind, reason, at_ms, received_at_ms)
-                SELECT trace_id, agent_id, service, kind, problem || ' in ' || endpoint || ?, at_ms, received_at_ms
+                INSERT INTO triggers(trace_id, agent_id, service, kind, reason, at_ms, received_at_ms, namespace)
+                SELECT trace_id, agent_id, service, kind, problem || ' in ' || endpoint || ?, at_ms, received_at_ms, ?
                 FROM counted_triggers WHERE trace_id = ? ON CONFLICT DO NOTHING""");
         copy.setString(1, COUNTED_REASON);
-        copy.setString(2, traceId);
+        copy.setString(2, deltas.namespace);
+        copy.setString(3, traceId);
         copy.executeUpdate();
         PreparedStatement delete = w.get("DELETE FROM counted_triggers WHERE trace_id = ?");
         delete.setString(1, traceId);

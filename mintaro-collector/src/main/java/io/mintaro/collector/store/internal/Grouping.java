@@ -1,8 +1,7 @@
 package io.mintaro.collector.store.internal;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.mintaro.collector.internal.Sha256;
+import io.mintaro.collector.store.Namespaces;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -63,18 +62,17 @@ final class Grouping {
             case "slow" -> problem = "slow";
             default -> problem = "ok";
         }
-        return new Group(service, endpoint, problem, status, fingerprint(service, endpoint, problem));
+        return new Group(service, endpoint, problem, status, fingerprint(TraceKeys.namespace(traceId), service, endpoint, problem));
     }
 
-    /** First 16 hex digits of SHA-256 over {@code service \n endpoint \n problem}. */
-    static String fingerprint(String service, String endpoint, String problem) {
-        try {
-            byte[] digest = MessageDigest.getInstance("SHA-256")
-                    .digest((service + "\n" + endpoint + "\n" + problem).getBytes(StandardCharsets.UTF_8));
-            return HexFormat.of().formatHex(digest, 0, 8);
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
-        }
+    /**
+     * First 16 hex digits of SHA-256 over {@code service \n endpoint \n problem}, in the default
+     * namespace; in another, over {@code namespace \n service \n endpoint \n problem}, so that no
+     * two namespaces share a group (or its triage).
+     */
+    static String fingerprint(String namespace, String service, String endpoint, String problem) {
+        String scoped = Namespaces.DEFAULT.equals(namespace) ? "" : namespace + "\n";
+        return HexFormat.of().formatHex(Sha256.digest(scoped + service + "\n" + endpoint + "\n" + problem), 0, 8);
     }
 
     private String errorProblem(Tx w, String traceId, String service) throws SQLException {

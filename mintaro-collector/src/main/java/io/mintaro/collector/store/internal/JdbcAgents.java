@@ -18,7 +18,7 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
-/** Registered agents in {@code agents}; the generated key in {@code meta}. */
+/** Registered agents in {@code agents}. */
 final class JdbcAgents implements AgentStore {
     private static final TypeReference<List<String>> STRING_LIST = new TypeReference<>() {
     };
@@ -39,15 +39,18 @@ final class JdbcAgents implements AgentStore {
     }
 
     @Override
-    public void upsert(Registration r, long nowMs) throws SQLException {
-        db.write(w -> {
+    public boolean upsert(Registration r, long nowMs) throws SQLException {
+        return db.write(w -> {
+            // An agent id stays in the namespace it first registered in: a key of another
+            // namespace cannot take its asks over.
             PreparedStatement ps = w.get("""
                     INSERT INTO agents(agent_id, service, version, host, pid, sdk, authorities, registered_at_ms,
-                                       last_seen_at_ms)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                       last_seen_at_ms, namespace)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(agent_id) DO UPDATE SET service = excluded.service, version = excluded.version,
                       host = excluded.host, pid = excluded.pid, sdk = excluded.sdk, authorities = excluded.authorities,
                       registered_at_ms = excluded.registered_at_ms, last_seen_at_ms = excluded.last_seen_at_ms
+                    WHERE agents.namespace = excluded.namespace
                     """);
             ps.setString(1, r.agentId());
             ps.setString(2, r.service());
@@ -58,8 +61,8 @@ final class JdbcAgents implements AgentStore {
             ps.setString(7, new String(Json.bytes(r.authorities()), StandardCharsets.UTF_8));
             ps.setLong(8, nowMs);
             ps.setLong(9, nowMs);
-            ps.executeUpdate();
-            return null;
+            ps.setString(10, r.namespace());
+            return ps.executeUpdate() > 0;
         });
     }
 
@@ -67,7 +70,7 @@ final class JdbcAgents implements AgentStore {
     public Optional<Registration> find(String agentId) throws SQLException {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT service, host, pid, sdk, authorities, version FROM agents WHERE agent_id = ?")) {
+                    "SELECT service, host, pid, sdk, authorities, version, namespace FROM agents WHERE agent_id = ?")) {
                 ps.setString(1, agentId);
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
@@ -80,7 +83,7 @@ final class JdbcAgents implements AgentStore {
                         authorities = List.of();
                     }
                     return Optional.of(new Registration(agentId, rs.getString(1), rs.getString(6), rs.getString(2),
-                            Rows.nullableLong(rs, 3), rs.getString(4), authorities));
+                            Rows.nullableLong(rs, 3), rs.getString(4), authorities, rs.getString(7)));
                 }
             }
         });
@@ -116,16 +119,17 @@ final class JdbcAgents implements AgentStore {
     }
 
     @Override
-    public List<AgentRow> seenSince(String service, long sinceMs) throws SQLException {
+    public List<AgentRow> seenSince(String namespace, String service, long sinceMs) throws SQLException {
         String sql = "SELECT agent_id, service, version, host, pid, sdk, registered_at_ms, last_seen_at_ms, stats"
-                + " FROM agents WHERE last_seen_at_ms >= ?" + (service == null ? "" : " AND service = ?")
+                + " FROM agents WHERE namespace = ? AND last_seen_at_ms >= ?" + (service == null ? "" : " AND service = ?")
                 + " ORDER BY service, agent_id";
         return db.read(c -> {
             List<AgentRow> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setLong(1, sinceMs);
+                ps.setString(1, namespace);
+                ps.setLong(2, sinceMs);
                 if (service != null) {
-                    ps.setString(2, service);
+                    ps.setString(3, service);
                 }
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
@@ -149,25 +153,5 @@ final class JdbcAgents implements AgentStore {
         } catch (IOException e) {
             return null;
         }
-    }
-
-    @Override
-    public String generatedApiKey(Supplier<String> generator) throws SQLException {
-        return db.write(w -> {
-            try (ResultSet rs = w.get("SELECT value FROM meta WHERE key = 'generated_api_key'").executeQuery()) {
-                if (rs.next()) {
-                    return rs.getString(1);
-                }
-            }
-            // Two collectors starting at once on one database: the first key wins.
-            PreparedStatement ps = w.get(
-                    "INSERT INTO meta(key, value) VALUES ('generated_api_key', ?) ON CONFLICT(key) DO NOTHING");
-            ps.setString(1, generator.get());
-            ps.executeUpdate();
-            try (ResultSet rs = w.get("SELECT value FROM meta WHERE key = 'generated_api_key'").executeQuery()) {
-                rs.next();
-                return rs.getString(1);
-            }
-        });
     }
 }

@@ -100,14 +100,20 @@ final class JdbcCollections implements CollectionStore {
         }
     }
 
-    /** Asks {@code agentId} for a trace unless it was asked before; returns whether this is new. */
+    /**
+     * Asks {@code agentId} for a trace unless it was asked before, or is an agent of another
+     * namespace (a breadcrumb names whichever peer it met); returns whether this is new.
+     */
     private boolean ask(Tx w, String traceId, String agentId, long nowMs) throws SQLException {
         PreparedStatement ps = w.get("""
-                INSERT INTO collection_asks(trace_id, agent_id, asked_at_ms) VALUES (?, ?, ?)
+                INSERT INTO collection_asks(trace_id, agent_id, asked_at_ms)
+                SELECT ?, ?, ? WHERE NOT EXISTS (SELECT 1 FROM agents WHERE agent_id = ? AND namespace <> ?)
                 ON CONFLICT(trace_id, agent_id) DO NOTHING""");
         ps.setString(1, traceId);
         ps.setString(2, agentId);
         ps.setLong(3, nowMs);
+        ps.setString(4, agentId);
+        ps.setString(5, TraceKeys.namespace(traceId));
         if (ps.executeUpdate() == 0) {
             return false;
         }
@@ -121,8 +127,10 @@ final class JdbcCollections implements CollectionStore {
      * none does yet, the authority waits for one to register with it ({@link #serves}).
      */
     private void askServersOf(Tx w, String traceId, String authority, long nowMs) throws SQLException {
-        PreparedStatement servers = w.get("SELECT agent_id FROM agent_authorities WHERE authority = ? ORDER BY agent_id");
-        servers.setString(1, authority);
+        PreparedStatement servers = w.get(
+                "SELECT agent_id FROM agent_authorities WHERE namespace = ? AND authority = ? ORDER BY agent_id");
+        servers.setString(1, TraceKeys.namespace(traceId));
+        servers.setString(2, authority);
         List<String> agents = new ArrayList<>();
         try (ResultSet rs = servers.executeQuery()) {
             while (rs.next()) {
@@ -259,18 +267,19 @@ final class JdbcCollections implements CollectionStore {
     // ------------------------------------------------------------ on their own
 
     @Override
-    public List<String> waitingFor(String agentId, long nowMs) throws SQLException {
+    public List<String> waitingFor(String namespace, String agentId, long nowMs) throws SQLException {
         return db.read(c -> {
             List<String> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT a.trace_id FROM collection_asks a JOIN traces t ON t.trace_id = a.trace_id
                     WHERE a.agent_id = ? AND a.answered_at_ms IS NULL AND a.delivered_at_ms IS NULL
-                      AND t.collect_until_ms IS NOT NULL
+                      AND t.collect_until_ms IS NOT NULL AND t.namespace = ?
                     ORDER BY a.asked_at_ms, a.trace_id LIMIT 1000""")) {
                 ps.setString(1, agentId);
+                ps.setString(2, namespace);
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
-                        out.add(rs.getString(1));
+                        out.add(TraceKeys.traceId(rs.getString(1)));
                     }
                 }
             }
@@ -279,11 +288,13 @@ final class JdbcCollections implements CollectionStore {
     }
 
     @Override
-    public void delivered(String agentId, Collection<String> traceIds, long nowMs) throws SQLException {
+    public void delivered(String namespace, String agentId, Collection<String> traceIds, long nowMs)
+            throws SQLException {
         if (traceIds.isEmpty()) {
             return;
         }
-        TreeSet<String> sorted = new TreeSet<>(traceIds);
+        TreeSet<String> sorted = new TreeSet<>();
+        traceIds.forEach(id -> sorted.add(TraceKeys.key(namespace, id)));
         db.write(w -> {
             w.dialect().lockTraces(w, sorted);
             PreparedStatement ps = w.get("""
@@ -324,12 +335,13 @@ final class JdbcCollections implements CollectionStore {
             Set<String> refused = new TreeSet<>();
             PreparedStatement others = w.get("""
                     SELECT 1 FROM agent_authorities x JOIN agents a ON a.agent_id = x.agent_id
-                    WHERE x.authority = ? AND x.service <> ? AND a.last_seen_at_ms >= ? LIMIT 1""");
+                    WHERE x.namespace = ? AND x.authority = ? AND x.service <> ? AND a.last_seen_at_ms >= ? LIMIT 1""");
             Set<String> accepted = new TreeSet<>();
             for (String authority : claimed) {
-                others.setString(1, authority);
-                others.setString(2, agent.service());
-                others.setLong(3, nowMs - liveWithinMs);
+                others.setString(1, agent.namespace());
+                others.setString(2, authority);
+                others.setString(3, agent.service());
+                others.setLong(4, nowMs - liveWithinMs);
                 try (ResultSet rs = others.executeQuery()) {
                     (rs.next() ? refused : accepted).add(authority);
                 }
@@ -338,21 +350,23 @@ final class JdbcCollections implements CollectionStore {
             clear.setString(1, agent.agentId());
             clear.executeUpdate();
             PreparedStatement add = w.get("""
-                    INSERT INTO agent_authorities(authority, agent_id, service) VALUES (?, ?, ?)
+                    INSERT INTO agent_authorities(authority, agent_id, service, namespace) VALUES (?, ?, ?, ?)
                     ON CONFLICT(authority, agent_id) DO NOTHING""");
             for (String authority : accepted) {
                 add.setString(1, authority);
                 add.setString(2, agent.agentId());
                 add.setString(3, agent.service());
+                add.setString(4, agent.namespace());
                 add.executeUpdate();
             }
             // Collections waiting for one of these authorities ask this agent now.
             TreeSet<String> waiting = new TreeSet<>();
             PreparedStatement find = w.get("""
                     SELECT c.trace_id FROM collection_callees c JOIN traces t ON t.trace_id = c.trace_id
-                    WHERE c.authority = ? AND t.collect_until_ms IS NOT NULL""");
+                    WHERE c.authority = ? AND t.collect_until_ms IS NOT NULL AND t.namespace = ?""");
             for (String authority : accepted) {
                 find.setString(1, authority);
+                find.setString(2, agent.namespace());
                 try (ResultSet rs = find.executeQuery()) {
                     while (rs.next()) {
                         waiting.add(rs.getString(1));

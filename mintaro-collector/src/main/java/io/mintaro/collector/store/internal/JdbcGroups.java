@@ -33,7 +33,8 @@ final class JdbcGroups implements GroupStore {
         Dialect d = db.dialect();
         List<Object> args = new ArrayList<>();
         // Stored traces, aggregated per group by walking traces_by_fingerprint.
-        StringBuilder traceWhere = new StringBuilder(" WHERE t.fingerprint IS NOT NULL");
+        StringBuilder traceWhere = new StringBuilder(" WHERE t.namespace = ? AND t.fingerprint IS NOT NULL");
+        args.add(q.namespace());
         if (q.fingerprint() != null) {
             traceWhere.append(" AND t.fingerprint = ?");
             args.add(q.fingerprint());
@@ -50,7 +51,8 @@ final class JdbcGroups implements GroupStore {
                 FROM traces t LEFT JOIN triage tr ON tr.fingerprint = t.fingerprint""" + traceWhere
                 + " GROUP BY t.fingerprint";
         // Counted occurrences, per group and minute: a minute is selected whole when any of it is in range.
-        StringBuilder countedWhere = new StringBuilder(" WHERE 1 = 1");
+        StringBuilder countedWhere = new StringBuilder(" WHERE g.namespace = ?");
+        args.add(q.namespace());
         countFilters(countedWhere, args, q, d);
         String counted = """
                 SELECT g.fingerprint, min(g.service), min(g.endpoint), min(g.problem), min(g.kind), 0,
@@ -103,7 +105,8 @@ final class JdbcGroups implements GroupStore {
                                 : new Triage(mark, rs.getString(13), rs.getString(14), Rows.nullableLong(rs, 15));
                         out.add(new GroupRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                                 rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getLong(8),
-                                Rows.nullableLong(rs, 9), Rows.nullableLong(rs, 10), rs.getString(11), triage));
+                                Rows.nullableLong(rs, 9), Rows.nullableLong(rs, 10), TraceKeys.traceId(rs.getString(11)),
+                                triage));
                         total = rs.getLong(16);
                     }
                 }
@@ -148,19 +151,22 @@ final class JdbcGroups implements GroupStore {
     }
 
     @Override
-    public Optional<GroupRow> get(String fingerprint) throws SQLException {
-        List<GroupRow> found = find(GroupQuery.of(fingerprint)).groups();
+    public Optional<GroupRow> get(String namespace, String fingerprint) throws SQLException {
+        List<GroupRow> found = find(GroupQuery.of(namespace, fingerprint)).groups();
         return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
     }
 
     @Override
-    public boolean triage(String fingerprint, TriageUpdate update, long nowMs) throws SQLException {
+    public boolean triage(String namespace, String fingerprint, TriageUpdate update, long nowMs) throws SQLException {
         return db.write(w -> {
+            // Fingerprints of different namespaces differ (Grouping): a group found here is theirs.
             PreparedStatement exists = w.get("""
-                    SELECT 1 FROM traces WHERE fingerprint = ?
-                    UNION ALL SELECT 1 FROM group_counts WHERE fingerprint = ? LIMIT 1""");
+                    SELECT 1 FROM traces WHERE fingerprint = ? AND namespace = ?
+                    UNION ALL SELECT 1 FROM group_counts WHERE fingerprint = ? AND namespace = ? LIMIT 1""");
             exists.setString(1, fingerprint);
-            exists.setString(2, fingerprint);
+            exists.setString(2, namespace);
+            exists.setString(3, fingerprint);
+            exists.setString(4, namespace);
             try (ResultSet rs = exists.executeQuery()) {
                 if (!rs.next()) {
                     return false;

@@ -5,6 +5,7 @@ import io.mintaro.collector.internal.Json;
 import io.mintaro.collector.protocol.Batch;
 import io.mintaro.collector.store.IngestResult;
 import io.mintaro.collector.store.IngestStore;
+import io.mintaro.collector.store.Namespaces;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -32,7 +33,8 @@ final class JdbcIngest implements IngestStore {
     }
 
     @Override
-    public IngestResult store(Batch batch, String service, long nowMs) throws SQLException {
+    public IngestResult store(Batch sent, String namespace, String service, long nowMs) throws SQLException {
+        Batch batch = TraceKeys.qualify(sent, namespace);
         return db.write(w -> {
             w.dialect().lockTraces(w, tracesOf(batch));
             Map<String, IngestResult.Known> before = new LinkedHashMap<>();
@@ -44,15 +46,16 @@ final class JdbcIngest implements IngestStore {
             int accepted = 0;
             PreparedStatement known = w.get("SELECT completed_at_ms FROM traces WHERE trace_id = ?");
             PreparedStatement newTrace = w.get("""
-                    INSERT INTO traces(trace_id, status, services, triggered_at_ms, updated_at_ms, created_at_ms)
-                    VALUES (?, 'ok', '[]', ?, ?, ?) ON CONFLICT(trace_id) DO NOTHING""");
+                    INSERT INTO traces(trace_id, status, services, triggered_at_ms, updated_at_ms, created_at_ms,
+                                       namespace)
+                    VALUES (?, 'ok', '[]', ?, ?, ?, ?) ON CONFLICT(trace_id) DO NOTHING""");
             PreparedStatement trigger = w.get("""
-                    INSERT INTO triggers(trace_id, agent_id, service, kind, reason, at_ms, received_at_ms)
-                    VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""");
+                    INSERT INTO triggers(trace_id, agent_id, service, kind, reason, at_ms, received_at_ms, namespace)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""");
             PreparedStatement span = w.get("""
                     INSERT INTO spans(trace_id, span_id, agent_id, service, parent_span_id, name, kind, status,
-                                      start_us, end_us, json)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      start_us, end_us, json, namespace)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(trace_id, span_id) DO UPDATE SET agent_id = excluded.agent_id,
                       service = excluded.service, parent_span_id = excluded.parent_span_id, name = excluded.name,
                       kind = excluded.kind, status = excluded.status, start_us = excluded.start_us,
@@ -77,6 +80,7 @@ final class JdbcIngest implements IngestStore {
                 newTrace.setLong(2, t.atMs());
                 newTrace.setLong(3, nowMs);
                 newTrace.setLong(4, nowMs);
+                newTrace.setString(5, namespace);
                 newTrace.executeUpdate();
                 trigger.setString(1, t.traceId());
                 trigger.setString(2, agentId);
@@ -85,11 +89,12 @@ final class JdbcIngest implements IngestStore {
                 trigger.setString(5, t.reason() == null ? "" : t.reason());
                 trigger.setLong(6, t.atMs());
                 trigger.setLong(7, nowMs);
+                trigger.setString(8, namespace);
                 trigger.executeUpdate();
                 touched.add(t.traceId());
             }
             Set<String> triggered = new LinkedHashSet<>(touched);
-            Counts.Deltas deltas = counts.new Deltas();
+            Counts.Deltas deltas = counts.new Deltas(namespace);
             for (String traceId : triggered) {
                 if (before.get(traceId) == IngestResult.Known.UNKNOWN) {
                     counts.absorb(w, traceId, deltas);
@@ -126,6 +131,7 @@ final class JdbcIngest implements IngestStore {
                     span.setLong(9, s.startUs());
                     Rows.setLong(span, 10, s.endUs());
                     span.setString(11, stored(s.json(), service, agentId));
+                    span.setString(12, namespace);
                     accepted += span.executeUpdate();
                 }
                 for (Batch.Message m : e.messages()) {
@@ -185,7 +191,8 @@ final class JdbcIngest implements IngestStore {
             Set<String> answered = new TreeSet<>(triggered);
             answered.addAll(kept);
             collections.onBatch(w, batch, created, answered, nowMs);
-            return new IngestResult(accepted, before, kept, dropped);
+            return Namespaces.DEFAULT.equals(namespace) ? new IngestResult(accepted, before, kept, dropped)
+                    : new IngestResult(accepted, TraceKeys.ids(before), TraceKeys.ids(kept), TraceKeys.ids(dropped));
         });
     }
 

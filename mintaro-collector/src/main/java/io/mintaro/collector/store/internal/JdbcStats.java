@@ -32,21 +32,23 @@ final class JdbcStats implements StatsStore {
         // the range, so the cost follows the service's activity in the range, not the table.
         this.triggersByBucket = "SELECT (received_at_ms / ?) * ? AS bucket, count(*) FROM triggers"
                 + d.indexedBy("triggers_by_service")
-                + " WHERE service = ? AND received_at_ms >= ? AND received_at_ms < ? GROUP BY bucket";
+                + " WHERE namespace = ? AND service = ? AND received_at_ms >= ? AND received_at_ms < ? GROUP BY bucket";
         this.tracesByBucket = "SELECT (created_at_ms / ?) * ? AS bucket, count(*) FILTER (WHERE status = 'error'),"
                 + " count(*) FROM traces" + d.indexedBy("traces_by_trigger_service")
-                + " WHERE trigger_service = ? AND created_at_ms >= ? AND created_at_ms < ? GROUP BY bucket";
+                + " WHERE namespace = ? AND trigger_service = ? AND created_at_ms >= ? AND created_at_ms < ? GROUP BY bucket";
         this.countedByBucket = "SELECT (minute_ms / ?) * ? AS bucket, sum(occurrences) FROM group_counts"
                 + d.indexedBy("group_counts_by_service")
-                + " WHERE service = ? AND minute_ms >= ? AND minute_ms < ? GROUP BY bucket";
+                + " WHERE namespace = ? AND service = ? AND minute_ms >= ? AND minute_ms < ? GROUP BY bucket";
     }
 
     @Override
-    public List<SpanStats> spanStats(long fromUs, Long toUs, String service) throws SQLException {
+    public List<SpanStats> spanStats(String namespace, long fromUs, Long toUs, String service) throws SQLException {
         Dialect d = db.dialect();
         StringBuilder sql = new StringBuilder("SELECT service, name, kind, " + d.joinNumbers("end_us - start_us")
-                + " FROM spans" + d.indexedBy("spans_for_stats") + " WHERE start_us >= ? AND end_us IS NOT NULL");
+                + " FROM spans" + d.indexedBy("spans_for_stats")
+                + " WHERE namespace = ? AND start_us >= ? AND end_us IS NOT NULL");
         List<Object> args = new ArrayList<>();
+        args.add(namespace);
         args.add(fromUs);
         if (toUs != null) {
             sql.append(" AND start_us < ?");
@@ -108,14 +110,16 @@ final class JdbcStats implements StatsStore {
     }
 
     @Override
-    public List<ServiceRow> services() throws SQLException {
+    public List<ServiceRow> services(String namespace) throws SQLException {
         return db.read(c -> {
             List<ServiceRow> out = new ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(
-                    "SELECT service, max(last_seen_at_ms) FROM agents GROUP BY service ORDER BY service");
-                 ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    out.add(new ServiceRow(rs.getString(1), rs.getLong(2)));
+            try (PreparedStatement ps = c.prepareStatement("SELECT service, max(last_seen_at_ms) FROM agents"
+                    + " WHERE namespace = ? GROUP BY service ORDER BY service")) {
+                ps.setString(1, namespace);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new ServiceRow(rs.getString(1), rs.getLong(2)));
+                    }
                 }
             }
             return out;
@@ -123,21 +127,22 @@ final class JdbcStats implements StatsStore {
     }
 
     @Override
-    public List<ServiceActivity> activity(String service, long fromMs, long toMs, long bucketMs) throws SQLException {
+    public List<ServiceActivity> activity(String namespace, String service, long fromMs, long toMs, long bucketMs)
+            throws SQLException {
         if (bucketMs <= 0 || bucketMs % MINUTE_MS != 0) {
             throw new IllegalArgumentException("a bucket is a whole number of minutes, not " + bucketMs + " ms");
         }
-        return db.read(c -> List.copyOf(buckets(c, service, fromMs, toMs, bucketMs).values()));
+        return db.read(c -> List.copyOf(buckets(c, namespace, service, fromMs, toMs, bucketMs).values()));
     }
 
     @Override
-    public Map<String, ServiceActivity> activityTotals(Collection<String> services, long fromMs, long toMs)
-            throws SQLException {
+    public Map<String, ServiceActivity> activityTotals(String namespace, Collection<String> services, long fromMs,
+                                                       long toMs) throws SQLException {
         return db.read(c -> {
             Map<String, ServiceActivity> out = new TreeMap<>();
             for (String service : services) {
                 ServiceActivity total = ServiceActivity.none(fromMs);
-                for (ServiceActivity b : buckets(c, service, fromMs, toMs, 0).values()) {
+                for (ServiceActivity b : buckets(c, namespace, service, fromMs, toMs, 0).values()) {
                     total = total.plus(b);
                 }
                 out.put(service, total);
@@ -150,8 +155,8 @@ final class JdbcStats implements StatsStore {
      * The non-empty buckets of one service in {@code [fromMs, toMs)}, by start; {@code bucketMs} 0
      * for the whole range in one bucket.
      */
-    private Map<Long, ServiceActivity> buckets(Connection c, String service, long fromMs, long toMs, long bucketMs)
-            throws SQLException {
+    private Map<Long, ServiceActivity> buckets(Connection c, String namespace, String service, long fromMs, long toMs,
+                                               long bucketMs) throws SQLException {
         Map<Long, ServiceActivity> out = new TreeMap<>();
         if (toMs <= fromMs) {
             return out;
@@ -161,7 +166,7 @@ final class JdbcStats implements StatsStore {
         long width = bucketMs > 0 ? bucketMs : Long.MAX_VALUE / 2;
         long align = bucketMs > 0 ? width : 0;
         try (PreparedStatement ps = c.prepareStatement(triggersByBucket)) {
-            try (ResultSet rs = query(ps, width, align, service, fromMs, toMs)) {
+            try (ResultSet rs = query(ps, width, align, namespace, service, fromMs, toMs)) {
                 while (rs.next()) {
                     long start = bucketMs > 0 ? rs.getLong(1) : fromMs;
                     out.merge(start, new ServiceActivity(start, rs.getLong(2), 0, 0, 0), ServiceActivity::plus);
@@ -169,7 +174,7 @@ final class JdbcStats implements StatsStore {
             }
         }
         try (PreparedStatement ps = c.prepareStatement(tracesByBucket)) {
-            try (ResultSet rs = query(ps, width, align, service, fromMs, toMs)) {
+            try (ResultSet rs = query(ps, width, align, namespace, service, fromMs, toMs)) {
                 while (rs.next()) {
                     long start = bucketMs > 0 ? rs.getLong(1) : fromMs;
                     out.merge(start, new ServiceActivity(start, 0, rs.getLong(2), rs.getLong(3), 0),
@@ -178,7 +183,7 @@ final class JdbcStats implements StatsStore {
             }
         }
         try (PreparedStatement ps = c.prepareStatement(countedByBucket)) {
-            try (ResultSet rs = query(ps, width, align, service, fromMs, toMs)) {
+            try (ResultSet rs = query(ps, width, align, namespace, service, fromMs, toMs)) {
                 while (rs.next()) {
                     long start = bucketMs > 0 ? rs.getLong(1) : fromMs;
                     out.merge(start, new ServiceActivity(start, 0, 0, 0, rs.getLong(2)), ServiceActivity::plus);
@@ -188,13 +193,14 @@ final class JdbcStats implements StatsStore {
         return out;
     }
 
-    private static ResultSet query(PreparedStatement ps, long width, long align, String service, long fromMs,
-                                   long toMs) throws SQLException {
+    private static ResultSet query(PreparedStatement ps, long width, long align, String namespace, String service,
+                                   long fromMs, long toMs) throws SQLException {
         ps.setLong(1, width);
         ps.setLong(2, align);
-        ps.setString(3, service);
-        ps.setLong(4, fromMs);
-        ps.setLong(5, toMs);
+        ps.setString(3, namespace);
+        ps.setString(4, service);
+        ps.setLong(5, fromMs);
+        ps.setLong(6, toMs);
         return ps.executeQuery();
     }
 }

@@ -6,6 +6,7 @@ import io.mintaro.collector.store.Database;
 import io.mintaro.collector.store.ExportQueue;
 import io.mintaro.collector.store.GroupStore;
 import io.mintaro.collector.store.IngestStore;
+import io.mintaro.collector.store.NamespaceStore;
 import io.mintaro.collector.store.SessionStore;
 import io.mintaro.collector.store.StatsStore;
 import io.mintaro.collector.store.Storage;
@@ -36,6 +37,7 @@ public final class JdbcStorage implements Storage {
     private final JdbcAgents agents;
     private final JdbcExportQueue exports;
     private final JdbcCollections collections;
+    private final JdbcNamespaces namespaces;
 
     private JdbcStorage(Database database, Transactions db, int schemaVersion, AgentNotifications notifications) {
         this.database = database;
@@ -49,6 +51,7 @@ public final class JdbcStorage implements Storage {
         this.stats = new JdbcStats(db);
         this.sessions = new JdbcSessions(db);
         this.agents = new JdbcAgents(db);
+        this.namespaces = new JdbcNamespaces(db);
     }
 
     /** Opens and migrates {@code database}. */
@@ -67,7 +70,7 @@ public final class JdbcStorage implements Storage {
             int version = Migrations.migrate(migrations, tx.writerConnection(), SqliteDialect.INSTANCE,
                     new V2__Error_groups());
             tx.openReaders();
-            return new JdbcStorage(database, tx, version, new LocalNotifications());
+            return adopted(new JdbcStorage(database, tx, version, new LocalNotifications()));
         } catch (SQLException | RuntimeException e) {
             tx.close();
             throw e;
@@ -82,11 +85,21 @@ public final class JdbcStorage implements Storage {
             try (Connection probe = tx.connection()) {
                 version = Migrations.migrate(tx.pool(), probe, PostgresDialect.INSTANCE);
             }
-            return new JdbcStorage(database, tx, version, new PostgresNotifications(database));
+            return adopted(new JdbcStorage(database, tx, version, new PostgresNotifications(database)));
         } catch (SQLException | RuntimeException e) {
             tx.close();
             throw e;
         }
+    }
+
+    private static JdbcStorage adopted(JdbcStorage storage) throws SQLException {
+        storage.namespaces.adoptGeneratedKey(System.currentTimeMillis());
+        return storage;
+    }
+
+    @Override
+    public NamespaceStore namespaces() {
+        return namespaces;
     }
 
     @Override

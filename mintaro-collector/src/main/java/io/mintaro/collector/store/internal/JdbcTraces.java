@@ -36,8 +36,9 @@ final class JdbcTraces implements TraceStore {
 
     @Override
     public TracePage find(TraceQuery q) throws SQLException {
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        StringBuilder where = new StringBuilder(" WHERE t.namespace = ?");
         List<Object> args = new ArrayList<>();
+        args.add(q.namespace());
         if (q.status() != null) {
             where.append(" AND t.status = ?");
             args.add(q.status());
@@ -73,7 +74,8 @@ final class JdbcTraces implements TraceStore {
     }
 
     @Override
-    public Optional<TraceDetail> get(String traceId) throws SQLException {
+    public Optional<TraceDetail> get(String namespace, String id) throws SQLException {
+        String traceId = TraceKeys.key(namespace, id);
         return db.read(c -> {
             TraceSummary summary;
             try (PreparedStatement ps = c.prepareStatement(
@@ -123,10 +125,10 @@ final class JdbcTraces implements TraceStore {
     }
 
     @Override
-    public Optional<String> fingerprint(String traceId) throws SQLException {
+    public Optional<String> fingerprint(String namespace, String traceId) throws SQLException {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT fingerprint FROM traces WHERE trace_id = ?")) {
-                ps.setString(1, traceId);
+                ps.setString(1, TraceKeys.key(namespace, traceId));
                 try (ResultSet rs = ps.executeQuery()) {
                     return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.empty();
                 }
@@ -135,7 +137,8 @@ final class JdbcTraces implements TraceStore {
     }
 
     @Override
-    public Set<String> contributors(String traceId) throws SQLException {
+    public Set<String> contributors(String namespace, String id) throws SQLException {
+        String traceId = TraceKeys.key(namespace, id);
         return db.read(c -> {
             Set<String> out = new TreeSet<>();
             try (PreparedStatement ps = c.prepareStatement("""
@@ -164,7 +167,7 @@ final class JdbcTraces implements TraceStore {
         } catch (IOException e) {
             services = List.of();
         }
-        return new TraceSummary(rs.getString(1), rs.getString(2), rs.getString(3), services,
+        return new TraceSummary(TraceKeys.traceId(rs.getString(1)), rs.getString(2), rs.getString(3), services,
                 Rows.nullableLong(rs, 5), Rows.nullableLong(rs, 6), rs.getString(7), rs.getString(8),
                 rs.getString(9), Rows.nullableLong(rs, 10), Rows.nullableLong(rs, 11), rs.getLong(12), rs.getInt(13),
                 rs.getInt(14), rs.getInt(15));

@@ -1,8 +1,6 @@
 package io.mintaro.collector.store.internal;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
+import io.mintaro.collector.internal.Sha256;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Collection;
@@ -100,16 +98,12 @@ final class PostgresDialect implements Dialect {
      * the order of the sorted ids, not of the keys; two ids with one key (chance 2^-64) share it.
      */
     static long lockKey(String traceId) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(traceId.getBytes(StandardCharsets.UTF_8));
-            long k = 0;
-            for (int i = 0; i < 8; i++) {
-                k = (k << 8) | (d[i] & 0xff);
-            }
-            return k;
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is always available", e);
+        byte[] d = Sha256.digest(traceId);
+        long k = 0;
+        for (int i = 0; i < 8; i++) {
+            k = (k << 8) | (d[i] & 0xff);
         }
+        return k;
     }
 
     @Override
