@@ -21,12 +21,21 @@ final class Grouping {
     private final String loggedType;
 
     Grouping(Dialect dialect) {
-        String spanType = dialect.jsonText("json", "error.type");
+        this(dialect, false);
+    }
+
+    /**
+     * @param beforeSchema9 read the error types from the records' JSON text, as the schema before
+     *     version 9 kept them (for the migration from version 1, which runs before the
+     *     {@code error_type} columns exist)
+     */
+    Grouping(Dialect dialect, boolean beforeSchema9) {
+        String spanType = beforeSchema9 ? dialect.jsonText("json", "error.type") : "error_type";
         this.escapedType = "SELECT " + spanType + " FROM spans\n"
                 + "WHERE trace_id = ? AND service = ? AND kind = 'server' AND status = 'failed'\n"
                 + "  AND NOT (" + dialect.isHttpStatus(spanType) + ")\n"
                 + "ORDER BY start_us, span_id LIMIT 1";
-        String logType = dialect.jsonText("json", "error.type");
+        String logType = beforeSchema9 ? dialect.jsonText("json", "error.type") : "error_type";
         this.loggedType = "SELECT " + logType + " FROM logs\n"
                 + "WHERE trace_id = ? AND service = ? AND level = 'ERROR' AND " + logType + " IS NOT NULL\n"
                 + "ORDER BY time_us, agent_id, seq LIMIT 1";

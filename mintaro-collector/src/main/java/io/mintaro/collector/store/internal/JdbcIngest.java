@@ -1,7 +1,7 @@
 package io.mintaro.collector.store.internal;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.mintaro.collector.internal.Json;
 import io.mintaro.collector.protocol.Batch;
 import io.mintaro.collector.store.IngestResult;
 import io.mintaro.collector.store.IngestStore;
@@ -54,21 +54,21 @@ final class JdbcIngest implements IngestStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""");
             PreparedStatement span = w.get("""
                     INSERT INTO spans(trace_id, span_id, agent_id, service, parent_span_id, name, kind, status,
-                                      start_us, end_us, json, namespace)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                                      start_us, end_us, error_type, payload, namespace)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     ON CONFLICT(trace_id, span_id) DO UPDATE SET agent_id = excluded.agent_id,
                       service = excluded.service, parent_span_id = excluded.parent_span_id, name = excluded.name,
                       kind = excluded.kind, status = excluded.status, start_us = excluded.start_us,
-                      end_us = excluded.end_us, json = excluded.json
+                      end_us = excluded.end_us, error_type = excluded.error_type, payload = excluded.payload
                     WHERE spans.status = 'started' AND excluded.status <> 'started'""");
             PreparedStatement message = w.get("""
                     INSERT INTO messages(trace_id, agent_id, seq, service, span_id, direction, method, url,
-                                         status, start_us, duration_us, request_body, response_body, json)
+                                         status, start_us, duration_us, request_body, response_body, payload)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""");
             PreparedStatement logRow = w.get("""
                     INSERT INTO logs(trace_id, agent_id, seq, service, span_id, time_us, level, logger,
-                                     message, json)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""");
+                                     message, error_type, payload)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""");
             PreparedStatement crumb = w.get("""
                     INSERT INTO breadcrumbs(trace_id, agent_id, service, role, peer_agent_id, authority, span_id)
                     VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""");
@@ -130,8 +130,11 @@ final class JdbcIngest implements IngestStore {
                     span.setString(8, s.status());
                     span.setLong(9, s.startUs());
                     Rows.setLong(span, 10, s.endUs());
-                    span.setString(11, stored(s.json(), service, agentId));
-                    span.setString(12, namespace);
+                    span.setString(11, errorType(s.json()));
+                    span.setBytes(12, RecordCodec.encode(RecordCodec.Kind.SPAN, stored(s.json(), service, agentId),
+                            s.spanId(), s.parentSpanId(), s.name(), s.kind(), s.status(), s.startUs(), s.endUs(),
+                            service, agentId));
+                    span.setString(13, namespace);
                     accepted += span.executeUpdate();
                 }
                 for (Batch.Message m : e.messages()) {
@@ -148,7 +151,10 @@ final class JdbcIngest implements IngestStore {
                     Rows.setLong(message, 11, m.durationUs());
                     message.setString(12, m.requestBodyText());
                     message.setString(13, m.responseBodyText());
-                    message.setString(14, stored(m.json(), service, agentId));
+                    message.setBytes(14, RecordCodec.encode(RecordCodec.Kind.MESSAGE,
+                            stored(m.json(), service, agentId), m.seq(), m.spanId(), m.direction(), m.method(),
+                            m.url(), m.status(), m.startUs(), m.durationUs(), m.requestBodyText(),
+                            m.responseBodyText(), service, agentId));
                     accepted += message.executeUpdate();
                 }
                 for (Batch.Log l : e.logs()) {
@@ -161,7 +167,9 @@ final class JdbcIngest implements IngestStore {
                     logRow.setString(7, l.level());
                     logRow.setString(8, l.logger());
                     logRow.setString(9, l.message());
-                    logRow.setString(10, stored(l.json(), service, agentId));
+                    logRow.setString(10, errorType(l.json()));
+                    logRow.setBytes(11, RecordCodec.encode(RecordCodec.Kind.LOG, stored(l.json(), service, agentId),
+                            l.seq(), l.spanId(), l.timeUs(), l.level(), l.logger(), l.message(), service, agentId));
                     accepted += logRow.executeUpdate();
                 }
                 if (state == IngestResult.Known.COMPLETE && accepted > acceptedBefore) {
@@ -224,10 +232,17 @@ final class JdbcIngest implements IngestStore {
         }
     }
 
-    private static String stored(ObjectNode json, String service, String agentId) {
+    /** The record's JSON as the API returns it: the protocol fields, then who sent it. */
+    private static ObjectNode stored(ObjectNode json, String service, String agentId) {
         json.put("service", service);
         json.put("agentId", agentId);
-        return Json.string(json);
+        return json;
+    }
+
+    /** {@code error.type} of a span or log (a log's error may be plain text: none), for {@link Grouping}. */
+    private static String errorType(ObjectNode json) {
+        JsonNode type = json.path("error").path("type");
+        return type.isTextual() ? type.textValue() : null;
     }
 
     @Override

@@ -88,12 +88,16 @@ final class JdbcTraces implements TraceStore {
                     summary = summary(rs);
                 }
             }
-            List<String> spans = jsonColumn(c, "SELECT json FROM spans WHERE trace_id = ? ORDER BY start_us, span_id",
-                    traceId);
-            List<String> messages = jsonColumn(c,
-                    "SELECT json FROM messages WHERE trace_id = ? ORDER BY start_us, agent_id, seq", traceId);
-            List<String> logs = jsonColumn(c,
-                    "SELECT json FROM logs WHERE trace_id = ? ORDER BY time_us, agent_id, seq", traceId);
+            List<String> spans = records(c, RecordCodec.Kind.SPAN, """
+                    SELECT payload, span_id, parent_span_id, name, kind, status, start_us, end_us, service, agent_id
+                    FROM spans WHERE trace_id = ? ORDER BY start_us, span_id""", traceId);
+            List<String> messages = records(c, RecordCodec.Kind.MESSAGE, """
+                    SELECT payload, seq, span_id, direction, method, url, status, start_us, duration_us, request_body,
+                      response_body, service, agent_id
+                    FROM messages WHERE trace_id = ? ORDER BY start_us, agent_id, seq""", traceId);
+            List<String> logs = records(c, RecordCodec.Kind.LOG, """
+                    SELECT payload, seq, span_id, time_us, level, logger, message, service, agent_id
+                    FROM logs WHERE trace_id = ? ORDER BY time_us, agent_id, seq""", traceId);
             List<TraceDetail.TriggerRow> triggers = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("""
                     SELECT agent_id, service, kind, reason, at_ms, received_at_ms FROM triggers
@@ -173,13 +177,22 @@ final class JdbcTraces implements TraceStore {
                 rs.getInt(14), rs.getInt(15));
     }
 
-    private static List<String> jsonColumn(Connection c, String sql, String traceId) throws SQLException {
+    /**
+     * The records of one table, decoded ({@link RecordCodec}): {@code sql} selects the payload,
+     * then the columns of {@code kind}'s fields in their order.
+     */
+    private static List<String> records(Connection c, RecordCodec.Kind kind, String sql, String traceId)
+            throws SQLException {
         List<String> out = new ArrayList<>();
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, traceId);
             try (ResultSet rs = ps.executeQuery()) {
+                Object[] columns = new Object[kind.fields.size()];
                 while (rs.next()) {
-                    out.add(rs.getString(1));
+                    for (int i = 0; i < columns.length; i++) {
+                        columns[i] = rs.getObject(i + 2);
+                    }
+                    out.add(RecordCodec.decode(kind, rs.getBytes(1), columns));
                 }
             }
         }

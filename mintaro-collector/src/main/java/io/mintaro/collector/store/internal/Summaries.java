@@ -13,7 +13,12 @@ final class Summaries {
     private final Grouping grouping;
 
     Summaries(Dialect dialect) {
-        this.grouping = new Grouping(dialect);
+        this(dialect, false);
+    }
+
+    /** @param beforeSchema9 see {@link Grouping#Grouping(Dialect, boolean)} */
+    Summaries(Dialect dialect, boolean beforeSchema9) {
+        this.grouping = new Grouping(dialect, beforeSchema9);
     }
 
     void recompute(Tx w, String traceId, long nowMs) throws SQLException {

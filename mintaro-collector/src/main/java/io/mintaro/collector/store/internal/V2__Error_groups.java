@@ -76,7 +76,8 @@ public final class V2__Error_groups extends BaseJavaMigration {
                 rows.add(new Row(rs.getString(1), rs.getString(2), rs.getString(3)));
             }
         }
-        Summaries summaries = new Summaries(SqliteDialect.INSTANCE);
+        // Version 1's records are JSON text; the error_type columns come with version 9.
+        Summaries summaries = new Summaries(SqliteDialect.INSTANCE, true);
         try (CachedStatements statements = new CachedStatements(c)) {
             Tx tx = new Tx() {
                 @Override
