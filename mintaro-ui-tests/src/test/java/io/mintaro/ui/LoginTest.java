@@ -90,14 +90,14 @@ class LoginTest {
     }
   }
 
-  private static void submit(ChromeDriver driver, String key) {
+  static void submit(ChromeDriver driver, String key) {
     WebElement field = driver.findElement(By.id("api-key"));
     field.clear();
     field.sendKeys(key);
     driver.findElement(By.id("sign-in")).click();
   }
 
-  private static void await(ChromeDriver driver, String view) {
+  static void await(ChromeDriver driver, String view) {
     new WebDriverWait(driver, Duration.ofSeconds(10)).pollingEvery(Duration.ofMillis(50))
         .until(d -> view.equals(((JavascriptExecutor) d).executeScript("return window.__mintaroView")));
   }

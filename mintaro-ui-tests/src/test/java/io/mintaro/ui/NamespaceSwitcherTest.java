@@ -49,18 +49,18 @@ class NamespaceSwitcherTest {
     try (Browser.Session session = Browser.start()) {
       ChromeDriver driver = session.driver();
       driver.get(stack.base + "/login");
-      await(driver, "login");
-      submit(driver, UiStack.API_KEY);
-      await(driver, "dashboard");
+      LoginTest.await(driver, "login");
+      LoginTest.submit(driver, UiStack.API_KEY);
+      LoginTest.await(driver, "dashboard");
       // One namespace: no switcher.
       assertThat(driver.findElement(By.id("namespace")).isDisplayed()).isFalse();
       assertThat(namespace(driver)).isEqualTo("demo");
       assertThat(driver.findElement(By.id("groups")).getText()).contains(stack.failGroup);
 
       driver.findElement(By.id("add-namespace")).click();
-      await(driver, "login");
-      submit(driver, otherKey);
-      await(driver, "dashboard");
+      LoginTest.await(driver, "login");
+      LoginTest.submit(driver, otherKey);
+      LoginTest.await(driver, "dashboard");
       new WebDriverWait(driver, Duration.ofSeconds(10))
           .until(d -> d.findElement(By.id("namespace")).isDisplayed());
       Select select = new Select(driver.findElement(By.id("namespace")));
@@ -73,7 +73,7 @@ class NamespaceSwitcherTest {
 
       // The choice holds across pages and reloads, and switching back shows the demo's errors again.
       driver.navigate().refresh();
-      await(driver, "dashboard");
+      LoginTest.await(driver, "dashboard");
       assertThat(driver.findElements(By.id("groups-empty"))).isNotEmpty();
       new Select(driver.findElement(By.id("namespace"))).selectByVisibleText("demo");
       new WebDriverWait(driver, Duration.ofSeconds(10))
@@ -84,17 +84,5 @@ class NamespaceSwitcherTest {
 
   private static String namespace(org.openqa.selenium.WebDriver driver) {
     return (String) ((JavascriptExecutor) driver).executeScript("return document.body.dataset.namespace || null");
-  }
-
-  private static void submit(ChromeDriver driver, String key) {
-    WebElement field = driver.findElement(By.id("api-key"));
-    field.clear();
-    field.sendKeys(key);
-    driver.findElement(By.id("sign-in")).click();
-  }
-
-  private static void await(ChromeDriver driver, String view) {
-    new WebDriverWait(driver, Duration.ofSeconds(10)).pollingEvery(Duration.ofMillis(50))
-        .until(d -> view.equals(((JavascriptExecutor) d).executeScript("return window.__mintaroView")));
   }
 }

@@ -104,8 +104,7 @@ public final class AdminCommand {
                 try (Storage s = parent.root.open()) {
                     long now = System.currentTimeMillis();
                     if (!s.namespaces().create(name, now)) {
-                        spec.commandLine().getErr().println("mintaro-collector: namespace " + name + " exists");
-                        return 1;
+                        return refuse(spec, "namespace " + name + " exists");
                     }
                     print(spec, Keys.create(s.namespaces(), name, ApiKey.Kind.ADMIN, "created with the namespace",
                             now));
@@ -134,8 +133,7 @@ public final class AdminCommand {
                 }
                 try (Storage s = parent.root.open()) {
                     if (!s.namespaces().retention(Namespaces.require(name), maxAgeMs, maxBytes)) {
-                        spec.commandLine().getErr().println("mintaro-collector: no namespace " + name);
-                        return 1;
+                        return refuse(spec, "no namespace " + name);
                     }
                 }
                 return 0;
@@ -213,9 +211,7 @@ public final class AdminCommand {
             public Integer call() throws SQLException {
                 try (Storage s = parent.root.open()) {
                     if (!s.namespaces().revoke(Namespaces.require(parent.namespace), id, System.currentTimeMillis())) {
-                        spec.commandLine().getErr().println("mintaro-collector: no active key " + id + " in "
-                                + parent.namespace);
-                        return 1;
+                        return refuse(spec, "no active key " + id + " in " + parent.namespace);
                     }
                 }
                 return 0;
@@ -240,15 +236,19 @@ public final class AdminCommand {
                     Keys.Created next = Keys.rotate(ns, Namespaces.require(parent.namespace), id, graceSeconds * 1000,
                             System.currentTimeMillis());
                     if (next == null) {
-                        spec.commandLine().getErr().println("mintaro-collector: no active key " + id + " in "
-                                + parent.namespace);
-                        return 1;
+                        return refuse(spec, "no active key " + id + " in " + parent.namespace);
                     }
                     print(spec, next);
                 }
                 return 0;
             }
         }
+    }
+
+    /** Says why nothing was done; exit status 1. */
+    private static int refuse(CommandLine.Model.CommandSpec spec, String why) {
+        spec.commandLine().getErr().println("mintaro-collector: " + why);
+        return 1;
     }
 
     private static void print(CommandLine.Model.CommandSpec spec, Keys.Created k) {
