@@ -30,9 +30,16 @@ final class JdbcGroups implements GroupStore {
      */
     @Override
     public GroupPage find(GroupQuery q) throws SQLException {
+        if (q.service() == null && q.text() == null && q.fromUs() == null && q.toUs() == null) {
+            return findAllTime(q);
+        }
         Dialect d = db.dialect();
         List<Object> args = new ArrayList<>();
-        // Stored traces, aggregated per group by walking traces_by_fingerprint.
+        // Stored traces, aggregated per group: of one group, a range of traces_by_fingerprint; of a
+        // time range, a range of traces_by_start (left to itself, SQLite walks traces_by_fingerprint
+        // whole to save the sort of GROUP BY); otherwise every trace.
+        boolean ranged = q.fingerprint() == null && (q.fromUs() != null || q.toUs() != null);
+        String byTime = ranged ? d.indexedBy("traces_by_start") : "";
         StringBuilder traceWhere = new StringBuilder(" WHERE t.namespace = ? AND t.fingerprint IS NOT NULL");
         args.add(q.namespace());
         if (q.fingerprint() != null) {
@@ -48,7 +55,7 @@ final class JdbcGroups implements GroupStore {
                   min(t.started_at_us) AS first_us, max(t.started_at_us) AS last_us,
                   max(""" + d.zeroPadded("coalesce(t.started_at_us, 0)") + """
                  || t.trace_id) AS last_key
-                FROM traces t LEFT JOIN triage tr ON tr.fingerprint = t.fingerprint""" + traceWhere
+                FROM traces t""" + byTime + " LEFT JOIN triage tr ON tr.fingerprint = t.fingerprint" + traceWhere
                 + " GROUP BY t.fingerprint";
         // Counted occurrences, per group and minute: a minute is selected whole when any of it is in range.
         StringBuilder countedWhere = new StringBuilder(" WHERE g.namespace = ?");
@@ -57,30 +64,10 @@ final class JdbcGroups implements GroupStore {
         String counted = """
                 SELECT g.fingerprint, min(g.service), min(g.endpoint), min(g.problem), min(g.kind), 0,
                   sum(g.occurrences), 0, min(g.first_at_ms) * 1000, max(g.last_at_ms) * 1000, NULL
-                FROM group_counts g""" + countedWhere + " GROUP BY g.fingerprint";
+                FROM group_counts g""" + (q.fingerprint() == null && q.fromUs() != null
+                ? d.indexedBy("group_counts_by_time") : "") + countedWhere + " GROUP BY g.fingerprint";
         StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-        if (q.status() != null) {
-            switch (q.status()) {
-                case "error" -> where.append(" AND o.kind = 'error' AND coalesce(tr.mark, 'none') <> 'crash'");
-                case "crash" -> where.append(" AND tr.mark = 'crash'");
-                case "ok" -> where.append(" AND o.kind <> 'error'");
-                default -> throw new IllegalArgumentException("status " + q.status());
-            }
-        }
-        if (q.speed() != null) {
-            switch (q.speed()) {
-                case "slow" -> where.append(" AND o.kind = 'slow'");
-                case "fast" -> where.append(" AND o.kind <> 'slow'");
-                default -> throw new IllegalArgumentException("speed " + q.speed());
-            }
-        }
-        switch (q.silenced() == null ? "hide" : q.silenced()) {
-            case "hide" -> where.append(" AND coalesce(tr.mark, 'none') <> 'silenced'");
-            case "only" -> where.append(" AND tr.mark = 'silenced'");
-            case "show" -> {
-            }
-            default -> throw new IllegalArgumentException("silenced " + q.silenced());
-        }
+        groupFilters(where, q, "o.kind");
         String from = " FROM (" + traces + " UNION ALL " + counted
                 + ") o LEFT JOIN triage tr ON tr.fingerprint = o.fp" + where + " GROUP BY o.fp";
         // The group columns are equal on all rows of a group (the fingerprint is their hash), and
@@ -91,32 +78,98 @@ final class JdbcGroups implements GroupStore {
                   min(tr.mark), min(tr.level), min(tr.note), min(tr.updated_at_ms), count(*) OVER ()""" + from
                 + " ORDER BY max(o.last_us) DESC, o.fp DESC LIMIT ? OFFSET ?";
         String count = "SELECT count(*) FROM (SELECT o.fp" + from + ") AS found";
-        return db.read(c -> {
-            List<GroupRow> out = new ArrayList<>();
-            long total = -1;
-            try (PreparedStatement ps = c.prepareStatement(page)) {
-                int i = Rows.bind(ps, args);
-                ps.setInt(i++, q.limit());
-                ps.setLong(i, q.offset());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        String mark = rs.getString(12);
-                        Triage triage = mark == null ? Triage.NONE
-                                : new Triage(mark, rs.getString(13), rs.getString(14), Rows.nullableLong(rs, 15));
-                        out.add(new GroupRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getLong(8),
-                                Rows.nullableLong(rs, 9), Rows.nullableLong(rs, 10), TraceKeys.traceId(rs.getString(11)),
-                                triage));
-                        total = rs.getLong(16);
-                    }
+        return db.read(c -> page(c, page, count, args, q));
+    }
+
+    /**
+     * {@link #find} without trace filters: every trace and counted occurrence of a group counts, so
+     * its figures are its {@code group_stats} row (schema 10), kept by triggers on every write.
+     * One row per group is read, whatever the number of traces; the result equals the walk over
+     * {@code traces} and {@code group_counts} that the filtered search does.
+     */
+    private GroupPage findAllTime(GroupQuery q) throws SQLException {
+        Dialect d = db.dialect();
+        List<Object> args = new ArrayList<>();
+        // group_stats_by_namespace: the namespace's groups only (fingerprints are namespace-unique,
+        // so the one-group lookup by primary key filters the namespace too, as every read does).
+        StringBuilder where = new StringBuilder(" WHERE s.namespace = ? AND (s.traces > 0 OR s.counted_rows > 0)");
+        args.add(q.namespace());
+        if (q.fingerprint() != null) {
+            where.append(" AND s.fingerprint = ?");
+            args.add(q.fingerprint());
+        }
+        groupFilters(where, q, "s.kind");
+        String from = " FROM group_stats s LEFT JOIN triage tr ON tr.fingerprint = s.fingerprint" + where;
+        String lastUs = either(d, d.greatest("s.last_us", "s.counted_last_ms * 1000"), "s.last_us",
+                "s.counted_last_ms * 1000");
+        String page = "SELECT s.fingerprint, s.service, s.endpoint, s.problem, s.kind, s.traces,"
+                + " s.traces + s.counted, s.new_traces, "
+                + either(d, d.least("s.first_us", "s.counted_first_ms * 1000"), "s.first_us",
+                        "s.counted_first_ms * 1000")
+                + ", " + lastUs + ", s.last_trace_id, tr.mark, tr.level, tr.note, tr.updated_at_ms, count(*) OVER ()"
+                + from + " ORDER BY " + lastUs + " DESC, s.fingerprint DESC LIMIT ? OFFSET ?";
+        String count = "SELECT count(*)" + from;
+        return db.read(c -> page(c, page, count, args, q));
+    }
+
+    /** {@code both} when neither value is null, else the one that is not (as min and max of a group do). */
+    private static String either(Dialect d, String both, String a, String b) {
+        return "CASE WHEN " + a + " IS NULL THEN " + b + " WHEN " + b + " IS NULL THEN " + a + " ELSE " + both + " END";
+    }
+
+    /** The filters on a group's kind and triage ({@code tr}), the same for both searches. */
+    private static void groupFilters(StringBuilder where, GroupQuery q, String kind) {
+        if (q.status() != null) {
+            switch (q.status()) {
+                case "error" -> where.append(" AND " + kind + " = 'error' AND coalesce(tr.mark, 'none') <> 'crash'");
+                case "crash" -> where.append(" AND tr.mark = 'crash'");
+                case "ok" -> where.append(" AND " + kind + " <> 'error'");
+                default -> throw new IllegalArgumentException("status " + q.status());
+            }
+        }
+        if (q.speed() != null) {
+            switch (q.speed()) {
+                case "slow" -> where.append(" AND " + kind + " = 'slow'");
+                case "fast" -> where.append(" AND " + kind + " <> 'slow'");
+                default -> throw new IllegalArgumentException("speed " + q.speed());
+            }
+        }
+        switch (q.silenced() == null ? "hide" : q.silenced()) {
+            case "hide" -> where.append(" AND coalesce(tr.mark, 'none') <> 'silenced'");
+            case "only" -> where.append(" AND tr.mark = 'silenced'");
+            case "show" -> {
+            }
+            default -> throw new IllegalArgumentException("silenced " + q.silenced());
+        }
+    }
+
+    /** Runs a page query (16 columns, the last the total) and, for a page past the end, its count. */
+    private static GroupPage page(java.sql.Connection c, String page, String count, List<Object> args, GroupQuery q)
+            throws SQLException {
+        List<GroupRow> out = new ArrayList<>();
+        long total = -1;
+        try (PreparedStatement ps = c.prepareStatement(page)) {
+            int i = Rows.bind(ps, args);
+            ps.setInt(i++, q.limit());
+            ps.setLong(i, q.offset());
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    String mark = rs.getString(12);
+                    Triage triage = mark == null ? Triage.NONE
+                            : new Triage(mark, rs.getString(13), rs.getString(14), Rows.nullableLong(rs, 15));
+                    out.add(new GroupRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                            rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getLong(8),
+                            Rows.nullableLong(rs, 9), Rows.nullableLong(rs, 10), TraceKeys.traceId(rs.getString(11)),
+                            triage));
+                    total = rs.getLong(16);
                 }
             }
-            if (total < 0) {
-                // A page past the end has no row to carry the total.
-                total = Rows.count(c, count, args);
-            }
-            return new GroupPage(out, total);
-        });
+        }
+        if (total < 0) {
+            // A page past the end has no row to carry the total.
+            total = Rows.count(c, count, args);
+        }
+        return new GroupPage(out, total);
     }
 
     /**
@@ -135,8 +188,9 @@ final class JdbcGroups implements GroupStore {
             args.add(q.service());
         }
         if (q.fromUs() != null) {
-            where.append(" AND g.last_at_ms * 1000 >= ?");
-            args.add(q.fromUs());
+            // last_at_ms * 1000 >= fromUs, written on the column so that group_counts_by_time serves it.
+            where.append(" AND g.last_at_ms >= ?");
+            args.add(Math.floorDiv(q.fromUs() + 999, 1000));
         }
         if (q.toUs() != null) {
             where.append(" AND g.first_at_ms * 1000 < ?");
@@ -189,6 +243,16 @@ final class JdbcGroups implements GroupStore {
             ps.setString(9, update.note());
             ps.setLong(10, nowMs);
             ps.executeUpdate();
+            // A triage change acknowledges the traces so far. Counting the group's traces created
+            // after it walks the group once; triage is a person's click, not a hot path.
+            PreparedStatement acknowledged = w.get("""
+                    UPDATE group_stats SET new_traces = (SELECT count(*) FROM traces
+                      WHERE fingerprint = ? AND created_at_ms > ?) WHERE fingerprint = ? AND namespace = ?""");
+            acknowledged.setString(1, fingerprint);
+            acknowledged.setLong(2, nowMs);
+            acknowledged.setString(3, fingerprint);
+            acknowledged.setString(4, namespace);
+            acknowledged.executeUpdate();
             return true;
         });
     }

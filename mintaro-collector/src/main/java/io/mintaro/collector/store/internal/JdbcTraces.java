@@ -48,9 +48,16 @@ final class JdbcTraces implements TraceStore {
             args.add(q.fingerprint());
         }
         filters.append(where, args, q.service(), q.text(), q.fromUs(), q.toUs());
-        String page = "SELECT " + SUMMARY_COLUMNS + " FROM traces t" + where
-                + " ORDER BY t.started_at_us DESC, t.trace_id DESC LIMIT ? OFFSET ?";
-        String count = "SELECT count(*) FROM traces t" + where;
+        // The page's ids first, then their rows: skipping the rows of earlier pages reads only the
+        // index (traces_by_start, traces_by_fingerprint hold the order and the id), not the table.
+        String order = " ORDER BY t.started_at_us DESC, t.trace_id DESC";
+        String page = "SELECT " + SUMMARY_COLUMNS + " FROM traces t WHERE t.trace_id IN (SELECT t.trace_id"
+                + " FROM traces t" + where + order + " LIMIT ? OFFSET ?)" + order;
+        // A group's traces alone: their number is kept in group_stats, not counted again.
+        boolean groupOnly = q.fingerprint() != null && q.status() == null && q.service() == null && q.text() == null
+                && q.fromUs() == null && q.toUs() == null;
+        String count = groupOnly ? "SELECT coalesce(sum(traces), 0) FROM group_stats WHERE namespace = ? AND fingerprint = ?"
+                : "SELECT count(*) FROM traces t" + where;
         return db.read(c -> {
             List<TraceSummary> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(page)) {
