@@ -175,7 +175,7 @@ public final class LargeStoreBench {
                     VALUES (?, ?, ?, ?, ?, ?, ?)""");
                  PreparedStatement span = c.prepareStatement("""
                     INSERT INTO spans(trace_id, span_id, agent_id, service, parent_span_id, name, kind, status,
-                      start_us, end_us, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
+                      start_us, end_us, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
                  PreparedStatement count = c.prepareStatement(upsertCount)) {
                 for (long i = 0; i < n; i++) {
                     double u = r.nextDouble();
@@ -316,10 +316,12 @@ public final class LargeStoreBench {
         ps.setString(8, status.equals("slow") ? "ok" : status.equals("error") ? "failed" : status);
         ps.setLong(9, startUs);
         ps.setLong(10, endUs);
-        ps.setString(11, "{\"traceId\":\"" + traceId + "\",\"spanId\":\"" + spanId + "\",\"parentSpanId\":"
+        // Schema 9: payload holds the record; JSON text (no format byte) reads as a row of before.
+        ps.setBytes(11, ("{\"traceId\":\"" + traceId + "\",\"spanId\":\"" + spanId + "\",\"parentSpanId\":"
                 + (parent == null ? "null" : "\"" + parent + "\"") + ",\"name\":\"" + name + "\",\"kind\":\"" + kind
                 + "\",\"status\":\"" + status + "\",\"startUs\":" + startUs + ",\"endUs\":" + endUs
-                + ",\"attributes\":{\"http.route\":\"" + name + "\",\"thread\":\"http-nio-8080-exec-3\"}}");
+                + ",\"attributes\":{\"http.route\":\"" + name + "\",\"thread\":\"http-nio-8080-exec-3\"}}")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
         ps.addBatch();
     }
 

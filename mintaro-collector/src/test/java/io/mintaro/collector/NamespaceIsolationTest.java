@@ -126,6 +126,61 @@ class NamespaceIsolationTest {
     }
 
     @Test
+    void theKeptGroupFiguresOfEachNamespaceAreItsOwn() throws Exception {
+        // The same group, by name, in both namespaces: a default agent of a service called payments.
+        String defaultPayments = "c000000000000001";
+        c.register(defaultPayments, "payments");
+        String elsewhere = traceId(0x704);
+        c.postBatch(failed(defaultPayments, elsewhere, "POST /payments", "default-payments-log"));
+        // Counted occurrences in the payments namespace only.
+        ObjectNode counts = batch(PAYMENTS_AGENT);
+        Records.more(Records.counted(counts, "error", "POST /refunds", "java.lang.IllegalStateException"), 7,
+                AT_MS + 60_000);
+        assertThat(c.agentPost("/agent/v1/batches", counts.toString(), paymentsIngest).statusCode()).isEqualTo(200);
+
+        // group_stats (the unfiltered list) answers as the walk over traces and group_counts does.
+        String all = "/api/groups?silenced=show&pageSize=200";
+        String walk = "&from=1970-01-01T00:00:00Z";
+        JsonNode payments = json(c.get(all, paymentsRead));
+        assertThat(payments).isEqualTo(json(c.get(all + walk, paymentsRead)));
+        JsonNode orders = c.getJson(all);
+        assertThat(orders).isEqualTo(c.getJson(all + walk));
+
+        assertThat(payments.get("total").asLong()).isEqualTo(2);
+        assertThat(payments.get("groups")).extracting(g -> g.get("endpoint").asText())
+                .containsExactlyInAnyOrder("POST /payments", "POST /refunds");
+        assertThat(orders.get("total").asLong()).isEqualTo(3);
+        assertThat(orders.get("groups")).extracting(g -> g.get("endpoint").asText())
+                .containsExactlyInAnyOrder("POST /orders", "GET /orders", "POST /payments");
+        JsonNode theirs = byEndpoint(payments, "POST /payments");
+        JsonNode ours = byEndpoint(orders, "POST /payments");
+        assertThat(theirs.get("fingerprint").asText()).isNotEqualTo(ours.get("fingerprint").asText());
+        assertThat(theirs.get("traces").asLong()).isEqualTo(1);
+        assertThat(theirs.get("lastTraceId").asText()).isEqualTo(SHARED);
+        assertThat(ours.get("traces").asLong()).isEqualTo(1);
+        assertThat(ours.get("lastTraceId").asText()).isEqualTo(elsewhere);
+        assertThat(byEndpoint(payments, "POST /refunds").get("occurrences").asLong()).isEqualTo(7);
+        // A group and its traces' total (both from group_stats) only in their own namespace.
+        String fp = theirs.get("fingerprint").asText();
+        assertThat(json(c.get("/api/groups/" + fp, paymentsRead))).isEqualTo(theirs);
+        assertThat(json(c.get("/api/groups/" + fp + "/traces", paymentsRead)).get("total").asLong()).isEqualTo(1);
+        assertThat(c.get("/api/groups/" + fp).statusCode()).isEqualTo(404);
+        assertThat(c.get("/api/groups/" + ours.get("fingerprint").asText(), paymentsRead).statusCode()).isEqualTo(404);
+        assertThat(c.query("SELECT namespace || ' ' || count(*) || ' ' || sum(traces) || ' ' || sum(counted)"
+                + " FROM group_stats GROUP BY namespace ORDER BY namespace"))
+                .containsExactly("default 3 3 0", "payments 2 1 7");
+    }
+
+    private static JsonNode byEndpoint(JsonNode page, String endpoint) {
+        for (JsonNode g : page.get("groups")) {
+            if (g.get("endpoint").asText().equals(endpoint)) {
+                return g;
+            }
+        }
+        throw new AssertionError("no group of " + endpoint + " in " + page);
+    }
+
+    @Test
     void aTriageWriteCannotReachAnotherNamespacesGroup() {
         String ordersGroup = c.getJson("/api/groups").get("groups").get(0).get("fingerprint").asText();
         HttpResponse<String> r = c.raw("PUT", "/api/groups/" + ordersGroup + "/triage", "{\"mark\": \"silenced\"}",
