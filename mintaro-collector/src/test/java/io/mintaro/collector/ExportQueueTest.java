@@ -291,7 +291,8 @@ class ExportQueueTest {
             postTrace(c, good, true);
             try (Connection db = c.connect();
                  Statement st = db.createStatement()) {
-                st.execute("UPDATE spans SET json = '{not json' WHERE trace_id = '" + bad + "'");
+                // Stored as an old row's JSON text (schema 9 reads rows without a format byte as text).
+                st.execute("UPDATE spans SET payload = '{not json' WHERE trace_id = '" + bad + "'");
             }
             hold.countDown();
             await("good exported", 5, () -> exporter.exportedIds().contains(good));

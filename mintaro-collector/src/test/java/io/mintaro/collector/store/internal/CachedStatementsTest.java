@@ -67,14 +67,12 @@ class CachedStatementsTest {
              Statement st = other.createStatement()) {
             String t = traceId(1, 0);
             store.ingest().store(batch(t, "error", spanJson("java.lang.IllegalStateException"), null, null), SERVICE, AT_MS);
-            // A span's JSON that SQLite cannot parse makes grouping fail; sqlite-jdbc then finalizes
-            // the grouping statement.
-            st.executeUpdate("UPDATE spans SET json = 'not json' WHERE trace_id = '" + t + "'");
+            // A log insert that fails (a trigger aborts it); sqlite-jdbc then finalizes the statement.
+            st.executeUpdate("CREATE TRIGGER refuse_logs BEFORE INSERT ON logs BEGIN SELECT RAISE(ABORT, 'refused'); END");
             Batch more = batch(t, null, null, logJson(), null);
             assertThatThrownBy(() -> store.ingest().store(more, SERVICE, AT_MS)).isInstanceOf(SQLException.class);
 
-            st.executeUpdate("UPDATE spans SET json = '" + spanJson("java.lang.IllegalStateException")
-                    + "' WHERE trace_id = '" + t + "'");
+            st.executeUpdate("DROP TRIGGER refuse_logs");
             store.ingest().store(more, SERVICE, AT_MS);
 
             assertThat(store.traces().get(t).orElseThrow().summary().logCount()).isEqualTo(1);
