@@ -112,9 +112,4 @@ public final class Access {
         }
         store.used(batch);
     }
-
-    /** Whether keys come from the configuration (then none is generated). */
-    public boolean configured() {
-        return !configured.isEmpty();
-    }
 }

@@ -149,9 +149,7 @@ final class JdbcGroups implements GroupStore {
         List<GroupRow> out = new ArrayList<>();
         long total = -1;
         try (PreparedStatement ps = c.prepareStatement(page)) {
-            int i = Rows.bind(ps, args);
-            ps.setInt(i++, q.limit());
-            ps.setLong(i, q.offset());
+            Rows.bindPage(ps, args, q.limit(), q.offset());
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     String mark = rs.getString(12);

@@ -61,9 +61,7 @@ final class JdbcTraces implements TraceStore {
         return db.read(c -> {
             List<TraceSummary> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(page)) {
-                int i = Rows.bind(ps, args);
-                ps.setInt(i++, q.limit());
-                ps.setLong(i, q.offset());
+                Rows.bindPage(ps, args, q.limit(), q.offset());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(summary(rs));

@@ -37,6 +37,13 @@ final class Rows {
         return args.size() + 1;
     }
 
+    /** Binds {@code args}, then the page's {@code LIMIT ? OFFSET ?}. */
+    static void bindPage(PreparedStatement ps, List<Object> args, int limit, long offset) throws SQLException {
+        int i = bind(ps, args);
+        ps.setInt(i++, limit);
+        ps.setLong(i, offset);
+    }
+
     /** Runs a {@code SELECT count(*)} with the same filter arguments as the page it counts. */
     static long count(Connection c, String sql, List<Object> args) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
