@@ -41,6 +41,9 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code MINTARO_MAX_BODY_BYTES}</td><td>16 MiB</td></tr>
  *   <tr><td>{@code MINTARO_COUNT_WINDOW_MS}</td><td>10000</td></tr>
  *   <tr><td>{@code MINTARO_RECONNECT_WAIT_MS}</td><td>8000</td></tr>
+ *   <tr><td>{@code MINTARO_RETENTION_MAX_AGE_MS}</td><td>604800000 (7 days; 0 = no limit)</td></tr>
+ *   <tr><td>{@code MINTARO_RETENTION_MAX_BYTES}</td><td>10 GiB per namespace (0 = no limit)</td></tr>
+ *   <tr><td>{@code MINTARO_RETENTION_INTERVAL_MS}</td><td>30000</td></tr>
  *   <tr><td>{@code MINTARO_METRICS_KEY}</td><td>none: {@code GET /metrics} is open</td></tr>
  *   <tr><td>{@code MINTARO_EXPORT_*}</td><td>no export; see the collector's README</td></tr>
  * </table>
@@ -63,6 +66,12 @@ public final class CollectorConfig {
     public static final long DEFAULT_COUNT_WINDOW_MS = 10_000;
     /** Default time an ask waits for its agent to poll, or a called authority for an agent to serve it. */
     public static final long DEFAULT_RECONNECT_WAIT_MS = 8_000;
+    /** Default age at which a namespace's traces expire, unless the namespace sets its own (7 days). */
+    public static final long DEFAULT_RETENTION_MAX_AGE_MS = 7L * 24 * 3600 * 1000;
+    /** Default stored size beyond which a namespace's oldest traces expire, unless it sets its own (10 GiB). */
+    public static final long DEFAULT_RETENTION_MAX_BYTES = 10L << 30;
+    /** Default time between two retention runs. */
+    public static final long DEFAULT_RETENTION_INTERVAL_MS = 30_000;
 
     /** Default number of attempts before an export is dead-lettered. */
     public static final int DEFAULT_EXPORT_MAX_ATTEMPTS = 10;
@@ -86,6 +95,9 @@ public final class CollectorConfig {
     private final long maxBodyBytes;
     private final long countWindowMs;
     private final long reconnectWaitMs;
+    private final long retentionMaxAgeMs;
+    private final long retentionMaxBytes;
+    private final long retentionIntervalMs;
     private final String metricsKey;
     private final Map<String, String> exportSettings;
     private final Map<TraceExporter, ExportFilter> exporters;
@@ -108,6 +120,9 @@ public final class CollectorConfig {
         this.maxBodyBytes = b.maxBodyBytes;
         this.countWindowMs = b.countWindowMs;
         this.reconnectWaitMs = b.reconnectWaitMs;
+        this.retentionMaxAgeMs = b.retentionMaxAgeMs;
+        this.retentionMaxBytes = b.retentionMaxBytes;
+        this.retentionIntervalMs = b.retentionIntervalMs;
         this.metricsKey = b.metricsKey;
         this.exportSettings = Collections.unmodifiableMap(new TreeMap<>(b.exportSettings));
         this.exporters = Collections.unmodifiableMap(new LinkedHashMap<>(b.exporters));
@@ -182,6 +197,15 @@ public final class CollectorConfig {
         }
         if ((v = lookup.apply("MINTARO_RECONNECT_WAIT_MS")) != null) {
             b.reconnectWaitMs(parseLong("MINTARO_RECONNECT_WAIT_MS", v));
+        }
+        if ((v = lookup.apply("MINTARO_RETENTION_MAX_AGE_MS")) != null) {
+            b.retentionMaxAgeMs(parseLong("MINTARO_RETENTION_MAX_AGE_MS", v));
+        }
+        if ((v = lookup.apply("MINTARO_RETENTION_MAX_BYTES")) != null) {
+            b.retentionMaxBytes(parseLong("MINTARO_RETENTION_MAX_BYTES", v));
+        }
+        if ((v = lookup.apply("MINTARO_RETENTION_INTERVAL_MS")) != null) {
+            b.retentionIntervalMs(parseLong("MINTARO_RETENTION_INTERVAL_MS", v));
         }
         if ((v = lookup.apply("MINTARO_METRICS_KEY")) != null) {
             b.metricsKey(v);
@@ -290,6 +314,27 @@ public final class CollectorConfig {
     }
 
     /**
+     * The age at which a namespace's traces expire (counted from when the collector stored them),
+     * unless the namespace sets its own; 0 for no limit.
+     */
+    public long retentionMaxAgeMs() {
+        return retentionMaxAgeMs;
+    }
+
+    /**
+     * The stored size of a namespace beyond which its oldest traces expire, unless the namespace
+     * sets its own; 0 for no limit (docs/retention.md says what a stored byte is).
+     */
+    public long retentionMaxBytes() {
+        return retentionMaxBytes;
+    }
+
+    /** The time between two retention runs; the first runs one interval after the start. */
+    public long retentionIntervalMs() {
+        return retentionIntervalMs;
+    }
+
+    /**
      * The key {@code GET /metrics} requires as {@code Authorization: Bearer <key>}, or {@code null}
      * when it is open (the default: Prometheus scrapes without credentials).
      */
@@ -337,6 +382,8 @@ public final class CollectorConfig {
                 + ", apiKeys=" + apiKeys.size() + ", pollTimeoutMs=" + pollTimeoutMs + ", lateWindowMs=" + lateWindowMs
                 + ", answerTimeoutMs=" + answerTimeoutMs + ", maxBodyBytes=" + maxBodyBytes
                 + ", countWindowMs=" + countWindowMs + ", reconnectWaitMs=" + reconnectWaitMs
+                + ", retentionMaxAgeMs=" + retentionMaxAgeMs + ", retentionMaxBytes=" + retentionMaxBytes
+                + ", retentionIntervalMs=" + retentionIntervalMs
                 + ", metricsKey=" + (metricsKey == null ? "none" : "set")
                 // Export settings may hold secrets (OTLP headers): only their names are shown.
                 + ", exportSettings=" + exportSettings.keySet() + ", exporters=" + exporters.size() + "}";
@@ -355,6 +402,9 @@ public final class CollectorConfig {
         private long maxBodyBytes = DEFAULT_MAX_BODY_BYTES;
         private long countWindowMs = DEFAULT_COUNT_WINDOW_MS;
         private long reconnectWaitMs = DEFAULT_RECONNECT_WAIT_MS;
+        private long retentionMaxAgeMs = DEFAULT_RETENTION_MAX_AGE_MS;
+        private long retentionMaxBytes = DEFAULT_RETENTION_MAX_BYTES;
+        private long retentionIntervalMs = DEFAULT_RETENTION_INTERVAL_MS;
         private String metricsKey;
         private final Map<String, String> exportSettings = new LinkedHashMap<>();
         private final Map<TraceExporter, ExportFilter> exporters = new LinkedHashMap<>();
@@ -490,6 +540,24 @@ public final class CollectorConfig {
             return this;
         }
 
+        /** See {@link CollectorConfig#retentionMaxAgeMs()}: 0 (no limit), or 1 minute to 100 years. */
+        public Builder retentionMaxAgeMs(long ms) {
+            this.retentionMaxAgeMs = ms;
+            return this;
+        }
+
+        /** See {@link CollectorConfig#retentionMaxBytes()}: 0 (no limit), or 1 MiB to 1 PiB. */
+        public Builder retentionMaxBytes(long bytes) {
+            this.retentionMaxBytes = bytes;
+            return this;
+        }
+
+        /** See {@link CollectorConfig#retentionIntervalMs()}: 1 second to 1 day. */
+        public Builder retentionIntervalMs(long ms) {
+            this.retentionIntervalMs = ms;
+            return this;
+        }
+
         /** Count window (see {@link CollectorConfig#countWindowMs()}), 0 ms to 1 hour. */
         public Builder countWindowMs(long ms) {
             this.countWindowMs = ms;
@@ -532,6 +600,13 @@ public final class CollectorConfig {
             requireRange("maxBodyBytes", maxBodyBytes, 1024, 1L << 30);
             requireRange("countWindowMs", countWindowMs, 0, 3_600_000);
             requireRange("reconnectWaitMs", reconnectWaitMs, 1, 600_000);
+            requireRange("retentionIntervalMs", retentionIntervalMs, 1_000, 86_400_000);
+            if (retentionMaxAgeMs != 0) {
+                requireRange("retentionMaxAgeMs", retentionMaxAgeMs, 60_000, 100L * 366 * 24 * 3600 * 1000);
+            }
+            if (retentionMaxBytes != 0) {
+                requireRange("retentionMaxBytes", retentionMaxBytes, 1L << 20, 1L << 50);
+            }
             requireRange("exportMaxAttempts", exportMaxAttempts, 1, 1_000);
             requireRange("exportQueueMax", exportQueueMax, 1, 10_000_000);
             requireRange("exportBackoffMs", exportBackoffMs, 1, 600_000);

@@ -33,6 +33,11 @@ public final class CollectorMain {
                       MINTARO_ANSWER_TIMEOUT_MS   wait for an asked agent (default 3000)
                       MINTARO_MAX_BODY_BYTES      request body cap after decompression (default 16777216)
                       MINTARO_COUNT_WINDOW_MS     wait of a counted trigger for its trace before it counts alone (default 10000)
+                      MINTARO_RECONNECT_WAIT_MS   wait for an asked agent that is not polling, or a called authority (default 8000)
+                      MINTARO_RETENTION_MAX_AGE_MS  traces expire this long after they were stored (default 604800000 = 7 days, 0 = never)
+                      MINTARO_RETENTION_MAX_BYTES   oldest traces expire beyond this stored size per namespace (default 10737418240, 0 = no limit)
+                                  (a namespace may set its own: namespaces retention NAME --max-age-ms/--max-bytes)
+                      MINTARO_RETENTION_INTERVAL_MS time between two retention runs (default 30000)
                       MINTARO_METRICS_KEY         key GET /metrics requires as a bearer token (default: none, /metrics is open)
                     Export of completed traces (each optionally with a filter, e.g. MINTARO_EXPORT_ZIPKIN_FILTER=status:error,service:orders):
                       MINTARO_EXPORT_ZIPKIN       Zipkin base URL (spans go to <url>/api/v2/spans)

@@ -69,6 +69,25 @@ class CollectorConfigTest {
     }
 
     @Test
+    void retentionDefaultsToSevenDaysAndTenGibibytesPerNamespaceAndIsReadFromTheEnvironment() {
+        CollectorConfig defaults = CollectorConfig.builder().build();
+        assertThat(defaults.retentionMaxAgeMs()).isEqualTo(7L * 24 * 3600 * 1000);
+        assertThat(defaults.retentionMaxBytes()).isEqualTo(10L << 30);
+        assertThat(defaults.retentionIntervalMs()).isEqualTo(30_000);
+        CollectorConfig set = CollectorConfig.fromSources(Map.of("MINTARO_RETENTION_MAX_AGE_MS", "86400000",
+                "MINTARO_RETENTION_MAX_BYTES", "0", "MINTARO_RETENTION_INTERVAL_MS", "5000"), k -> null);
+        assertThat(set.retentionMaxAgeMs()).isEqualTo(86_400_000);
+        assertThat(set.retentionMaxBytes()).as("0: no limit").isZero();
+        assertThat(set.retentionIntervalMs()).isEqualTo(5_000);
+        assertThatThrownBy(() -> CollectorConfig.builder().retentionMaxAgeMs(1_000).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retentionMaxAgeMs");
+        assertThatThrownBy(() -> CollectorConfig.builder().retentionMaxBytes(-1).build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("retentionMaxBytes");
+        assertThatThrownBy(() -> CollectorConfig.fromSources(Map.of("MINTARO_RETENTION_MAX_BYTES", "10GB"), k -> null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MINTARO_RETENTION_MAX_BYTES");
+    }
+
+    @Test
     void aMalformedNumberInTheEnvironmentIsReported() {
         assertThatThrownBy(() -> CollectorConfig.fromSources(Map.of("MINTARO_COLLECTOR_PORT", "http"), k -> null))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("MINTARO_COLLECTOR_PORT");

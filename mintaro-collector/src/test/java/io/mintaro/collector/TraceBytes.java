@@ -41,7 +41,8 @@ import java.util.TreeMap;
  * growth divided by the traces, with the share of each table and its indexes: for SQLite the
  * file's used pages after a WAL checkpoint ({@code page_count - freelist_count}, per table from
  * {@code dbstat}), for PostgreSQL {@code pg_total_relation_size} of every table (heap, TOAST and
- * indexes) after a {@code VACUUM} that makes the free-space maps and visibility maps exist.
+ * indexes) after a {@code VACUUM} that makes the free-space maps and visibility maps exist; and
+ * the traces' {@code stored_bytes} (schema 11), which retention's size limit counts, against it.
  */
 public final class TraceBytes {
     static final String[] SERVICES = {"gateway", "orders", "inventory", "payments", "ledger"};
@@ -86,6 +87,9 @@ public final class TraceBytes {
         for (Map.Entry<String, Long> e : growth.entrySet()) {
             System.out.printf(Locale.ROOT, "  %-28s %,9d bytes per trace%n", e.getKey(), e.getValue() / traces);
         }
+        long counted = Long.parseLong(TestDatabase.query(db, "SELECT sum(stored_bytes) FROM traces").get(0));
+        System.out.printf(Locale.ROOT, "  stored_bytes (what retention counts): %,d per trace; the database holds"
+                + " %.2f times that%n", counted / traces, (double) total / counted);
     }
 
     private static String schema(Database db) throws SQLException {

@@ -12,7 +12,9 @@ import io.mintaro.collector.internal.BodyReader;
 import io.mintaro.collector.internal.Json;
 import io.mintaro.collector.internal.Responses;
 import io.mintaro.collector.store.ApiKey;
+import io.mintaro.collector.retention.Retention;
 import io.mintaro.collector.store.NamespaceRow;
+import io.mintaro.collector.store.StoredUsage;
 import io.mintaro.collector.store.NamespaceStore;
 import io.mintaro.collector.store.Namespaces;
 import java.io.IOException;
@@ -29,12 +31,15 @@ public final class NamespaceEndpoints {
     static final long MAX_GRACE_SECONDS = 30L * 86_400;
 
     private final NamespaceStore store;
+    private final Retention retention;
     private final Access access;
     private final BodyReader bodyReader;
     private final LongSupplier clock;
 
-    public NamespaceEndpoints(NamespaceStore store, Access access, BodyReader bodyReader, LongSupplier clock) {
+    public NamespaceEndpoints(NamespaceStore store, Retention retention, Access access, BodyReader bodyReader,
+                              LongSupplier clock) {
         this.store = store;
+        this.retention = retention;
         this.access = access;
         this.bodyReader = bodyReader;
         this.clock = clock;
@@ -48,6 +53,22 @@ public final class NamespaceEndpoints {
         ArrayNode names = out.putArray("namespaces");
         caller.readable().stream().sorted().forEach(names::add);
         Responses.json(ctx, 200, out);
+    }
+
+    /**
+     * {@code GET /api/namespaces/{name}}: a namespace the caller may read (the operator: any), with
+     * its retention (its
+     * own limits, and those that apply) and what it stored at the last retention run.
+     */
+    public void get(Context ctx) throws SQLException {
+        Caller caller = SessionEndpoints.caller(ctx);
+        String name = ctx.pathParam("name");
+        boolean operator = caller.admin() && caller.key().namespace().equals(Namespaces.DEFAULT);
+        if (!operator && !caller.readable().contains(name)) {
+            throw ApiException.notFound("unknown namespace");
+        }
+        NamespaceRow row = store.get(name).orElseThrow(() -> ApiException.notFound("unknown namespace"));
+        Responses.json(ctx, 200, namespace(row));
     }
 
     /** {@code POST /api/namespaces} {@code {"name"}}: a new namespace and its first admin key. */
@@ -229,12 +250,26 @@ public final class NamespaceEndpoints {
         return n;
     }
 
-    private static ObjectNode namespace(NamespaceRow row) {
+    private ObjectNode namespace(NamespaceRow row) {
         ObjectNode n = Json.MAPPER.createObjectNode();
         n.put("name", row.name());
         n.put("createdAtMs", row.createdAtMs());
         putLong(n, "retentionMaxAgeMs", row.retentionMaxAgeMs());
         putLong(n, "retentionMaxBytes", row.retentionMaxBytes());
+        Retention.Limits limits = retention.limitsOf(row);
+        ObjectNode applied = n.putObject("retention");
+        applied.put("maxAgeMs", limits.maxAgeMs());
+        applied.put("maxBytes", limits.maxBytes());
+        StoredUsage u = row.usage();
+        if (u == null) {
+            n.putNull("stored");
+        } else {
+            ObjectNode stored = n.putObject("stored");
+            stored.put("traces", u.traces());
+            stored.put("bytes", u.storedBytes());
+            putLong(stored, "oldestAtMs", u.oldestCreatedAtMs());
+            stored.put("measuredAtMs", u.measuredAtMs());
+        }
         return n;
     }
 

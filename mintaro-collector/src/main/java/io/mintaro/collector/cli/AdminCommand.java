@@ -67,7 +67,8 @@ public final class AdminCommand {
         @ParentCommand
         AdminCommand root;
 
-        @Command(name = "list", description = "Every namespace, with its retention.")
+        @Command(name = "list", description = "Every namespace, with its retention and what it stored at the last "
+                + "retention run.")
         static final class ListNamespaces implements Callable<Integer> {
             @ParentCommand
             NamespacesCommand parent;
@@ -79,9 +80,11 @@ public final class AdminCommand {
                 try (Storage s = parent.root.open()) {
                     PrintWriter out = spec.commandLine().getOut();
                     for (NamespaceRow n : s.namespaces().list()) {
-                        out.printf("%s\tmax age %s\tmax bytes %s%n", n.name(),
+                        out.printf("%s\tmax age %s\tmax bytes %s\tstored %s%n", n.name(),
                                 n.retentionMaxAgeMs() == null ? "default" : n.retentionMaxAgeMs() + " ms",
-                                n.retentionMaxBytes() == null ? "default" : n.retentionMaxBytes());
+                                n.retentionMaxBytes() == null ? "default" : n.retentionMaxBytes(),
+                                n.usage() == null ? "not measured yet"
+                                        : n.usage().traces() + " traces, " + n.usage().storedBytes() + " bytes");
                     }
                     out.flush();
                 }

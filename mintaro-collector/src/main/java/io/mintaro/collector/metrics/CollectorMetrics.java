@@ -64,6 +64,10 @@ public final class CollectorMetrics implements AutoCloseable {
     private final Timer traceCompletion;
     private final Counter agentsAsked;
     private final Counter agentsMissing;
+    /** Per reason: traces, then bytes. */
+    private final ConcurrentMap<String, Counter[]> expired = new ConcurrentHashMap<>();
+    /** Per namespace: traces, then bytes (written by one retention run at a time; a scrape may see a half). */
+    private final ConcurrentMap<String, long[]> usage = new ConcurrentHashMap<>();
 
     private final MultiGauge connectedByService;
     private volatile Supplier<Map<String, Integer>> connectedSource = Map::of;
@@ -179,6 +183,43 @@ public final class CollectorMetrics implements AutoCloseable {
             return n == null ? Double.NaN : n.doubleValue();
         }).strongReference(true).description("Completed traces waiting to be exported, per exporter")
                 .tag("exporter", exporter).register(registry);
+    }
+
+    // ------------------------------------------------------------ retention
+
+    /**
+     * A retention run deleted {@code traces} traces of {@code bytes} stored bytes.
+     *
+     * @param reason {@code "age"} or {@code "size"}
+     */
+    public void tracesExpired(String reason, int traces, long bytes) {
+        if (traces == 0) {
+            return;
+        }
+        expired.computeIfAbsent(reason, r -> new Counter[] {
+            Counter.builder("mintaro.collector.traces.expired").tag("reason", r)
+                    .description("Traces deleted by retention, by the limit that expired them").register(registry),
+            Counter.builder("mintaro.collector.traces.expired.bytes").baseUnit("bytes").tag("reason", r)
+                    .description("Stored bytes of the traces deleted by retention").register(registry)});
+        Counter[] c = expired.get(reason);
+        c[0].increment(traces);
+        c[1].increment(bytes);
+    }
+
+    /** What a namespace stored when retention last measured it. */
+    public void storedUsage(String namespace, long traces, long bytes) {
+        long[] figures = usage.computeIfAbsent(namespace, ns -> {
+            long[] f = new long[2];
+            Gauge.builder("mintaro.collector.namespace.stored.traces", () -> usage.get(ns)[0]).strongReference(true)
+                    .tag("namespace", ns).description("Stored traces per namespace, at the last retention run")
+                    .register(registry);
+            Gauge.builder("mintaro.collector.namespace.stored.bytes", () -> usage.get(ns)[1]).strongReference(true)
+                    .baseUnit("bytes").tag("namespace", ns)
+                    .description("Stored bytes per namespace, at the last retention run").register(registry);
+            return f;
+        });
+        figures[0] = traces;
+        figures[1] = bytes;
     }
 
     // ------------------------------------------------------------ database

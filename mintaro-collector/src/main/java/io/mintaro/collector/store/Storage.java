@@ -46,6 +46,9 @@ public interface Storage extends AutoCloseable {
     /** Registered agents. */
     AgentStore agents();
 
+    /** Expiry of stored traces by age and size. */
+    RetentionStore retention();
+
     /** Completed traces waiting for each exporter. */
     ExportQueue exports();
 

@@ -38,9 +38,10 @@ final class Counts {
 
     Counts(Dialect dialect) {
         this.addOccurrences = "INSERT INTO group_counts(fingerprint, minute_ms, service, endpoint, problem, kind,"
-                + " occurrences, first_at_ms, last_at_ms, namespace) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                + " occurrences, first_at_ms, last_at_ms, namespace, expired) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
                 + " ON CONFLICT(fingerprint, minute_ms) DO UPDATE SET"
                 + " occurrences = group_counts.occurrences + excluded.occurrences,"
+                + " expired = group_counts.expired + excluded.expired,"
                 + " first_at_ms = " + dialect.least("group_counts.first_at_ms", "excluded.first_at_ms") + ","
                 + " last_at_ms = " + dialect.greatest("group_counts.last_at_ms", "excluded.last_at_ms");
         // The IN list is evaluated once, before deleting: one range of the index.
@@ -89,6 +90,8 @@ final class Counts {
             String problem;
             String kind;
             long occurrences;
+            /** Of {@code occurrences}: traces retention deleted. */
+            long expired;
             long firstAtMs = Long.MAX_VALUE;
             long lastAtMs = Long.MIN_VALUE;
         }
@@ -119,6 +122,12 @@ final class Counts {
             d.lastAtMs = Math.max(d.lastAtMs, lastAtMs);
         }
 
+        /** The occurrence of a trace that retention deletes, at {@code atMs}. */
+        void addExpired(String fingerprint, String service, String endpoint, String problem, String kind, long atMs) {
+            add(fingerprint, service, endpoint, problem, kind, 1, atMs, atMs);
+            deltas.get(new Bucket(fingerprint, minute(atMs))).expired++;
+        }
+
         void add(Origin o) {
             add(o.fingerprint(), o.service(), o.endpoint(), o.problem(), groupKind(o.kind()), 1, o.atMs(),
                     o.atMs());
@@ -145,6 +154,7 @@ final class Counts {
                     ps.setLong(8, d.firstAtMs);
                     ps.setLong(9, d.lastAtMs);
                     ps.setString(10, namespace);
+                    ps.setLong(11, d.expired);
                     ps.executeUpdate();
                 } else if (d.occurrences < 0) {
                     PreparedStatement take = w.get("""

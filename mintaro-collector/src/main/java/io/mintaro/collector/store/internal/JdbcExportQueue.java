@@ -149,6 +149,22 @@ final class JdbcExportQueue implements ExportQueue {
         }
     }
 
+    /** Removes every row of a trace that retention deletes, in {@code tx}: its exports are not due any more. */
+    void forget(Tx tx, String traceId) throws SQLException {
+        PreparedStatement waiting = tx.get(
+                "SELECT exporter FROM export_queue WHERE trace_id = ? AND next_attempt_at_ms IS NOT NULL");
+        waiting.setString(1, traceId);
+        try (ResultSet rs = waiting.executeQuery()) {
+            while (rs.next()) {
+                String exporter = rs.getString(1);
+                tx.afterCommit(() -> changePending(exporter, -1));
+            }
+        }
+        PreparedStatement delete = tx.get("DELETE FROM export_queue WHERE trace_id = ?");
+        delete.setString(1, traceId);
+        delete.executeUpdate();
+    }
+
     /**
      * Late records of complete traces: each exporter that re-exports gets the trace again. A
      * waiting row gets a later {@code enqueued_at_ms}, always a new value, which is what

@@ -4,6 +4,7 @@ import io.mintaro.collector.store.ApiKey;
 import io.mintaro.collector.store.NamespaceRow;
 import io.mintaro.collector.internal.Sha256;
 import io.mintaro.collector.store.NamespaceStore;
+import io.mintaro.collector.store.StoredUsage;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -18,6 +19,9 @@ import java.util.TreeMap;
 final class JdbcNamespaces implements NamespaceStore {
     private static final String KEY_COLUMNS =
             "id, namespace, kind, label, created_at_ms, expires_at_ms, revoked_at_ms, last_used_at_ms";
+
+    private static final String COLUMNS = "SELECT name, created_at_ms, retention_max_age_ms, retention_max_bytes,"
+            + " usage_traces, usage_bytes, usage_at_ms, usage_oldest_ms";
 
     private final Transactions db;
     private final String used;
@@ -41,14 +45,12 @@ final class JdbcNamespaces implements NamespaceStore {
 
     @Override
     public List<NamespaceRow> list() throws SQLException {
-        return db.read(c -> namespaces(c, "SELECT name, created_at_ms, retention_max_age_ms, retention_max_bytes"
-                + " FROM namespaces ORDER BY name", null));
+        return db.read(c -> namespaces(c, COLUMNS + " FROM namespaces ORDER BY name", null));
     }
 
     @Override
     public Optional<NamespaceRow> get(String name) throws SQLException {
-        return db.read(c -> namespaces(c, "SELECT name, created_at_ms, retention_max_age_ms, retention_max_bytes"
-                + " FROM namespaces WHERE name = ?", name)).stream().findFirst();
+        return db.read(c -> namespaces(c, COLUMNS + " FROM namespaces WHERE name = ?", name)).stream().findFirst();
     }
 
     private static List<NamespaceRow> namespaces(Connection c, String sql, String name) throws SQLException {
@@ -59,8 +61,11 @@ final class JdbcNamespaces implements NamespaceStore {
             }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
+                    Long usageAt = Rows.nullableLong(rs, 7);
+                    StoredUsage usage = usageAt == null ? null
+                            : new StoredUsage(rs.getLong(5), rs.getLong(6), Rows.nullableLong(rs, 8), usageAt);
                     out.add(new NamespaceRow(rs.getString(1), rs.getLong(2), Rows.nullableLong(rs, 3),
-                            Rows.nullableLong(rs, 4)));
+                            Rows.nullableLong(rs, 4), usage));
                 }
             }
         }

@@ -23,6 +23,7 @@ final class JdbcStats implements StatsStore {
     private final String triggersByBucket;
     private final String tracesByBucket;
     private final String countedByBucket;
+    private final String expiredByBucket;
 
     JdbcStats(Transactions db) {
         this.db = db;
@@ -36,9 +37,13 @@ final class JdbcStats implements StatsStore {
         this.tracesByBucket = "SELECT (created_at_ms / ?) * ? AS bucket, count(*) FILTER (WHERE status = 'error'),"
                 + " count(*) FROM traces" + d.indexedBy("traces_by_trigger_service")
                 + " WHERE namespace = ? AND trigger_service = ? AND created_at_ms >= ? AND created_at_ms < ? GROUP BY bucket";
-        this.countedByBucket = "SELECT (minute_ms / ?) * ? AS bucket, sum(occurrences) FROM group_counts"
+        // Occurrences of expired traces count as the traces they were (expired_activity), not as counted.
+        this.countedByBucket = "SELECT (minute_ms / ?) * ? AS bucket, sum(occurrences - expired) FROM group_counts"
                 + d.indexedBy("group_counts_by_service")
                 + " WHERE namespace = ? AND service = ? AND minute_ms >= ? AND minute_ms < ? GROUP BY bucket";
+        this.expiredByBucket = "SELECT (minute_ms / ?) * ? AS bucket, sum(triggers), sum(errors), sum(stored)"
+                + " FROM expired_activity WHERE namespace = ? AND service = ? AND minute_ms >= ? AND minute_ms < ?"
+                + " GROUP BY bucket";
     }
 
     @Override
@@ -188,6 +193,15 @@ final class JdbcStats implements StatsStore {
                 while (rs.next()) {
                     long start = bucketMs > 0 ? rs.getLong(1) : fromMs;
                     out.merge(start, new ServiceActivity(start, 0, 0, 0, rs.getLong(2)), ServiceActivity::plus);
+                }
+            }
+        }
+        try (PreparedStatement ps = c.prepareStatement(expiredByBucket)) {
+            try (ResultSet rs = query(ps, width, align, namespace, service, fromMs, toMs)) {
+                while (rs.next()) {
+                    long start = bucketMs > 0 ? rs.getLong(1) : fromMs;
+                    out.merge(start, new ServiceActivity(start, rs.getLong(2), rs.getLong(3), rs.getLong(4), 0),
+                            ServiceActivity::plus);
                 }
             }
         }

@@ -7,6 +7,7 @@ import io.mintaro.collector.store.ExportQueue;
 import io.mintaro.collector.store.GroupStore;
 import io.mintaro.collector.store.IngestStore;
 import io.mintaro.collector.store.NamespaceStore;
+import io.mintaro.collector.store.RetentionStore;
 import io.mintaro.collector.store.SessionStore;
 import io.mintaro.collector.store.StatsStore;
 import io.mintaro.collector.store.Storage;
@@ -38,6 +39,7 @@ public final class JdbcStorage implements Storage {
     private final JdbcExportQueue exports;
     private final JdbcCollections collections;
     private final JdbcNamespaces namespaces;
+    private final JdbcRetention retention;
 
     private JdbcStorage(Database database, Transactions db, int schemaVersion, AgentNotifications notifications) {
         this.database = database;
@@ -52,6 +54,7 @@ public final class JdbcStorage implements Storage {
         this.sessions = new JdbcSessions(db);
         this.agents = new JdbcAgents(db);
         this.namespaces = new JdbcNamespaces(db);
+        this.retention = new JdbcRetention(db, exports);
     }
 
     /** Opens and migrates {@code database}. */
@@ -95,6 +98,11 @@ public final class JdbcStorage implements Storage {
     private static JdbcStorage adopted(JdbcStorage storage) throws SQLException {
         storage.namespaces.adoptGeneratedKey(System.currentTimeMillis());
         return storage;
+    }
+
+    @Override
+    public RetentionStore retention() {
+        return retention;
     }
 
     @Override

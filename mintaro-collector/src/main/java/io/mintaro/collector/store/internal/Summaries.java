@@ -10,6 +10,15 @@ import java.util.List;
 
 /** Recomputes a trace's summary row from its records (inside the batch's transaction). */
 final class Summaries {
+    /**
+     * What a record row takes beside its payload and bodies (keys, columns, index entries), and
+     * what a trace takes beside its records (its summary, triggers, breadcrumbs, retrieval state):
+     * {@code stored_bytes} estimates the trace's share of the database with them (schema 11,
+     * docs/retention.md, "What a stored byte is": measured on SQLite).
+     */
+    static final long ROW_BYTES = 256;
+    static final long TRACE_BYTES = 2_048;
+
     private final Grouping grouping;
 
     Summaries(Dialect dialect) {
@@ -41,14 +50,17 @@ final class Summaries {
             }
         }
         Extent spans = extent(w, """
-                SELECT count(*), min(start_us), max(coalesce(end_us, start_us)), count(*) FILTER (WHERE status = 'failed')
+                SELECT count(*), min(start_us), max(coalesce(end_us, start_us)), count(*) FILTER (WHERE status = 'failed'),
+                       sum(octet_length(payload))
                 FROM spans WHERE trace_id = ?""", traceId);
         Extent messages = extent(w, """
                 SELECT count(*), min(start_us), max(start_us + coalesce(duration_us, 0)),
-                       count(*) FILTER (WHERE direction = 'inbound' AND status >= 500)
+                       count(*) FILTER (WHERE direction = 'inbound' AND status >= 500),
+                       sum(octet_length(payload) + coalesce(octet_length(request_body), 0)
+                         + coalesce(octet_length(response_body), 0))
                 FROM messages WHERE trace_id = ?""", traceId);
         Extent logs = extent(w,
-                "SELECT count(*), min(time_us), max(time_us), 0 FROM logs WHERE trace_id = ?", traceId);
+                "SELECT count(*), min(time_us), max(time_us), 0, sum(octet_length(payload)) FROM logs WHERE trace_id = ?", traceId);
         String triggerKind = null;
         String triggerReason = null;
         String triggerService = null;
@@ -115,7 +127,8 @@ final class Summaries {
                 UPDATE traces SET name = ?, status = ?, services = ?, started_at_us = ?, duration_us = ?,
                   trigger_kind = ?, trigger_reason = ?, trigger_service = ?, triggered_at_ms = ?, updated_at_ms = ?,
                   span_count = ?, message_count = ?, log_count = ?,
-                  fingerprint = ?, group_service = ?, group_endpoint = ?, group_problem = ?, group_kind = ?
+                  fingerprint = ?, group_service = ?, group_endpoint = ?, group_problem = ?, group_kind = ?,
+                  stored_bytes = ?
                 WHERE trace_id = ?""");
         update.setString(1, rootName);
         update.setString(2, status);
@@ -131,7 +144,9 @@ final class Summaries {
         update.setLong(12, messages.count());
         update.setLong(13, logs.count());
         setGroup(update, 14, group);
-        update.setString(19, traceId);
+        update.setLong(19, spans.bytes() + messages.bytes() + logs.bytes()
+                + ROW_BYTES * (spans.count() + messages.count() + logs.count()) + TRACE_BYTES);
+        update.setString(20, traceId);
         update.executeUpdate();
     }
 
@@ -160,18 +175,19 @@ final class Summaries {
 
     /**
      * One kind of record in a trace: how many, the first and last time, and how many are failures
-     * (failed spans, inbound 5xx answers; none for logs).
+     * (failed spans, inbound 5xx answers; none for logs), and their stored bytes.
      */
-    private record Extent(long count, Long min, Long max, long failures) {
+    private record Extent(long count, Long min, Long max, long failures, long bytes) {
     }
 
-    /** Runs {@code sql}, which selects count, min, max and failures for one trace id. */
+    /** Runs {@code sql}, which selects count, min, max, failures and bytes for one trace id. */
     private static Extent extent(Tx w, String sql, String traceId) throws SQLException {
         PreparedStatement ps = w.get(sql);
         ps.setString(1, traceId);
         try (ResultSet rs = ps.executeQuery()) {
             rs.next();
-            return new Extent(rs.getLong(1), Rows.nullableLong(rs, 2), Rows.nullableLong(rs, 3), rs.getLong(4));
+            return new Extent(rs.getLong(1), Rows.nullableLong(rs, 2), Rows.nullableLong(rs, 3), rs.getLong(4),
+                    rs.getLong(5));
         }
     }
 
