@@ -321,7 +321,7 @@ class RetentionTest {
     }
 
     /** A trace of the CARD group: payments logged the exception and answered 500. */
-    private static ObjectNode card(String traceId, long startUs) {
+    static ObjectNode card(String traceId, long startUs) {
         ObjectNode b = served(PAYMENTS, traceId, 1, null, "POST /payments", startUs, 20_000, 500);
         loggedError(b, "java.lang.IllegalStateException", startUs + 3_000);
         trigger(b, traceId, "error", "ERROR bank declined the card", startUs / 1000);

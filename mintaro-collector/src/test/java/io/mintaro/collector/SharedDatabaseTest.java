@@ -74,6 +74,39 @@ class SharedDatabaseTest {
         }
     }
 
+    @Test
+    void twoCollectorsExpiringAtOnceDeleteEachTraceOnceAndCountItOnce() throws Exception {
+        Database db = freshDatabase();
+        long hour = 3_600_000;
+        int traces = 5 * io.mintaro.collector.store.RetentionStore.CHUNK + 3;
+        try (TestCollector a = TestCollector.start(one, x -> x.database(db).retentionMaxAgeMs(hour)
+                     .retentionIntervalMs(hour));
+             TestCollector b = TestCollector.start(two, x -> x.database(db).retentionMaxAgeMs(hour)
+                     .retentionIntervalMs(hour))) {
+            a.register(GroupsTest.PAYMENTS, "payments");
+            for (int i = 0; i < traces; i++) {
+                (i % 2 == 0 ? a : b).postBatch(RetentionTest.card(traceId(0x7200 + i), Records.T0_US + i));
+            }
+            try (java.sql.Connection c = a.connect(); java.sql.Statement st = c.createStatement()) {
+                c.setAutoCommit(true);
+                st.executeUpdate("UPDATE traces SET created_at_ms = created_at_ms - " + 2 * hour);
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+            try {
+                var first = pool.submit(() -> a.collector.expireNow());
+                var second = pool.submit(() -> b.collector.expireNow());
+                long expired = first.get().get(0).byAge().traces() + second.get().get(0).byAge().traces();
+                assertThat(expired).as("each trace deleted by one of them").isEqualTo(traces);
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(a.getJson("/api/traces").get("total").asLong()).isZero();
+            assertThat(b.getJson("/api/groups/" + GroupsTest.CARD).get("occurrences").asLong())
+                    .as("counted once").isEqualTo(traces);
+            assertThat(a.query("SELECT sum(expired) FROM group_counts")).containsExactly(String.valueOf(traces));
+        }
+    }
+
     private static void pause(long ms) {
         try {
             Thread.sleep(ms);
