@@ -364,5 +364,8 @@ class MintaroCliTest {
         assertThat(badOption.err()).hasLineCount(1);
         assertThat(cli.run().code()).isEqualTo(2);
         assertThat(cli.run("--help").code()).isZero();
+        Cli.Result help = cli.run("trace", "--help");
+        assertThat(help.code()).isZero();
+        assertThat(help.out()).contains("--body-limit").contains("--level");
     }
 }

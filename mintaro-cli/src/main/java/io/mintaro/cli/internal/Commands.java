@@ -139,7 +139,7 @@ public final class Commands {
 
     // ------------------------------------------------------------------ sign-in
 
-    @Command(name = "login", description = "Check a collector URL and API key and store them for later commands.")
+    @Command(name = "login", mixinStandardHelpOptions = true, versionProvider = Version.class, description = "Check a collector URL and API key and store them for later commands.")
     static final class Login extends Base {
         @Option(names = "--collector", paramLabel = "URL", description = "The collector, e.g. http://localhost:7070 (default: $MINTARO_COLLECTOR).")
         String collector;
@@ -178,7 +178,7 @@ public final class Commands {
         }
     }
 
-    @Command(name = "logout", description = "Forget the stored collector and key.")
+    @Command(name = "logout", mixinStandardHelpOptions = true, versionProvider = Version.class, description = "Forget the stored collector and key.")
     static final class Logout extends Base {
         @Override
         void run() {
@@ -212,7 +212,7 @@ public final class Commands {
         }
     }
 
-    @Command(name = "traces", description = "List stored traces, newest first.")
+    @Command(name = "traces", mixinStandardHelpOptions = true, versionProvider = Version.class, description = "List stored traces, newest first.")
     static final class Traces extends Base {
         @Mixin
         TraceFilters filters;
@@ -301,7 +301,7 @@ public final class Commands {
     /** Log levels for {@code trace --level}. */
     enum Level { TRACE, DEBUG, INFO, WARN, ERROR }
 
-    @Command(name = "trace", description = "Show one trace as a tree of spans, with their exchanges and log lines.")
+    @Command(name = "trace", mixinStandardHelpOptions = true, versionProvider = Version.class, description = "Show one trace as a tree of spans, with their exchanges and log lines.")
     static final class Trace extends Base {
         @Parameters(paramLabel = "ID", description = "32 hex digits, a W3C traceparent, or a unique prefix of 6+ hex digits.")
         String id;
@@ -334,7 +334,7 @@ public final class Commands {
 
     // ------------------------------------------------------------------ groups
 
-    @Command(name = "groups", description = "The error groups: name, status, count, last seen.")
+    @Command(name = "groups", mixinStandardHelpOptions = true, versionProvider = Version.class, description = "The error groups: name, status, count, last seen.")
     static final class Groups extends Base {
         @Option(names = "--status", description = "error, crash, ok or all (default all).")
         String status;
@@ -427,7 +427,7 @@ public final class Commands {
 
     private static final Pattern FINGERPRINT = Pattern.compile("[0-9a-fA-F]{16}");
 
-    @Command(name = "triage", description = "Set a group's triage level, mark and note (no option: acknowledge its traces so far).")
+    @Command(name = "triage", mixinStandardHelpOptions = true, versionProvider = Version.class, description = "Set a group's triage level, mark and note (no option: acknowledge its traces so far).")
     static final class Triage extends Base {
         @Parameters(paramLabel = "FINGERPRINT", description = "The group's 16 hex digits (see mintaro groups).")
         String fingerprint;
@@ -484,7 +484,7 @@ public final class Commands {
 
     // ------------------------------------------------------------------ services, tail, namespaces
 
-    @Command(name = "services", description = "Services with their versions, connected agents and last seen.")
+    @Command(name = "services", mixinStandardHelpOptions = true, versionProvider = Version.class, description = "Services with their versions, connected agents and last seen.")
     static final class Services extends Base {
         @Option(names = "--from", paramLabel = "TIME", description = "Range start (default: 24 hours before --to).")
         String from;
@@ -519,7 +519,7 @@ public final class Commands {
         }
     }
 
-    @Command(name = "tail", description = "Follow new error traces as they are stored (Ctrl-C stops).")
+    @Command(name = "tail", mixinStandardHelpOptions = true, versionProvider = Version.class, description = "Follow new error traces as they are stored (Ctrl-C stops).")
     static final class Tail extends Base {
         @Option(names = "--service", description = "Only traces this service took part in.")
         String service;
@@ -578,7 +578,7 @@ public final class Commands {
         }
     }
 
-    @Command(name = "namespaces", description = "The namespaces the key may read; * marks the current one.")
+    @Command(name = "namespaces", mixinStandardHelpOptions = true, versionProvider = Version.class, description = "The namespaces the key may read; * marks the current one.")
     static final class Namespaces extends Base {
         @Override
         void run() {
@@ -594,7 +594,7 @@ public final class Commands {
         }
     }
 
-    @Command(name = "completion", description = "Print a bash completion script: source <(mintaro completion)")
+    @Command(name = "completion", mixinStandardHelpOptions = true, versionProvider = Version.class, description = "Print a bash completion script: source <(mintaro completion)")
     static final class Completion implements Callable<Integer> {
         @ParentCommand
         Root root;
