@@ -66,8 +66,15 @@ public final class Config {
         p.setProperty("collector", collector);
         p.setProperty("key", key);
         try {
-            Files.createDirectories(file.getParent());
             boolean posix = file.getFileSystem().supportedFileAttributeViews().contains("posix");
+            if (!Files.isDirectory(file.getParent())) {
+                if (posix) {
+                    Files.createDirectories(file.getParent(),
+                            PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                } else {
+                    Files.createDirectories(file.getParent());
+                }
+            }
             Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
             Files.deleteIfExists(tmp);
             if (posix) {

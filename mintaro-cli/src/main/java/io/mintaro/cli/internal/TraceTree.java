@@ -31,6 +31,7 @@ public final class TraceTree {
     private final Map<String, List<JsonNode>> messages = new LinkedHashMap<>();
     private final Map<String, List<JsonNode>> logs = new LinkedHashMap<>();
     private final List<JsonNode> roots = new ArrayList<>();
+    private final java.util.Set<String> printed = new java.util.HashSet<>();
 
     public TraceTree(JsonNode trace, Style style, PrintWriter out, String minLevel, boolean bodies, int bodyLimit) {
         this.trace = trace;
@@ -69,6 +70,11 @@ public final class TraceTree {
         header();
         for (JsonNode root : roots) {
             span(root, 0);
+        }
+        for (JsonNode s : spans.values()) { // spans in a parent cycle: none of them is a root
+            if (!printed.contains(Format.text(s, "spanId"))) {
+                span(s, 0);
+            }
         }
         List<JsonNode> looseMessages = messages.getOrDefault("", List.of());
         List<JsonNode> looseLogs = logs.getOrDefault("", List.of());
@@ -115,6 +121,9 @@ public final class TraceTree {
     }
 
     private void span(JsonNode s, int depth) {
+        if (!printed.add(Format.text(s, "spanId"))) {
+            return;
+        }
         String status = Format.text(s, "status");
         String duration = s.hasNonNull("endUs") && s.hasNonNull("startUs")
                 ? Format.ms((s.get("endUs").asLong() - s.get("startUs").asLong()) / 1000.0) : "unfinished";
