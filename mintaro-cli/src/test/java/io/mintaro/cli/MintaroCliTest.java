@@ -138,6 +138,14 @@ class MintaroCliTest {
         assertThat(badKey.code()).isEqualTo(3);
     }
 
+    @Test
+    void aCollectorUrlMayCarryTheKeyAsTheSdksDoes() {
+        Cli.Result r = new Cli(dir.resolve("config"))
+                .env("MINTARO_COLLECTOR", c.url().replace("http://", "http://" + RealCollector.KEY + "@")).run("namespaces");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).isEqualTo("* default\n");
+    }
+
     // ------------------------------------------------------------------ traces
 
     @Test

@@ -67,6 +67,34 @@ public final class Api {
         return stripSlash(url);
     }
 
+    /**
+     * The API key a URL carries as its user part, as the SDK's {@code MINTARO_COLLECTOR} may
+     * ({@code http://KEY@collector:7070}), or null.
+     */
+    public static String keyInUrl(String url) {
+        try {
+            String userInfo = URI.create(stripSlash(url)).getRawUserInfo();
+            return userInfo == null || userInfo.isEmpty() ? null
+                    : java.net.URLDecoder.decode(userInfo, StandardCharsets.UTF_8);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
+    /** The URL without a user part. */
+    public static String withoutKey(String url) {
+        try {
+            URI u = URI.create(stripSlash(url));
+            if (u.getRawUserInfo() == null) {
+                return stripSlash(url);
+            }
+            return stripSlash(new URI(u.getScheme(), null, u.getHost(), u.getPort(), u.getPath(), u.getQuery(),
+                    u.getFragment()).toString());
+        } catch (IllegalArgumentException | java.net.URISyntaxException e) {
+            return stripSlash(url);
+        }
+    }
+
     /** Parameters in order, null values left out. */
     public static Map<String, String> params(Object... keyValues) {
         Map<String, String> m = new LinkedHashMap<>();

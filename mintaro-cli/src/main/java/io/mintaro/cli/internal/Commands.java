@@ -107,6 +107,10 @@ public final class Commands {
             String collector = ctx().env("MINTARO_COLLECTOR") != null ? ctx().env("MINTARO_COLLECTOR")
                     : stored.getProperty("collector");
             String key = ctx().env("MINTARO_API_KEY") != null ? ctx().env("MINTARO_API_KEY") : stored.getProperty("key");
+            if (collector != null && Api.keyInUrl(collector) != null) { // http://KEY@collector:7070, as for the SDK
+                key = ctx().env("MINTARO_API_KEY") != null ? key : Api.keyInUrl(collector);
+                collector = Api.withoutKey(collector);
+            }
             if (collector == null || collector.isBlank()) {
                 throw new CliException(CliException.AUTH, "not signed in: run mintaro login --collector URL --key KEY"
                         + " (or set MINTARO_COLLECTOR and MINTARO_API_KEY)");
@@ -153,7 +157,7 @@ public final class Commands {
             if (url == null) {
                 throw new CliException(CliException.USAGE, "login needs --collector URL");
             }
-            url = Api.checkUrl(url);
+            url = Api.checkUrl(Api.withoutKey(url));
             String k = key;
             if ("-".equals(k)) {
                 try {
