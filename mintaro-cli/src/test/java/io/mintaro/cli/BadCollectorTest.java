@@ -99,6 +99,30 @@ class BadCollectorTest {
     }
 
     @Test
+    void tailKeepsFollowingThroughAnOutage() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger requests = new java.util.concurrent.atomic.AtomicInteger();
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", exchange -> {
+            int n = requests.incrementAndGet();
+            String body = n == 1 ? "{\"traces\": []}"
+                    : n == 2 ? "{\"error\": \"database unavailable\"}"
+                    : "{\"traces\": [{\"traceId\": \"5c000000000000000000000000000001\", \"status\": \"error\"}]}";
+            byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "application/json");
+            exchange.sendResponseHeaders(n == 2 ? 503 : 200, bytes.length);
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(bytes);
+            }
+        });
+        server.start();
+        Cli.Result r = cli("http://127.0.0.1:" + server.getAddress().getPort())
+                .run("tail", "--count", "1", "--interval", "50");
+        assertThat(r.code()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("5c000000000000000000000000000001");
+        assertThat(r.err()).contains("database unavailable (HTTP 503) (still trying)").contains("answers again");
+    }
+
+    @Test
     void notSignedInExitsWith3() {
         Cli.Result r = new Cli(dir).run("groups");
         assertThat(r.code()).isEqualTo(3);

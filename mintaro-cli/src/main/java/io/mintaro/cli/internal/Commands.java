@@ -552,6 +552,7 @@ public final class Commands {
             ctx().err().flush();
             Style style = style();
             int printed = 0;
+            boolean failing = false;
             while (count == null || printed < count) {
                 try {
                     Thread.sleep(intervalMs);
@@ -559,8 +560,27 @@ public final class Commands {
                     Thread.currentThread().interrupt();
                     return;
                 }
+                JsonNode page;
+                try {
+                    page = api.get("/api/traces", p);
+                } catch (CliException e) {
+                    if (e.exitCode() != CliException.UNREACHABLE && e.exitCode() != CliException.SERVER) {
+                        throw e;
+                    }
+                    if (!failing) { // once per outage; keep following, as until Ctrl-C
+                        ctx().err().println("mintaro: " + e.getMessage() + " (still trying)");
+                        ctx().err().flush();
+                        failing = true;
+                    }
+                    continue;
+                }
+                if (failing) {
+                    ctx().err().println("mintaro: collector answers again");
+                    ctx().err().flush();
+                    failing = false;
+                }
                 List<JsonNode> fresh = new ArrayList<>();
-                for (JsonNode t : api.get("/api/traces", p).path("traces")) {
+                for (JsonNode t : page.path("traces")) {
                     if (seen.add(Format.text(t, "traceId"))) {
                         fresh.add(t);
                     }
