@@ -21,7 +21,7 @@ import java.util.Map;
  * The collector's REST API (docs/api.md) over the JDK's HTTP client, with the bearer key. Every
  * failure becomes a {@link CliException} with its exit code.
  */
-public final class Api {
+final class Api {
     public static final ObjectMapper JSON = new ObjectMapper();
 
     private final String base;

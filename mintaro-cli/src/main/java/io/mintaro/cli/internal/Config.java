@@ -20,7 +20,7 @@ import java.util.Set;
  * {@code $MINTARO_CONFIG_DIR}, else {@code $XDG_CONFIG_HOME/mintaro}, else {@code ~/.config/mintaro};
  * the file is created with mode 600. {@code MINTARO_COLLECTOR} and {@code MINTARO_API_KEY} override it.
  */
-public final class Config {
+final class Config {
     private static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     private final Path file;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 
 /** Small text formats shared by the commands. */
-public final class Format {
+final class Format {
     private Format() {
     }
 

@@ -1,7 +1,7 @@
 package io.mintaro.cli.internal;
 
 /** ANSI colours when enabled, plain text otherwise. */
-public final class Style {
+final class Style {
     private final boolean on;
 
     public Style(boolean on) {

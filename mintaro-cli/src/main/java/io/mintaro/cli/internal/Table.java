@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.function.Function;
 
 /** Columns aligned on the plain text of the cells; a column may colour its (padded) cells. */
-public final class Table {
+final class Table {
     private final String[] headers;
     private final List<String[]> rows = new ArrayList<>();
     private final List<Function<String, String>> colours = new ArrayList<>();

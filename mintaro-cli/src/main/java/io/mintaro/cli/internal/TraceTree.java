@@ -14,7 +14,7 @@ import java.util.Map;
  * exchanges and log lines under it; records of no known span in a trailing "(no span)" section.
  * Spans whose parent is not in the trace are roots.
  */
-public final class TraceTree {
+final class TraceTree {
     /** Log levels, lowest first; unknown levels rank as INFO. */
     private static final List<String> LEVELS = List.of("TRACE", "DEBUG", "INFO", "WARN", "ERROR");
     private static final int STACK_LINES = 3;
