@@ -23,8 +23,6 @@ final class JdbcRetention implements RetentionStore {
     private static final List<String> TRACE_TABLES = List.of("spans", "messages", "logs", "breadcrumbs", "triggers",
             "counted_triggers", "collection_asks", "collection_callees");
 
-    private static final long MINUTE_MS = 60_000;
-
     private final Transactions db;
     private final JdbcExportQueue exports;
     private final Counts counts;
@@ -141,8 +139,8 @@ final class JdbcRetention implements RetentionStore {
                 bytes += rs.getLong(9);
                 String triggerService = rs.getString(10);
                 if (triggerService != null) {
-                    long[] a = activity.computeIfAbsent(new ServiceMinute(triggerService, minute(rs.getLong(8))),
-                            k -> new long[3]);
+                    ServiceMinute row = new ServiceMinute(triggerService, Counts.minute(rs.getLong(8)));
+                    long[] a = activity.computeIfAbsent(row, k -> new long[3]);
                     a[1] += "error".equals(rs.getString(11)) ? 1 : 0;
                     a[2]++;
                 }
@@ -150,7 +148,7 @@ final class JdbcRetention implements RetentionStore {
             triggers.setString(1, traceId);
             try (ResultSet rs = triggers.executeQuery()) {
                 while (rs.next()) {
-                    activity.computeIfAbsent(new ServiceMinute(rs.getString(1), minute(rs.getLong(2))),
+                    activity.computeIfAbsent(new ServiceMinute(rs.getString(1), Counts.minute(rs.getLong(2))),
                             k -> new long[3])[0]++;
                 }
             }
@@ -190,10 +188,6 @@ final class JdbcRetention implements RetentionStore {
             int c = service.compareTo(o.service);
             return c != 0 ? c : Long.compare(minuteMs, o.minuteMs);
         }
-    }
-
-    private static long minute(long ms) {
-        return Math.floorDiv(ms, MINUTE_MS) * MINUTE_MS;
     }
 
     /** When an expired trace happened, for its group's counts: its start, else its first trigger, else its storing. */
