@@ -91,6 +91,7 @@ public final class Collector implements AutoCloseable {
         Javalin started = null;
         ExportService exportService = null;
         CollectorMetrics createdMetrics = null;
+        Retention createdRetention = null;
         int instance = INSTANCES.incrementAndGet();
         try {
             // Per collector, not global: several collectors may run in one JVM.
@@ -164,8 +165,8 @@ public final class Collector implements AutoCloseable {
                     TimeUnit.SECONDS);
             scheduler.scheduleWithFixedDelay(guarded("count window", this::forgetCounts), COUNT_SWEEP_MS,
                     COUNT_SWEEP_MS, TimeUnit.MILLISECONDS);
-            scheduler.scheduleWithFixedDelay(guarded("retention", retention::run), config.retentionIntervalMs(),
-                    config.retentionIntervalMs(), TimeUnit.MILLISECONDS);
+            createdRetention = retention;
+            retention.start(config.retentionIntervalMs());
 
             started = Javalin.create(cfg -> {
                 cfg.startup.showJavalinBanner = false;
@@ -248,6 +249,9 @@ public final class Collector implements AutoCloseable {
             }
             if (sched != null) {
                 sched.shutdownNow();
+            }
+            if (createdRetention != null) {
+                createdRetention.close();
             }
             if (exportService != null) {
                 exportService.close();
@@ -379,6 +383,7 @@ public final class Collector implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        retention.close();
         exports.close();
         agentBookkeeping();
         store.close();

@@ -9,6 +9,9 @@ import io.mintaro.collector.store.StoredUsage;
 import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * <p>After each chunk it pauses as long as the chunk took, so that it holds at most half of the
  * writer's time (SQLite has one): ingest waits for one chunk at most, never for a run.
  */
-public final class Retention {
+public final class Retention implements AutoCloseable {
     /**
      * Chunks of one limit of one namespace in one run at most (50,000 traces): a run ends even
      * when traces arrive faster than they expire; the next run goes on.
@@ -56,6 +59,8 @@ public final class Retention {
     private final Limits defaults;
     private final CollectorMetrics metrics;
     private final LongSupplier clock;
+    // Guarded by this.
+    private ScheduledExecutorService timer;
 
     public Retention(NamespaceStore namespaces, RetentionStore store, Limits defaults, CollectorMetrics metrics,
                      LongSupplier clock) {
@@ -64,6 +69,46 @@ public final class Retention {
         this.defaults = defaults;
         this.metrics = metrics;
         this.clock = clock;
+    }
+
+    /**
+     * Runs every {@code intervalMs}, the first time one interval from now, on a thread of its own:
+     * a run may take minutes, and must not hold up the collector's other timers.
+     */
+    public synchronized void start(long intervalMs) {
+        if (timer != null) {
+            throw new IllegalStateException("retention already started");
+        }
+        timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "mintaro-retention");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(() -> {
+            try {
+                run();
+            } catch (RuntimeException e) {
+                log.error("retention run failed", e); // an exception would cancel the timer
+            }
+        }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
+    }
+
+    /** Stops the timer; a run in progress stops after its current chunk. */
+    @Override
+    public void close() {
+        ScheduledExecutorService t;
+        synchronized (this) {
+            t = timer;
+        }
+        if (t == null) {
+            return;
+        }
+        t.shutdownNow();
+        try {
+            t.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** The limits that apply to a namespace. */
