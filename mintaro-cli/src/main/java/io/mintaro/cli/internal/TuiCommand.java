@@ -6,6 +6,7 @@ import io.mintaro.cli.internal.tui.TerminalLoop;
 import io.mintaro.cli.internal.tui.Tui;
 import java.io.IOException;
 import java.time.Duration;
+import org.jline.terminal.Terminal;
 import picocli.CommandLine.Command;
 
 /** {@code mintaro tui}: the full-screen terminal UI of package {@code tui}, over this CLI's {@link Api}. */
@@ -16,8 +17,8 @@ public final class TuiCommand extends Commands.Base {
     @Override
     void run() {
         Tui tui = new Tui(collectorApi(api()));
-        try {
-            new TerminalLoop(TerminalLoop.systemTerminal(), ctx().env("NO_COLOR") == null).run(tui);
+        try (Terminal terminal = TerminalLoop.systemTerminal()) {
+            new TerminalLoop(terminal, ctx().env("NO_COLOR") == null).run(tui);
         } catch (IOException e) {
             throw new CliException(CliException.UNREACHABLE, "terminal failed: " + e.getMessage());
         }

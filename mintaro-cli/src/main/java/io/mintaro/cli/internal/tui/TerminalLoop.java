@@ -51,7 +51,10 @@ public final class TerminalLoop {
         return t;
     }
 
-    /** Runs the TUI until it is done; the terminal is as it was afterwards, whatever happened. */
+    /**
+     * Runs the TUI until it is done; the terminal is as it was afterwards, whatever happened. The
+     * caller closes the terminal.
+     */
     public void run(Tui tui) throws IOException {
         Thread hook = new Thread(this::restore, "mintaro-tui-restore");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -172,11 +175,6 @@ public final class TerminalLoop {
         } finally {
             if (saved != null) {
                 terminal.setAttributes(saved);
-            }
-            try {
-                terminal.close();
-            } catch (IOException e) {
-                // the modes are back; nothing else to undo
             }
         }
     }

@@ -89,6 +89,11 @@ public final class Tui {
         view.load();
     }
 
+    /** Shows a view whose data is already there (a trace read elsewhere). */
+    void show(View view) {
+        views.push(view);
+    }
+
     /** Opens a one-line prompt in the help line; {@code done} gets the text on Enter. */
     void prompt(String label, String initial, Consumer<String> done) {
         promptLabel = label;
