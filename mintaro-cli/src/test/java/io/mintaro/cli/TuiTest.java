@@ -179,6 +179,8 @@ class TuiTest {
         assertThat(screen().get(0)).startsWith(" Group ");
         keys(Key.Kind.ESC);
         assertThat(screen().get(0)).startsWith(" Groups");
+        assertThat(tui.handle(Key.of(Key.Kind.ESC))).isTrue(); // Esc never quits: a torn escape sequence is one
+        assertThat(screen().get(39)).contains("q quits");
         assertThat(tui.handle(Key.of('q'))).isFalse();
     }
 

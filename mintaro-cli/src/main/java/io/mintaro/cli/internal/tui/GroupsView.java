@@ -72,7 +72,7 @@ final class GroupsView extends View {
                 {"/", "query: text in the groups' traces (Enter applies, Esc cancels)"},
                 {"v", "service (tag): all, then each service"}, {"n", "namespace: the next the key reads"},
                 {"t", "triage the group: o ok, w warn, a alert, n none, c crash, s silence, u unmark, . acknowledge"},
-                {"] [", "next / previous page of groups"}, {"r", "reload"}, {"?", "this help"}, {"q Esc", "quit"}};
+                {"] [", "next / previous page of groups"}, {"r", "reload"}, {"?", "this help"}, {"q", "quit"}};
     }
 
     @Override

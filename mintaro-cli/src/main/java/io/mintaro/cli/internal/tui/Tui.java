@@ -36,7 +36,7 @@ public final class Tui {
         views.peek().load();
     }
 
-    /** Applies a key; false when the TUI is done (q or Esc on the dashboard, Ctrl-C). */
+    /** Applies a key; false when the TUI is done (q on the dashboard, Ctrl-C). */
     public boolean handle(Key key) {
         try {
             return dispatch(key);
@@ -76,10 +76,13 @@ public final class Tui {
                 triage = true;
             }
         } else if (key.is('q') || key.is(Key.Kind.ESC)) {
-            if (views.size() == 1) {
+            if (views.size() > 1) {
+                views.pop();
+            } else if (key.is('q')) {
                 return false;
+            } else { // a stray Esc (or a torn escape sequence) must not end the TUI
+                session.report("q quits");
             }
-            views.pop();
         }
         return true;
     }
