@@ -245,6 +245,23 @@ class TuiTest {
     }
 
     @Test
+    void aKeyTheCollectorRefusesIsSaidInTheStatusBar() {
+        Tui refused = new Tui(TuiCommand.collectorApi(c.url(), "wrong-key-0123456789", Duration.ofSeconds(5)));
+        refused.start();
+        List<String> lines = refused.render(120, 40).lines();
+        assertThat(lines.get(39)).contains("collector refused the key");
+        assertThat(lines).anyMatch(l -> l.contains("No groups."));
+    }
+
+    @Test
+    void withoutATerminalTheCommandSaysSoAndExitsWith2() {
+        Cli.Result r = new Cli(dir.resolve("config")).env("MINTARO_COLLECTOR", c.url())
+                .env("MINTARO_API_KEY", RealCollector.KEY).run("tui");
+        assertThat(r.code()).as(r.toString()).isEqualTo(2);
+        assertThat(r.err()).startsWith("mintaro: mintaro tui needs a terminal").hasLineCount(1);
+    }
+
+    @Test
     void theScreensRedrawAtEverySizeFromOneColumnUp() {
         keys(Key.Kind.ENTER, Key.Kind.ENTER, Key.Kind.RIGHT);
         for (int[] size : new int[][] {{1, 1}, {1, 50}, {7, 3}, {40, 10}, {300, 80}, {120, 40}}) {

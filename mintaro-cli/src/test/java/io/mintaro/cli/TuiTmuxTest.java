@@ -45,9 +45,10 @@ class TuiTmuxTest {
                 + "' MINTARO_CONFIG_DIR='" + dir.resolve("config") + "' '" + java + "' -cp '" + classpath
                 + "' io.mintaro.cli.MintaroCli tui\n", StandardCharsets.UTF_8);
         tmux("-f", "/dev/null", "new-session", "-d", "-x", "120", "-y", "40", "env", "PS1=" + PROMPT, "TERM=screen", "sh");
+        await(s -> s.startsWith(PROMPT.strip())); // the shell is ready: what is typed now is its input
         keys("-l", "echo " + BEFORE);
         keys("Enter");
-        await(s -> s.contains("\n" + BEFORE + "\n"));
+        await(s -> s.lines().anyMatch(BEFORE::equals));
     }
 
     @AfterEach

@@ -14,10 +14,10 @@ import org.jline.utils.InfoCmp.Capability;
  * The thin terminal layer: raw mode and the alternate screen, keys in, frames out (only the rows
  * that changed), redraw on resize. The terminal is restored in a finally block and, for a JVM
  * that ends otherwise (SIGTERM, System.exit from elsewhere), in a shutdown hook; Ctrl-C ends the
- * loop like {@code q}.
+ * loop like {@code q}, and a second Ctrl-C, while the first waits for a slow collector, exits.
  */
 public final class TerminalLoop {
-    /** How often the loop looks at resize and Ctrl-C flags while no key comes. */
+    /** How often the loop looks at the resize and Ctrl-C flags while no key comes. */
     private static final long POLL_MS = 100;
 
     private final Terminal terminal;
@@ -38,7 +38,8 @@ public final class TerminalLoop {
         try {
             t = TerminalBuilder.builder().system(true).dumb(false).nativeSignals(true).build();
         } catch (IOException | IllegalStateException e) {
-            throw new CliException(CliException.USAGE, "mintaro tui needs a terminal: " + Session.oneLine(e.getMessage()));
+            throw new CliException(CliException.USAGE, "mintaro tui needs a terminal (stdin and stdout a tty): "
+                    + Session.oneLine(e.getMessage()));
         }
         if (t.getType() == null || t.getType().startsWith(Terminal.TYPE_DUMB)) {
             try {
@@ -61,7 +62,12 @@ public final class TerminalLoop {
         try {
             saved = terminal.enterRawMode();
             terminal.handle(Terminal.Signal.WINCH, s -> resized.set(true));
-            terminal.handle(Terminal.Signal.INT, s -> interrupted.set(true));
+            terminal.handle(Terminal.Signal.INT, s -> {
+                if (interrupted.getAndSet(true)) { // a second Ctrl-C while a call to the collector runs
+                    restore();
+                    System.exit(130);
+                }
+            });
             terminal.puts(Capability.enter_ca_mode);
             terminal.puts(Capability.keypad_xmit);
             terminal.puts(Capability.cursor_invisible);
@@ -81,33 +87,26 @@ public final class TerminalLoop {
         KeyDecoder keys = new KeyDecoder(timeout -> terminal.reader().read(timeout));
         Screen shown = null;
         tui.start();
+        // The size is read once and again on SIGWINCH only: the exec provider runs stty to read it.
+        Size size = terminal.getSize();
         while (!interrupted.get()) {
             if (resized.getAndSet(false)) {
+                size = terminal.getSize();
                 shown = null;
             }
-            Size size = terminal.getSize();
             int width = size.getColumns() > 0 ? size.getColumns() : 80;
             int height = size.getRows() > 0 ? size.getRows() : 24;
-            if (shown != null && (shown.width() != width || shown.height() != height)) {
-                shown = null;
-            }
             Screen next = tui.render(width, height);
             draw(next, shown);
             shown = next;
             Key key;
             do {
                 key = keys.next(POLL_MS);
-            } while (key == null && !interrupted.get() && !resized.get() && sameSize(shown));
+            } while (key == null && !interrupted.get() && !resized.get());
             if (key != null && !tui.handle(key)) {
                 return;
             }
         }
-    }
-
-    private boolean sameSize(Screen shown) {
-        Size size = terminal.getSize();
-        return size.getColumns() <= 0 || size.getRows() <= 0
-                || size.getColumns() == shown.width() && size.getRows() == shown.height();
     }
 
     /** Writes the rows of {@code next} that differ from {@code shown} (all when shown is null). */
