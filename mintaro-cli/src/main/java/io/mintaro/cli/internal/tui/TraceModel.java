@@ -302,16 +302,40 @@ final class TraceModel {
                     : level == Level.WARNING ? Screen.Attr.YELLOW : level == Level.DEBUG ? Screen.Attr.DIM : Screen.Attr.NORMAL;
             String message = l.path("message").asText("");
             String[] parts = message.split("\r?\n", -1);
-            out.add(new Line(String.format(Locale.ROOT, "%-8s ", level.name()) + l.path("logger").asText("") + "  "
-                    + parts[0], attr));
+            StringBuilder b = new StringBuilder(96);
+            clock(l.path("timeUs").asLong(0), b);
+            b.append(' ').append(level.name()).append(" ".repeat(9 - level.name().length()))
+                    .append(l.path("logger").asText("")).append("  ").append(parts[0]);
+            out.add(new Line(b.toString(), attr));
             for (int i = 1; i < parts.length; i++) {
-                out.add(new Line("         " + parts[i], attr));
+                out.add(new Line(CONTINUATION + parts[i], attr));
             }
             error(l.get("error"), "    ", out);
         }
         out.set(lineOfLogs, new Line("logs " + shownLogs + (shownLogs == ls.size() ? "" : " of " + ls.size()),
                 Screen.Attr.CYAN));
         return out;
+    }
+
+    /** Where a log line's second and later lines start: under its message's level. */
+    private static final String CONTINUATION = " ".repeat(13);
+
+    /** {@code timeUs} (epoch microseconds) as the UTC time of day {@code HH:mm:ss.SSS}; blanks when 0. */
+    static void clock(long timeUs, StringBuilder b) {
+        if (timeUs <= 0) {
+            b.append(" ".repeat(12));
+            return;
+        }
+        long ms = Math.floorMod(timeUs / 1000, 86_400_000L);
+        two(ms / 3_600_000, b.append(""));
+        two(ms / 60_000 % 60, b.append(':'));
+        two(ms / 1000 % 60, b.append(':'));
+        long milli = ms % 1000;
+        b.append('.').append(milli < 100 ? milli < 10 ? "00" : "0" : "").append(milli);
+    }
+
+    private static void two(long v, StringBuilder b) {
+        b.append(v < 10 ? "0" : "").append(v);
     }
 
     private static void error(JsonNode error, String indent, List<Line> out) {

@@ -170,6 +170,16 @@ class LargeTraceTest {
     }
 
     @Test
+    void logLinesShowTheirUtcTimeOfDayAndLevel() {
+        ObjectNode t = trace("timed");
+        span(t, "00000000000000aa", null, "root");
+        ((ArrayNode) t.get("logs")).addObject().put("spanId", "00000000000000aa").put("timeUs", 1_763_700_000_123_456L)
+                .put("level", "WARN").put("logger", "app").put("message", "late\nand long");
+        open(t);
+        assertThat(tui.render(80, 24).lines()).contains(" 04:40:00.123 WARNING  app  late", "              and long");
+    }
+
+    @Test
     void controlCharactersInALogCannotMoveTheCursor() {
         Screen s = new Screen(20, 1);
         s.put(0, 0, "a\u001b[2Jb\r\nc\u009bd", Screen.Attr.NORMAL);
