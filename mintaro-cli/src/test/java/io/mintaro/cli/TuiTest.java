@@ -245,6 +245,20 @@ class TuiTest {
     }
 
     @Test
+    void aTraceThatCannotBeReadSaysSoAndRCanReadItAgain() {
+        keys(Key.Kind.ENTER);
+        c.close();
+        keys(Key.Kind.ENTER);
+        assertThat(screen().get(0)).contains("Trace " + TuiTraces.ERROR_TRACE);
+        assertThat(text()).contains("could not be read (see the status bar); r reads it again");
+        assertThat(screen().get(39)).contains("unreachable");
+        keys("r", Key.Kind.RIGHT, "d");
+        assertThat(text()).contains("could not be read");
+        keys("q");
+        assertThat(screen().get(0)).startsWith(" Group ");
+    }
+
+    @Test
     void aKeyTheCollectorRefusesIsSaidInTheStatusBar() {
         Tui refused = new Tui(TuiCommand.collectorApi(c.url(), "wrong-key-0123456789", Duration.ofSeconds(5)));
         refused.start();

@@ -100,7 +100,8 @@ final class TraceView extends View {
     @Override
     void render(Screen screen, int top, int height) {
         if (model == null) {
-            screen.put(top, 1, "Loading trace " + traceId + " …", Screen.Attr.DIM);
+            screen.put(top, 1, "Trace " + traceId + " could not be read (see the status bar); r reads it again.",
+                    Screen.Attr.DIM);
             return;
         }
         if (model.size() == 0) {
