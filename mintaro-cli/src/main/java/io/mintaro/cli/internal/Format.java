@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.util.Locale;
 
 /** Small text formats shared by the commands. */
-final class Format {
+public final class Format {
     private Format() {
     }
 
