@@ -206,6 +206,7 @@ public final class Collector implements AutoCloseable {
                 cfg.routes.get("/api/groups", groups::groups);
                 cfg.routes.get("/api/groups/{fingerprint}", groups::group);
                 cfg.routes.get("/api/groups/{fingerprint}/traces", groups::traces);
+                cfg.routes.get("/api/groups/{fingerprint}/histogram", groups::histogram);
                 cfg.routes.put("/api/groups/{fingerprint}/triage", groups::triage);
                 cfg.routes.get("/api/namespaces", namespaces::list);
                 cfg.routes.post("/api/namespaces", namespaces::create);

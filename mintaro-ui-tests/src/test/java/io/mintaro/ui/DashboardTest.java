@@ -22,12 +22,13 @@ class DashboardTest extends UiTest {
     assertThat(cells.get(2).getText()).contains("error");
     // the three failing requests and the hostile one
     assertThat(Integer.parseInt(cells.get(3).getText().replace(",", ""))).isGreaterThanOrEqualTo(UiStack.FAILURES + 1);
-    assertThat(cells.get(4).getText()).matches("just now|\\d+s ago|\\d+m ago");
-    assertThat(cells.get(5).getText()).isEqualTo("untriaged");
+    assertThat(cells.get(4).findElements(By.cssSelector("svg rect.bar"))).isNotEmpty();
+    assertThat(cells.get(5).getText()).matches("just now|\\d+s ago|\\d+m ago");
+    assertThat(cells.get(6).getText()).isEqualTo("untriaged");
     assertThat(row.findElement(By.cssSelector(".badge-new")).getText()).endsWith("new");
     // the header row
     assertThat(all(By.cssSelector("#groups thead th")).stream().map(WebElement::getText).toList())
-        .containsExactly("NAME", "SERVICE", "STATUS", "COUNT", "LAST SEEN", "TRIAGE");
+        .containsExactly("NAME", "SERVICE", "STATUS", "COUNT", "OVER TIME", "LAST SEEN", "TRIAGE");
   }
 
   @Test

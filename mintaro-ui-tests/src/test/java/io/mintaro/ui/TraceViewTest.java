@@ -2,15 +2,12 @@ package io.mintaro.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
-import org.openqa.selenium.Dimension;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 
 class TraceViewTest extends UiTest {
@@ -86,7 +83,8 @@ class TraceViewTest extends UiTest {
     awaitView("trace");
     assertThat(spanRow("payments", "POST /payments").getAttribute("aria-selected")).isEqualTo("true");
 
-    screenshot();
+    // the trace view, selected span included, for the README
+    screenshot(SCREENSHOT, 1400, 1700);
   }
 
   @Test
@@ -130,21 +128,6 @@ class TraceViewTest extends UiTest {
     assertThat(exchange.findElement(By.cssSelector(".request pre.body")).getText()).isEqualTo("iVBORw0KGgoAAAANSUhEUgAAAAEAAAAB");
     assertThat(exchange.findElement(By.cssSelector(".response .body-notes")).getText()).contains("truncated", "68.4 KiB");
     assertThat(exchange.findElement(By.cssSelector(".response pre.body")).getText()).isEqualTo("{\"blob\": \"aaaaaaaa");
-  }
-
-  /** Saves the trace view, selected span included, for the README. */
-  private static void screenshot() throws Exception {
-    js("window.scrollTo(0, 0)");
-    Dimension size = driver.manage().window().getSize();
-    try {
-      driver.manage().window().setSize(new Dimension(1400, 1700));
-      js("document.activeElement && document.activeElement.blur()");
-      byte[] png = driver.getScreenshotAs(OutputType.BYTES);
-      Files.createDirectories(SCREENSHOT.getParent());
-      Files.write(SCREENSHOT, png);
-    } finally {
-      driver.manage().window().setSize(size);
-    }
   }
 
   static WebElement spanRow(String service, String name) {

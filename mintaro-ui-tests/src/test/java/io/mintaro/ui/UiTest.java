@@ -1,12 +1,17 @@
 package io.mintaro.ui;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -79,6 +84,21 @@ abstract class UiTest {
 
   static Object js(String script, Object... args) {
     return driver.executeScript(script, args);
+  }
+
+  /** Saves the page as a PNG of {@code width} × {@code height} pixels (for the README), scrolled to the top. */
+  static void screenshot(Path file, int width, int height) throws IOException {
+    js("window.scrollTo(0, 0)");
+    Dimension size = driver.manage().window().getSize();
+    try {
+      driver.manage().window().setSize(new Dimension(width, height));
+      js("document.activeElement && document.activeElement.blur()");
+      byte[] png = driver.getScreenshotAs(OutputType.BYTES);
+      Files.createDirectories(file.getParent());
+      Files.write(file, png);
+    } finally {
+      driver.manage().window().setSize(size);
+    }
   }
 
   static String path() {

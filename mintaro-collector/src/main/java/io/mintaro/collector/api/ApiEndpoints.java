@@ -170,6 +170,10 @@ public final class ApiEndpoints {
                 .thenComparing(st -> st.name() == null ? "" : st.name())
                 .thenComparing(SpanStats::kind));
         ObjectNode out = Json.MAPPER.createObjectNode();
+        ArrayNode bounds = out.putArray("latencyBoundsMs");
+        for (long b : SpanStats.LATENCY_BOUNDS_MS) {
+            bounds.add(b);
+        }
         ArrayNode endpoints = out.putArray("endpoints");
         ArrayNode spans = out.putArray("spans");
         for (SpanStats st : stats) {
@@ -193,6 +197,10 @@ public final class ApiEndpoints {
         n.put("p50Ms", st.p50Us() / 1000.0);
         n.put("p95Ms", st.p95Us() / 1000.0);
         n.put("maxMs", st.maxUs() / 1000.0);
+        ArrayNode latency = n.putArray("latency");
+        for (long c : st.latency()) {
+            latency.add(c);
+        }
     }
 
     static ObjectNode summary(TraceSummary s) {

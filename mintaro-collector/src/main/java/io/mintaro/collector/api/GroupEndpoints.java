@@ -13,12 +13,15 @@ import io.mintaro.collector.store.GroupPage;
 import io.mintaro.collector.store.GroupQuery;
 import io.mintaro.collector.store.GroupRow;
 import io.mintaro.collector.store.Storage;
+import io.mintaro.collector.store.TimeBuckets;
 import io.mintaro.collector.store.TracePage;
 import io.mintaro.collector.store.TraceQuery;
 import io.mintaro.collector.store.TriageUpdate;
 import java.io.IOException;
 import java.sql.SQLException;
 import java.util.List;
+import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.function.LongSupplier;
 
@@ -29,6 +32,11 @@ public final class GroupEndpoints {
     static final int MAX_NOTE = 2000;
     static final List<String> MARKS = List.of("none", "crash", "silenced");
     static final List<String> LEVELS = List.of("none", "ok", "warn", "alert");
+    static final int DEFAULT_HISTOGRAM_BUCKETS = 60;
+    /** The range of the dashboard's charts when it shows no group to start from. */
+    private static final long DEFAULT_CHART_RANGE_US = 24L * 3600 * 1_000_000;
+    /** Room around a histogram's first and last occurrence, so that both marks show. */
+    private static final long MIN_HISTOGRAM_PAD_US = 60L * 1_000_000;
 
     private final Storage store;
     private final BodyReader bodyReader;
@@ -54,6 +62,11 @@ public final class GroupEndpoints {
         Long toUs = Params.instant(ctx, "to");
         int page = Params.page(ctx);
         int pageSize = Params.integer(ctx, "pageSize", 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
+        Integer buckets = Params.param(ctx, "buckets") == null ? null
+                : Params.integer(ctx, "buckets", 1, TimeBuckets.MAX_COUNT, 0);
+        if (fromUs != null && toUs != null && fromUs >= toUs) {
+            throw ApiException.badRequest("from must be before to");
+        }
         GroupQuery query = new GroupQuery(status.equals("all") ? null : status, speed.equals("all") ? null : speed,
                 service, q, fromUs, toUs, silenced, null, pageSize, (long) (page - 1) * pageSize,
                 SessionEndpoints.namespace(ctx));
@@ -62,6 +75,9 @@ public final class GroupEndpoints {
         ArrayNode groups = out.putArray("groups");
         for (GroupRow g : found.groups()) {
             groups.add(groupJson(g));
+        }
+        if (buckets != null) {
+            addBuckets(out, groups, found.groups(), fromUs, toUs, buckets);
         }
         out.put("page", page);
         out.put("pageSize", pageSize);
@@ -72,6 +88,68 @@ public final class GroupEndpoints {
     /** {@code GET /api/groups/{fingerprint}}. */
     public void group(Context ctx) throws SQLException {
         Responses.json(ctx, 200, groupJson(existing(ctx, Params.fingerprint(ctx))));
+    }
+
+    /**
+     * Each listed group's occurrences per bucket over the range asked, or else from the earliest
+     * first occurrence of the listed groups (24 hours when none) up to now.
+     */
+    private void addBuckets(ObjectNode out, ArrayNode json, List<GroupRow> rows, Long fromUs, Long toUs, int count)
+            throws SQLException {
+        long to = toUs != null ? toUs : clock.getAsLong() * 1000L;
+        long from = fromUs != null ? fromUs : rows.stream().map(GroupRow::firstSeenAtUs).filter(Objects::nonNull)
+                .mapToLong(Long::longValue).min().orElse(to - DEFAULT_CHART_RANGE_US);
+        TimeBuckets buckets = TimeBuckets.covering(Math.min(from, to - 1000), to, count);
+        List<String> fingerprints = rows.stream().map(GroupRow::fingerprint).toList();
+        Map<String, long[]> counts = metrics.database("group_buckets",
+                () -> store.groups().occurrences(fingerprints, buckets));
+        out.set("bucketing", bucketing(buckets));
+        for (int i = 0; i < rows.size(); i++) {
+            ArrayNode a = ((ObjectNode) json.get(i)).putArray("buckets");
+            for (long c : counts.get(rows.get(i).fingerprint())) {
+                a.add(c);
+            }
+        }
+    }
+
+    private static ObjectNode bucketing(TimeBuckets b) {
+        ObjectNode n = Json.MAPPER.createObjectNode();
+        n.put("from", Json.isoFromMicros(b.fromUs()));
+        n.put("to", Json.isoFromMicros(b.toUs()));
+        n.put("bucketMs", b.widthUs() / 1000);
+        n.put("count", b.count());
+        return n;
+    }
+
+    /**
+     * {@code GET /api/groups/{fingerprint}/histogram}: the group's occurrences per bucket, over the
+     * range asked or else around its first and last occurrence.
+     */
+    public void histogram(Context ctx) throws SQLException {
+        String fingerprint = Params.fingerprint(ctx);
+        int count = Params.integer(ctx, "buckets", 1, TimeBuckets.MAX_COUNT, DEFAULT_HISTOGRAM_BUCKETS);
+        Long fromUs = Params.instant(ctx, "from");
+        Long toUs = Params.instant(ctx, "to");
+        if (fromUs != null && toUs != null && fromUs >= toUs) {
+            throw ApiException.badRequest("from must be before to");
+        }
+        GroupRow g = existing(ctx, fingerprint);
+        long first = g.firstSeenAtUs() != null ? g.firstSeenAtUs() : clock.getAsLong() * 1000L;
+        long last = g.lastSeenAtUs() != null ? g.lastSeenAtUs() : first;
+        long pad = Math.max(MIN_HISTOGRAM_PAD_US, (last - first) / 20);
+        long to = toUs != null ? toUs : last + pad;
+        long from = fromUs != null ? fromUs : Math.min(first - pad, to - 1000);
+        TimeBuckets buckets = TimeBuckets.covering(from, to, count);
+        long[] counts = metrics.database("group_buckets",
+                () -> store.groups().occurrences(List.of(fingerprint), buckets)).get(fingerprint);
+        ObjectNode out = bucketing(buckets);
+        ArrayNode a = out.putArray("buckets");
+        for (long c : counts) {
+            a.add(c);
+        }
+        out.put("firstSeenAt", g.firstSeenAtUs() == null ? null : Json.isoFromMicros(g.firstSeenAtUs()));
+        out.put("lastSeenAt", g.lastSeenAtUs() == null ? null : Json.isoFromMicros(g.lastSeenAtUs()));
+        Responses.json(ctx, 200, out);
     }
 
     /** {@code GET /api/groups/{fingerprint}/traces}: the group's traces, newest first. */

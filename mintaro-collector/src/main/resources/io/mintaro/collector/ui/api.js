@@ -84,6 +84,7 @@ export const api = {
   service: (name, params) => request('GET', `/api/services/${encodeURIComponent(name)}` + query(params || {})),
   groups: params => request('GET', '/api/groups' + query(params)),
   group: fp => request('GET', `/api/groups/${encodeURIComponent(fp)}`),
+  histogram: (fp, params) => request('GET', `/api/groups/${encodeURIComponent(fp)}/histogram` + query(params || {})),
   groupTraces: (fp, params) => request('GET', `/api/groups/${encodeURIComponent(fp)}/traces` + query(params)),
   triage: (fp, change) => request('PUT', `/api/groups/${encodeURIComponent(fp)}/triage`, change),
   trace: id => request('GET', `/api/traces/${encodeURIComponent(id)}`),

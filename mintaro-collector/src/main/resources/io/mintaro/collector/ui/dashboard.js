@@ -3,8 +3,11 @@ import { api } from './api.js';
 import { h, link, replace, table, serviceChip, knowServices } from './dom.js';
 import { relative, timestamp, count, RANGES, rangeStart } from './format.js';
 import { triageBadges, kindBadge, newBadge, occurrencesText, pager } from './widgets.js';
+import { sparkline, bucketLabel } from './charts.js';
 
 const PAGE_SIZE = 50;
+/** Bars of each group's chart over the selected range. */
+const CHART_BUCKETS = 24;
 const DEFAULTS = { status: 'all', speed: 'all', service: '', range: 'all', silenced: 'hide', q: '', page: '1' };
 const STATUS = [['all', 'All'], ['error', 'Errors'], ['crash', 'Crashes'], ['ok', 'Not errors']];
 const SPEED = [['all', 'Any speed'], ['slow', 'Slow'], ['fast', 'Fast']];
@@ -55,7 +58,7 @@ export async function renderDashboard(ctx) {
 
   const params = {
     status: f.status, speed: f.speed, service: f.service || null, q: f.q || null,
-    from: rangeStart(f.range), silenced: f.silenced, page: f.page, pageSize: PAGE_SIZE,
+    from: rangeStart(f.range), silenced: f.silenced, page: f.page, pageSize: PAGE_SIZE, buckets: CHART_BUCKETS,
   };
   const [data, services] = await Promise.all([
     api.groups(params),
@@ -93,6 +96,7 @@ export async function renderDashboard(ctx) {
       h('td', null, kindBadge(g)),
       // Every occurrence, counted ones included; the traces kept are in the line under the name.
       h('td', { class: 'num', title: occurrencesText(g) }, count(g.occurrences ?? g.count)),
+      h('td', { class: 'trend' }, trend(g, data.bucketing)),
       h('td', { class: 'nowrap', title: timestamp(g.lastSeenAt) }, relative(g.lastSeenAt)),
       h('td', { class: 'triage-cell' }, triageBadges(g.triage)));
     row.addEventListener('click', event => {
@@ -103,7 +107,7 @@ export async function renderDashboard(ctx) {
   });
 
   const content = groups.length
-    ? table(['Name', 'Service', 'Status', { text: 'Count', class: 'num' }, 'Last seen', 'Triage'], rows,
+    ? table(['Name', 'Service', 'Status', { text: 'Count', class: 'num' }, 'Over time', 'Last seen', 'Triage'], rows,
       { class: 'grid groups', id: 'groups' })
     : h('div', { class: 'empty', id: 'groups-empty' },
       h('p', null, 'No error groups match these filters.'),
@@ -116,4 +120,16 @@ export async function renderDashboard(ctx) {
     content,
     pager(data.page || f.page, data.pageSize || PAGE_SIZE, data.total || 0, page => ctx.navigate('/' + toQuery({ ...f, page }))));
   ctx.rendered('dashboard');
+}
+
+/** The group's occurrences per bucket of the range, as a small bar chart. */
+function trend(g, bucketing) {
+  if (!g.buckets || !bucketing) return null;
+  const from = Date.parse(bucketing.from);
+  const width = bucketing.bucketMs;
+  return sparkline(g.buckets, {
+    barClass: g.kind === 'error' ? 'bar-errors' : g.kind === 'slow' ? 'bar-counted' : null,
+    ariaLabel: `occurrences from ${bucketLabel(from, width)} to ${bucketLabel(Date.parse(bucketing.to), width)}`,
+    title: (i, value) => `${bucketLabel(from + i * width, width)}: ${count(value)} occurrence${value === 1 ? '' : 's'}`,
+  });
 }

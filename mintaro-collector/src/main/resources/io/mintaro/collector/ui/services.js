@@ -4,6 +4,7 @@
 import { api } from './api.js';
 import { h, link, replace, table, serviceChip, knowServices, badge } from './dom.js';
 import { relative, timestamp, duration, count, bytes, RANGES, rangeStart } from './format.js';
+import { bars, bucketLabel } from './charts.js';
 
 const DEFAULT_RANGE = '24h';
 // "All time" has no start, and a service's activity is read by buckets from a start.
@@ -11,7 +12,6 @@ const SERVICE_RANGES = RANGES.filter(r => r[2] != null);
 // Key, button text, and the word for one and for several in the chart's tooltips.
 const SERIES = [['triggers', 'Triggers', 'trigger', 'triggers'], ['errors', 'Errors', 'error', 'errors'],
   ['stored', 'Stored', 'stored', 'stored'], ['counted', 'Counted', 'counted', 'counted']];
-const SVG = 'http://www.w3.org/2000/svg';
 
 function readRange(query) {
   const range = query.get('range') || DEFAULT_RANGE;
@@ -186,53 +186,19 @@ function agentsTable(agents) {
     { text: 'Dropped', class: 'num' }], rows, { class: 'grid agents', id: 'agents' });
 }
 
-function svg(tag, attrs, ...children) {
-  const el = document.createElementNS(SVG, tag);
-  for (const [key, value] of Object.entries(attrs || {})) {
-    if (value != null) el.setAttribute(key, String(value));
-  }
-  for (const child of children) {
-    if (child != null) el.append(child instanceof Node ? child : document.createTextNode(String(child)));
-  }
-  return el;
-}
-
-function bucketLabel(ms, bucket) {
-  const d = new Date(ms);
-  const pad = n => String(n).padStart(2, '0');
-  const day = `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}`;
-  return bucket === 'day' ? day : `${day} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
-}
-
-/** One bar per bucket of the chosen series, as inline SVG; each bar's tooltip says its bucket and value. */
+/** One bar per bucket of the chosen series; each bar's tooltip says its bucket and value. */
 function chart(activity, series) {
   const buckets = activity.buckets || [];
   const label = SERIES.find(s => s[0] === series)[3];
-  // About the width the panel has on a laptop, so that the labels keep their size.
-  const width = 1200;
-  const height = 120;
-  const top = 16;
-  const bottom = 18;
-  const max = Math.max(0, ...buckets.map(b => b[series] || 0));
-  const step = buckets.length ? width / buckets.length : width;
-  const gap = step > 4 ? 1 : 0;
-  const bars = buckets.map((b, i) => {
-    const value = b[series] || 0;
-    const barHeight = max ? Math.max(value ? 1 : 0, Math.round((value / max) * (height - top - bottom))) : 0;
-    return svg('rect', {
-      class: `bar bar-${series}`, x: (i * step).toFixed(2), y: height - bottom - barHeight,
-      width: Math.max(0.5, step - gap).toFixed(2), height: barHeight, 'data-start': b.startMs, 'data-value': value,
-    }, svg('title', null, `${bucketLabel(b.startMs, activity.bucket)}: ${amount(value, series)}`));
+  const values = buckets.map(b => b[series] || 0);
+  const max = Math.max(0, ...values);
+  const widthMs = activity.bucket === 'day' ? 86_400_000 : 0;
+  return bars(values, {
+    barClass: `bar-${series}`,
+    title: (i, value) => `${bucketLabel(buckets[i].startMs, widthMs)}: ${amount(value, series)}`,
+    ariaLabel: `${label} per ${activity.bucket}, at most ${count(max)}`,
+    label: `at most ${amount(max, series)} per ${activity.bucket}`,
+    first: buckets.length ? bucketLabel(buckets[0].startMs, widthMs) : '',
+    last: buckets.length ? bucketLabel(buckets[buckets.length - 1].startMs, widthMs) : '',
   });
-  const first = buckets.length ? bucketLabel(buckets[0].startMs, activity.bucket) : '';
-  const last = buckets.length ? bucketLabel(buckets[buckets.length - 1].startMs, activity.bucket) : '';
-  return svg('svg', {
-    class: 'chart', viewBox: `0 0 ${width} ${height}`, role: 'img',
-    'aria-label': `${label} per ${activity.bucket}, at most ${count(max)}`,
-  },
-  svg('line', { class: 'chart-axis', x1: 0, y1: height - bottom + 0.5, x2: width, y2: height - bottom + 0.5 }),
-  svg('text', { class: 'chart-label', x: 2, y: 11 }, `at most ${amount(max, series)} per ${activity.bucket}`),
-  ...bars,
-  svg('text', { class: 'chart-label', x: 2, y: height - 4 }, first),
-  svg('text', { class: 'chart-label end', x: width - 2, y: height - 4 }, last));
 }

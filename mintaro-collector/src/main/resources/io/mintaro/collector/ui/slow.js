@@ -2,6 +2,7 @@
 import { api } from './api.js';
 import { h, replace, table, serviceChip, knowServices } from './dom.js';
 import { duration, count, RANGES, rangeStart } from './format.js';
+import { sparkline } from './charts.js';
 
 const DEFAULT_RANGE = '24h';
 
@@ -44,17 +45,17 @@ export async function renderSlow(ctx) {
       h('label', { class: 'filter' }, h('span', null, 'Range'), rangeSelect),
       h('label', { class: 'filter' }, h('span', null, 'Service'), serviceSelect)),
     h('section', { class: 'panel' }, h('h2', null, 'Slowest endpoints'),
-      statsTable(data.endpoints || [], false, 'slow-endpoints', ctx)),
+      statsTable(data.endpoints || [], false, 'slow-endpoints', data.latencyBoundsMs || [])),
     h('section', { class: 'panel' }, h('h2', null, 'Slowest spans'),
-      statsTable(data.spans || [], true, 'slow-spans', ctx)));
+      statsTable(data.spans || [], true, 'slow-spans', data.latencyBoundsMs || [])));
   ctx.rendered('slow');
 }
 
-function statsTable(rows, withKind, id, ctx) {
+function statsTable(rows, withKind, id, bounds) {
   if (!rows.length) return h('p', { class: 'empty', id: `${id}-empty` }, 'Nothing in this range.');
   const worst = Math.max(...rows.map(r => r.p95Ms || 0), 1);
   const headers = ['Service', 'Name', ...(withKind ? ['Kind'] : []),
-    { text: 'Count', class: 'num' }, { text: 'p50', class: 'num' }, { text: 'p95', class: 'num' }, { text: 'Max', class: 'num' }, ''];
+    { text: 'Count', class: 'num' }, { text: 'p50', class: 'num' }, { text: 'p95', class: 'num' }, { text: 'Max', class: 'num' }, '', 'Latency'];
   return table(headers, rows.map(r => {
     const bar = h('div', { class: 'p95-bar' });
     bar.style.width = `${Math.max(1, (r.p95Ms / worst) * 100)}%`;
@@ -67,6 +68,18 @@ function statsTable(rows, withKind, id, ctx) {
       h('td', { class: 'num' }, duration(r.p50Ms)),
       h('td', { class: 'num strong' }, duration(r.p95Ms)),
       h('td', { class: 'num' }, duration(r.maxMs)),
-      h('td', { class: 'bar-cell' }, h('div', { class: 'p95-track' }, bar)));
+      h('td', { class: 'bar-cell' }, h('div', { class: 'p95-track' }, bar)),
+      h('td', { class: 'latency' }, r.latency ? sparkline(r.latency, {
+        width: 160, barClass: 'bar-latency',
+        ariaLabel: `latency distribution of ${r.name}`,
+        title: (i, value) => `${binLabel(bounds, i)}: ${count(value)}`,
+      }) : null));
   }), { class: 'grid stats', id });
+}
+
+/** "2–5 ms", "under 1 ms", "50 s or more": bin i of the latency bounds. */
+function binLabel(bounds, i) {
+  if (i === 0) return `under ${duration(bounds[0])}`;
+  if (i >= bounds.length) return `${duration(bounds[bounds.length - 1])} or more`;
+  return `${duration(bounds[i - 1])}–${duration(bounds[i])}`;
 }

@@ -4,13 +4,18 @@ import io.mintaro.collector.store.GroupPage;
 import io.mintaro.collector.store.GroupQuery;
 import io.mintaro.collector.store.GroupRow;
 import io.mintaro.collector.store.GroupStore;
+import io.mintaro.collector.store.TimeBuckets;
 import io.mintaro.collector.store.Triage;
 import io.mintaro.collector.store.TriageUpdate;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /** Error groups over {@code traces} and {@code group_counts}, and {@code triage}. */
@@ -199,6 +204,59 @@ final class JdbcGroups implements GroupStore {
             where.append(" AND (g.endpoint").append(op).append(" OR g.problem").append(op).append(")");
             args.add(Rows.like(q.text()));
             args.add(Rows.like(q.text()));
+        }
+    }
+
+    /**
+     * One range of traces_by_fingerprint per group, read from the index alone, and one range of
+     * group_counts' primary key: the cost follows the groups' occurrences in the range.
+     */
+    @Override
+    public Map<String, long[]> occurrences(Collection<String> fingerprints, TimeBuckets buckets) throws SQLException {
+        Map<String, long[]> out = new LinkedHashMap<>();
+        for (String fp : fingerprints) {
+            out.put(fp, new long[buckets.count()]);
+        }
+        if (out.isEmpty()) {
+            return out;
+        }
+        String in = String.join(", ", Collections.nCopies(out.size(), "?"));
+        String traces = "SELECT fingerprint, (started_at_us - ?) / ? AS b, count(*) FROM traces"
+                + db.dialect().indexedBy("traces_by_fingerprint") + " WHERE fingerprint IN (" + in + ")"
+                + " AND started_at_us >= ? AND started_at_us < ? GROUP BY fingerprint, b";
+        // A counted minute falls whole in the bucket of its start (minute_ms · 1000 µs).
+        String counted = "SELECT fingerprint, (minute_ms * 1000 - ?) / ? AS b, sum(occurrences) FROM group_counts"
+                + " WHERE fingerprint IN (" + in + ") AND minute_ms >= ? AND minute_ms < ? GROUP BY fingerprint, b";
+        long fromMs = Math.floorDiv(buckets.fromUs() + 999, 1000);
+        long toMs = Math.floorDiv(buckets.toUs() + 999, 1000);
+        db.read(c -> {
+            addCounts(c, traces, out, buckets, buckets.fromUs(), buckets.toUs());
+            addCounts(c, counted, out, buckets, fromMs, toMs);
+            return null;
+        });
+        return out;
+    }
+
+    private static void addCounts(java.sql.Connection c, String sql, Map<String, long[]> out, TimeBuckets buckets,
+                                  long from, long to) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setLong(i++, buckets.fromUs());
+            ps.setLong(i++, buckets.widthUs());
+            for (String fp : out.keySet()) {
+                ps.setString(i++, fp);
+            }
+            ps.setLong(i++, from);
+            ps.setLong(i, to);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long[] counts = out.get(rs.getString(1));
+                    int b = rs.getInt(2);
+                    if (counts != null && b >= 0 && b < counts.length) {
+                        counts[b] += rs.getLong(3);
+                    }
+                }
+            }
         }
     }
 

@@ -78,7 +78,7 @@ final class JdbcStats implements StatsStore {
                         int n = durations.length;
                         out.add(new SpanStats(rs.getString(1), rs.getString(2), rs.getString(3), n,
                                 durations[nearestRank(50, n) - 1], durations[nearestRank(95, n) - 1],
-                                durations[n - 1]));
+                                durations[n - 1], SpanStats.latencyOf(durations)));
                     }
                 }
             }
