@@ -75,8 +75,6 @@ public final class Printer implements TraceSink {
   private final AtomicLong counted = new AtomicLong();
   private final Thread thread;
   private volatile boolean closing;
-  /** True from taking a trigger off the queue until its trace is written. */
-  private volatile boolean busy;
   private Thread shutdownHook;
 
   /**
@@ -196,11 +194,6 @@ public final class Printer implements TraceSink {
     }
   }
 
-  /** Whether triggers are queued or traces held; for tests. */
-  boolean idle() {
-    return queued.get() == 0 && !busy;
-  }
-
   // --- printer thread -------------------------------------------------------------------
 
   private void loop() {
@@ -210,7 +203,6 @@ public final class Printer implements TraceSink {
       try {
         Trigger t;
         while ((t = triggers.poll()) != null) {
-          busy = true;
           queued.decrementAndGet();
           String id = Ids.traceHex(t.hi, t.lo);
           Pending p = pending.get(id);
@@ -231,7 +223,6 @@ public final class Printer implements TraceSink {
             print(p);
           }
         }
-        busy = !pending.isEmpty();
         if (!last && now - inFlightCheckedAt >= IN_FLIGHT_INTERVAL_NANOS) {
           inFlightCheckedAt = now;
           inFlightCheck.run(); // a request already slower than its threshold triggers while it runs
@@ -239,7 +230,6 @@ public final class Printer implements TraceSink {
       } catch (Throwable e) {
         // a trace that cannot be printed is not the application's problem; the next one may be
         pending.clear();
-        busy = false;
       }
       if (last) {
         return;

@@ -152,7 +152,9 @@ final class TreeFormat {
         .append(' ').append(paint(style, String.format(Locale.ROOT, "%-5s", level))).append(' ')
         .append(paint(DIM, shortLogger(str(l.get("logger"))))).append("  ").append(str(l.get("message"))).append('\n');
     if (l.get("error") instanceof Map) {
-      stack(out, (Map<?, ?>) l.get("error"), under + "   ");
+      Map<?, ?> e = (Map<?, ?>) l.get("error");
+      out.append(under).append("   ").append(paint(RED, str(e.get("type")) + ": " + str(e.get("message")))).append('\n');
+      stack(out, e, under + "     ");
     }
   }
 
