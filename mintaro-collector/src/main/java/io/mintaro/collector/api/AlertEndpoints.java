@@ -167,8 +167,8 @@ public final class AlertEndpoints {
         if (kind == AlertRule.Kind.RATE && (threshold < 1 || windowMs < 1000)) {
             throw ApiException.badRequest("a rate rule needs threshold >= 1 and windowMs >= 1000");
         }
-        if (kind == AlertRule.Kind.DIGEST && windowMs < 60_000) {
-            throw ApiException.badRequest("windowMs: a digest's period is at least 60000 (one minute)");
+        if (kind == AlertRule.Kind.DIGEST && windowMs < 1000) {
+            throw ApiException.badRequest("windowMs: a digest's period is at least 1000 (one second)");
         }
         if (rateLimit < 1 || rateLimit > 1000) {
             throw ApiException.badRequest("rateLimit: from 1 to 1000 deliveries a minute");

@@ -30,6 +30,9 @@ public interface AlertStore {
     boolean enqueue(String eventKey, String ruleId, String namespace, String kind, String payload, String state,
             long nowMs) throws SQLException;
 
+    /** Whether an event with this key was queued. */
+    boolean queued(String eventKey) throws SQLException;
+
     /** How many deliveries of {@code ruleId} in a state other than suppressed were queued since {@code sinceMs}. */
     int queuedSince(String ruleId, long sinceMs) throws SQLException;
 

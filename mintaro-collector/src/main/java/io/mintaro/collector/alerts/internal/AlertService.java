@@ -261,7 +261,12 @@ public final class AlertService implements IngestListener, AutoCloseable {
 
     /** One "N more alerts suppressed" per rule and minute, whatever the storm. */
     private void summaries(List<AlertRule> rules, long now) throws SQLException {
+        long minute = now / RATE_WINDOW_MS;
         for (AlertRule rule : rules) {
+            String key = "summary:" + rule.id() + ":" + minute;
+            if (store.alerts().queued(key)) {
+                continue; // this minute's summary went; the next one counts the rest
+            }
             int suppressed = store.alerts().takeSuppressed(rule.id());
             if (suppressed == 0) {
                 continue;
@@ -269,7 +274,7 @@ public final class AlertService implements IngestListener, AutoCloseable {
             Payloads.Event event = new Payloads.Event("summary", rule.namespace(), null, null, null, suppressed,
                     suppressed + " more alert" + (suppressed == 1 ? "" : "s") + " suppressed (rule " + rule.id()
                             + ": at most " + rule.rateLimit() + " a minute)", null, now);
-            store.alerts().enqueue("summary:" + rule.id() + ":" + now, rule.id(), rule.namespace(), "summary",
+            store.alerts().enqueue(key, rule.id(), rule.namespace(), "summary",
                     Payloads.render(rule, event), "pending", now);
         }
     }

@@ -109,6 +109,18 @@ final class JdbcAlerts implements AlertStore {
     }
 
     @Override
+    public boolean queued(String eventKey) throws SQLException {
+        return db.read(c -> {
+            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM alert_deliveries WHERE event_key = ?")) {
+                ps.setString(1, eventKey);
+                try (ResultSet rs = ps.executeQuery()) {
+                    return rs.next();
+                }
+            }
+        });
+    }
+
+    @Override
     public int queuedSince(String ruleId, long sinceMs) throws SQLException {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM alert_deliveries WHERE rule_id = ?"
