@@ -300,6 +300,13 @@ class AlertsTest {
         return t;
     }
 
+    static String addFailure(ObjectNode b, String endpoint, String t) {
+        ObjectNode one = GroupsTest.served(PAYMENTS, t, 1, null, endpoint, T0_US, 20_000, 500);
+        trigger(b, t, "error", "HTTP 500 from " + endpoint, AT_MS);
+        one.get("traces").forEach(e -> ((com.fasterxml.jackson.databind.node.ArrayNode) b.get("traces")).add(e));
+        return t;
+    }
+
     private String addFailure(ObjectNode b, String endpoint) {
         String t = traceId(nextTrace++);
         ObjectNode one = GroupsTest.served(PAYMENTS, t, 1, null, endpoint, T0_US, 20_000, 500);
