@@ -9,6 +9,8 @@ import io.mintaro.collector.agent.AgentRegistry;
 import io.mintaro.collector.agent.Retrieval;
 import io.mintaro.collector.api.ApiEndpoints;
 import io.mintaro.collector.api.GroupEndpoints;
+import io.mintaro.collector.alerts.internal.AlertService;
+import io.mintaro.collector.api.AlertEndpoints;
 import io.mintaro.collector.api.NamespaceEndpoints;
 import io.mintaro.collector.api.ServiceEndpoints;
 import io.mintaro.collector.api.SessionEndpoints;
@@ -73,6 +75,7 @@ public final class Collector implements AutoCloseable {
     private final AgentRegistry registry;
     private final AgentEndpoints agentEndpoints;
     private final ExportService exports;
+    private final AlertService alerts;
     private final CollectorMetrics metrics;
     private final Access access;
     private final Retention retention;
@@ -90,6 +93,7 @@ public final class Collector implements AutoCloseable {
         ScheduledThreadPoolExecutor sched = null;
         Javalin started = null;
         ExportService exportService = null;
+        AlertService alertService = null;
         CollectorMetrics createdMetrics = null;
         Retention createdRetention = null;
         int instance = INSTANCES.incrementAndGet();
@@ -144,6 +148,9 @@ public final class Collector implements AutoCloseable {
             this.agentEndpoints = new AgentEndpoints(store, registry, retrieval,
                     new BodyReader(config.maxBodyBytes()), scheduler, clock, config.pollTimeoutMs(),
                     config.lateWindowMs(), collectorMetrics);
+            alertService = new AlertService(store, AlertService.Policy.DEFAULT, clock, "mintaro-alerts-" + instance);
+            this.alerts = alertService;
+            agentEndpoints.onStored(alertService);
             ApiEndpoints api = new ApiEndpoints(store, clock, exportService::health, collectorMetrics);
             ServiceEndpoints services = new ServiceEndpoints(store, registry, clock, collectorMetrics);
             BodyReader apiBodies = new BodyReader(Math.min(config.maxBodyBytes(), API_MAX_BODY_BYTES));
@@ -153,6 +160,7 @@ public final class Collector implements AutoCloseable {
             SessionEndpoints sessions = new SessionEndpoints(store.sessions(), access, apiBodies, clock);
             this.retention = new Retention(store.namespaces(), store.retention(),
                     new Retention.Limits(config.retentionMaxAgeMs(), config.retentionMaxBytes()), collectorMetrics, clock);
+            AlertEndpoints alertEndpoints = new AlertEndpoints(store.alerts(), alertService, apiBodies, clock);
             NamespaceEndpoints namespaces = new NamespaceEndpoints(store.namespaces(), retention, access, apiBodies,
                     clock);
             UiEndpoints ui = new UiEndpoints();
@@ -208,6 +216,12 @@ public final class Collector implements AutoCloseable {
                 cfg.routes.get("/api/groups/{fingerprint}/traces", groups::traces);
                 cfg.routes.get("/api/groups/{fingerprint}/histogram", groups::histogram);
                 cfg.routes.put("/api/groups/{fingerprint}/triage", groups::triage);
+                cfg.routes.get("/api/alerts/rules", alertEndpoints::rules);
+                cfg.routes.post("/api/alerts/rules", alertEndpoints::create);
+                cfg.routes.put("/api/alerts/rules/{id}", alertEndpoints::update);
+                cfg.routes.delete("/api/alerts/rules/{id}", alertEndpoints::delete);
+                cfg.routes.post("/api/alerts/rules/{id}/test", alertEndpoints::test);
+                cfg.routes.get("/api/alerts/deliveries", alertEndpoints::deliveries);
                 cfg.routes.get("/api/namespaces", namespaces::list);
                 cfg.routes.post("/api/namespaces", namespaces::create);
                 cfg.routes.get("/api/namespaces/{name}", namespaces::get);
@@ -256,6 +270,9 @@ public final class Collector implements AutoCloseable {
             }
             if (exportService != null) {
                 exportService.close();
+            }
+            if (alertService != null) {
+                alertService.close();
             }
             if (createdMetrics != null) {
                 createdMetrics.close();
@@ -385,6 +402,7 @@ public final class Collector implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         retention.close();
+        alerts.close();
         exports.close();
         agentBookkeeping();
         store.close();

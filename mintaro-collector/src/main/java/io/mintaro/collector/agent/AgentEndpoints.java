@@ -13,6 +13,7 @@ import io.mintaro.collector.protocol.AgentStats;
 import io.mintaro.collector.protocol.Batch;
 import io.mintaro.collector.protocol.Registration;
 import io.mintaro.collector.store.ApiKey;
+import io.mintaro.collector.store.IngestListener;
 import io.mintaro.collector.store.IngestResult;
 import io.mintaro.collector.store.Storage;
 import java.io.IOException;
@@ -42,6 +43,13 @@ public final class AgentEndpoints {
     private final long liveWithinMs;
     private final CollectorMetrics metrics;
     private volatile boolean shuttingDown;
+
+    private volatile IngestListener ingestListener = IngestListener.NONE;
+
+    /** Sets who is told about every committed batch (alerts). */
+    public void onStored(IngestListener listener) {
+        this.ingestListener = listener;
+    }
 
     public AgentEndpoints(Storage store, AgentRegistry registry, Retrieval retrieval, BodyReader bodyReader,
                           ScheduledExecutorService scheduler, LongSupplier clock, long pollTimeoutMs,
@@ -186,6 +194,7 @@ public final class AgentEndpoints {
                     result.droppedTraces());
         }
         metrics.batchStored(result.accepted(), bytes.length, System.nanoTime() - started);
+        ingestListener.stored(agent.namespace(), result, now);
         ObjectNode out = Json.MAPPER.createObjectNode();
         out.put("accepted", result.accepted());
         Responses.json(ctx, 200, out);

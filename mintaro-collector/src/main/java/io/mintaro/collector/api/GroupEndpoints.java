@@ -186,7 +186,25 @@ public final class GroupEndpoints {
                 throw ApiException.badRequest("note is longer than " + MAX_NOTE + " characters");
             }
         }
-        TriageUpdate update = new TriageUpdate(mark, level, noteGiven, note);
+        boolean untilGiven = body.has("silencedUntil");
+        Long silencedUntil = null;
+        if (untilGiven) {
+            JsonNode u = body.get("silencedUntil");
+            if (!u.isNull()) {
+                if (!u.isTextual()) {
+                    throw ApiException.badRequest("silencedUntil must be an ISO-8601 time (2026-12-03T08:00:00Z) or null");
+                }
+                try {
+                    silencedUntil = java.time.Instant.parse(u.textValue()).toEpochMilli();
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw ApiException.badRequest("silencedUntil must be an ISO-8601 time (2026-12-03T08:00:00Z) or null");
+                }
+                if (!"silenced".equals(mark)) {
+                    throw ApiException.badRequest("silencedUntil needs \"mark\": \"silenced\"");
+                }
+            }
+        }
+        TriageUpdate update = new TriageUpdate(mark, level, noteGiven, note, untilGiven, silencedUntil);
         long now = clock.getAsLong();
         String namespace = SessionEndpoints.namespace(ctx);
         if (!metrics.database("triage", () -> store.groups().triage(namespace, fingerprint, update, now))) {
@@ -236,6 +254,8 @@ public final class GroupEndpoints {
         triage.put("level", g.triage().level());
         triage.put("note", g.triage().note());
         triage.put("updatedAt", g.triage().updatedAtMs() == null ? null : Json.isoFromMillis(g.triage().updatedAtMs()));
+        triage.put("silencedUntil", g.triage().silencedUntilMs() == null ? null
+                : Json.isoFromMillis(g.triage().silencedUntilMs()));
         return n;
     }
 }

@@ -49,6 +49,9 @@ public interface Storage extends AutoCloseable {
     /** Expiry of stored traces by age and size. */
     RetentionStore retention();
 
+    /** Alert rules and the delivery outbox. */
+    AlertStore alerts();
+
     /** Completed traces waiting for each exporter. */
     ExportQueue exports();
 

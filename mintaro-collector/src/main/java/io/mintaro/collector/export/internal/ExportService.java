@@ -153,8 +153,16 @@ public final class ExportService implements AutoCloseable {
     }
 
     long backoffMs(int attempts) {
-        long base = policy.firstBackoffMs() << Math.min(attempts, 20);
-        long capped = Math.min(policy.maxBackoffMs(), base);
+        return backoffMs(policy.firstBackoffMs(), policy.maxBackoffMs(), attempts);
+    }
+
+    /**
+     * The wait before the next attempt after {@code attempts} failed ones: {@code first × 2^attempts}
+     * capped at {@code max}, half of it fixed and half drawn at random (shared with alert delivery).
+     */
+    public static long backoffMs(long firstBackoffMs, long maxBackoffMs, int attempts) {
+        long base = firstBackoffMs << Math.min(attempts, 20);
+        long capped = Math.min(maxBackoffMs, base);
         // Jitter, so that many traces failing together do not come back together.
         return capped / 2 + ThreadLocalRandom.current().nextLong(capped / 2 + 1);
     }

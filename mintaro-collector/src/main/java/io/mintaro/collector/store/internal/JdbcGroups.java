@@ -80,7 +80,7 @@ final class JdbcGroups implements GroupStore {
         String page = """
                 SELECT o.fp, min(o.service), min(o.endpoint), min(o.problem), min(o.kind), sum(o.traces),
                   sum(o.occurrences), sum(o.new), min(o.first_us), max(o.last_us), substr(max(o.last_key), 21),
-                  min(tr.mark), min(tr.level), min(tr.note), min(tr.updated_at_ms), count(*) OVER ()""" + from
+                  min(tr.mark), min(tr.level), min(tr.note), min(tr.updated_at_ms), min(tr.silenced_until_ms), count(*) OVER ()""" + from
                 + " ORDER BY max(o.last_us) DESC, o.fp DESC LIMIT ? OFFSET ?";
         String count = "SELECT count(*) FROM (SELECT o.fp" + from + ") AS found";
         return db.read(c -> page(c, page, count, args, q));
@@ -111,7 +111,7 @@ final class JdbcGroups implements GroupStore {
                 + " s.traces + s.counted, s.new_traces, "
                 + either(d, d.least("s.first_us", "s.counted_first_ms * 1000"), "s.first_us",
                         "s.counted_first_ms * 1000")
-                + ", " + lastUs + ", s.last_trace_id, tr.mark, tr.level, tr.note, tr.updated_at_ms, count(*) OVER ()"
+                + ", " + lastUs + ", s.last_trace_id, tr.mark, tr.level, tr.note, tr.updated_at_ms, tr.silenced_until_ms, count(*) OVER ()"
                 + from + " ORDER BY " + lastUs + " DESC, s.fingerprint DESC LIMIT ? OFFSET ?";
         String count = "SELECT count(*)" + from;
         return db.read(c -> page(c, page, count, args, q));
@@ -159,12 +159,13 @@ final class JdbcGroups implements GroupStore {
                 while (rs.next()) {
                     String mark = rs.getString(12);
                     Triage triage = mark == null ? Triage.NONE
-                            : new Triage(mark, rs.getString(13), rs.getString(14), Rows.nullableLong(rs, 15));
+                            : new Triage(mark, rs.getString(13), rs.getString(14), Rows.nullableLong(rs, 15),
+                                    Rows.nullableLong(rs, 16));
                     out.add(new GroupRow(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                             rs.getString(5), rs.getLong(6), rs.getLong(7), rs.getLong(8),
                             Rows.nullableLong(rs, 9), Rows.nullableLong(rs, 10), TraceKeys.traceId(rs.getString(11)),
                             triage));
-                    total = rs.getLong(16);
+                    total = rs.getLong(17);
                 }
             }
         }
@@ -287,7 +288,8 @@ final class JdbcGroups implements GroupStore {
                     VALUES (?, coalesce(?, 'none'), coalesce(?, 'none'), ?, ?)
                     ON CONFLICT(fingerprint) DO UPDATE SET mark = coalesce(?, triage.mark),
                       level = coalesce(?, triage.level), note = CASE WHEN ? THEN ? ELSE triage.note END,
-                      updated_at_ms = ?""");
+                      updated_at_ms = ?, silenced_until_ms = CASE WHEN ? THEN ? WHEN ? THEN NULL
+                        ELSE triage.silenced_until_ms END""");
             ps.setString(1, fingerprint);
             ps.setString(2, update.mark());
             ps.setString(3, update.level());
@@ -298,7 +300,25 @@ final class JdbcGroups implements GroupStore {
             ps.setBoolean(8, update.noteGiven());
             ps.setString(9, update.note());
             ps.setLong(10, nowMs);
+            // A new mark without a time limit ends the old one (a silence for ever, or none).
+            ps.setBoolean(11, update.untilGiven());
+            if (update.silencedUntilMs() == null) {
+                ps.setNull(12, java.sql.Types.BIGINT);
+            } else {
+                ps.setLong(12, update.silencedUntilMs());
+            }
+            ps.setBoolean(13, update.mark() != null);
             ps.executeUpdate();
+            if (update.untilGiven()) {
+                PreparedStatement until = w.get("UPDATE triage SET silenced_until_ms = ? WHERE fingerprint = ?");
+                if (update.silencedUntilMs() == null) {
+                    until.setNull(1, java.sql.Types.BIGINT);
+                } else {
+                    until.setLong(1, update.silencedUntilMs());
+                }
+                until.setString(2, fingerprint);
+                until.executeUpdate();
+            }
             // A triage change acknowledges the traces so far. Counting the group's traces created
             // after it walks the group once; triage is a person's click, not a hot path.
             PreparedStatement acknowledged = w.get("""

@@ -40,6 +40,7 @@ public final class JdbcStorage implements Storage {
     private final JdbcCollections collections;
     private final JdbcNamespaces namespaces;
     private final JdbcRetention retention;
+    private final JdbcAlerts alerts;
 
     private JdbcStorage(Database database, Transactions db, int schemaVersion, AgentNotifications notifications) {
         this.database = database;
@@ -55,6 +56,7 @@ public final class JdbcStorage implements Storage {
         this.agents = new JdbcAgents(db);
         this.namespaces = new JdbcNamespaces(db);
         this.retention = new JdbcRetention(db, exports);
+        this.alerts = new JdbcAlerts(db);
     }
 
     /** Opens and migrates {@code database}. */
@@ -98,6 +100,11 @@ public final class JdbcStorage implements Storage {
     private static JdbcStorage adopted(JdbcStorage storage) throws SQLException {
         storage.namespaces.adoptGeneratedKey(System.currentTimeMillis());
         return storage;
+    }
+
+    @Override
+    public io.mintaro.collector.store.AlertStore alerts() {
+        return alerts;
     }
 
     @Override
