@@ -106,6 +106,9 @@ public final class MintaroSdk implements AutoCloseable {
     // that knows the version passes it (the Spring Boot starter: spring.application.version).
     private String serviceVersion;
     private URI collector;
+    /** {@code MINTARO_PRINT} when given; null: the default of {@link #printMode()}. */
+    private String print;
+    private boolean environmentRead;
     private String apiKey;
     /** The key carried in the collector URL's user part, if any. */
     private String collectorKey;
@@ -396,6 +399,8 @@ public final class MintaroSdk implements AutoCloseable {
       env.get("SERVICE").ifPresent(this::service);
       env.get("VERSION").ifPresent(this::serviceVersion);
       env.get("COLLECTOR").ifPresent(this::collector);
+      environmentRead = true;
+      env.get("PRINT").ifPresent(v -> print = Settings.parsePrint("MINTARO_PRINT", v));
       env.get("API_KEY").ifPresent(this::apiKey);
       env.get("BUFFER_SIZE").ifPresent(v -> bufferSize(Settings.parseSize("MINTARO_BUFFER_SIZE", v)));
       env.get("MAX_BODY_SIZE").ifPresent(v -> maxBodySize(Settings.parseSize("MINTARO_MAX_BODY_SIZE", v)));
@@ -462,7 +467,19 @@ public final class MintaroSdk implements AutoCloseable {
           List.copyOf(redactFields), triggerOnServerError, triggerOnException, triggerOnErrorLog,
           slowThreshold.toNanos() / 1000, slowAuto, slowPercentile, slowFloor.toNanos() / 1000,
           List.copyOf(slowRoutes), triggerRate, triggerBurst, triggerGroupLimit,
-          reconnectMaxDelay.toMillis(), propagation);
+          reconnectMaxDelay.toMillis(), propagation, printMode());
+    }
+
+    /**
+     * An SDK configured from the environment without a collector prints its triggered traces
+     * unless told otherwise (decision 41); one built in code (tests, frameworks) prints only when
+     * {@code MINTARO_PRINT} says so, so that test output stays quiet.
+     */
+    private String printMode() {
+      if (print != null) {
+        return print;
+      }
+      return environmentRead && collector == null ? Settings.PRINT_AUTO : Settings.PRINT_OFF;
     }
 
     private static Duration requireNonNegative(Duration d) {

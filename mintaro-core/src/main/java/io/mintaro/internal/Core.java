@@ -11,6 +11,7 @@ import io.mintaro.internal.propagation.TraceHeaders;
 import io.mintaro.internal.recorder.ErrorInfo;
 import io.mintaro.internal.recorder.FlightRecorder;
 import io.mintaro.internal.recorder.RecordWriter;
+import io.mintaro.internal.print.Printer;
 import io.mintaro.internal.redaction.Redactor;
 import io.mintaro.internal.trigger.AutoThresholds;
 import io.mintaro.internal.trigger.SlowPolicy;
@@ -49,7 +50,8 @@ public final class Core {
   private final Redactor redactor;
   private final TriggerGate gate;
   private final SlowPolicy slowPolicy;
-  private final Agent agent;
+  /** Where triggered traces go: the agent, the printer, both, or nowhere. */
+  private final TraceSink sink;
   private volatile TriggerListener triggerListener;
   /** Every this many in-flight checks (about 10 s), the ring's history is compared with the slow threshold. */
   private static final int RETENTION_CHECK_EVERY = 40;
@@ -70,7 +72,12 @@ public final class Core {
     }
     this.slowPolicy = new SlowPolicy(settings.slowThresholdMicros, routes,
         settings.slowAuto ? new AutoThresholds(settings.slowPercentile, settings.slowFloorMicros) : null);
-    this.agent = settings.collector == null ? null
+    this.sink = sink(settings);
+    sink.start();
+  }
+
+  private TraceSink sink(Settings settings) {
+    TraceSink agent = settings.collector == null ? null
         : new Agent(settings, agentId, recorder, this::recordOpenSpans, this::checkInFlight, new Agent.Recorder() {
           @Override
           public MintaroStats stats() {
@@ -82,9 +89,13 @@ public final class Core {
             return retentionShortfall() != null;
           }
         });
-    if (agent != null) {
-      agent.start();
+    // the agent checks requests in flight when there is one; the printer when it is alone
+    TraceSink printer = Printer.forSettings(settings, agentId, recorder, this::recordOpenSpans,
+        agent == null ? this::checkInFlight : () -> { });
+    if (agent == null) {
+      return printer == null ? TraceSink.NONE : printer;
     }
+    return printer == null ? agent : TraceSink.both(agent, printer);
   }
 
   public static void setAccess(Function<MintaroSdk, Core> accessor) {
@@ -265,9 +276,7 @@ public final class Core {
       return;
     }
     if (decision == TriggerGate.COUNT) {
-      if (agent != null) {
-        agent.count(ctx.traceHi, ctx.traceLo, kind, where, problem);
-      }
+      sink.count(ctx.traceHi, ctx.traceLo, kind, where, problem);
       return;
     }
     TriggerListener listener = triggerListener;
@@ -278,9 +287,7 @@ public final class Core {
         // a listener's failure is not the application's
       }
     }
-    if (agent != null) {
-      agent.trigger(ctx.traceHi, ctx.traceLo, kind, reason, where, problem);
-    }
+    sink.trigger(ctx.traceHi, ctx.traceLo, kind, reason, where, problem);
   }
 
   /** Group names are 1-512 characters on the wire (docs/protocol.md, "Counted triggers"). */
@@ -361,8 +368,8 @@ public final class Core {
 
   /** Remembers a host:port by which this process was called, so timed-out callers can find it. */
   public void observeAuthority(String authority) {
-    if (agent != null && authority != null) {
-      agent.observeAuthority(authority);
+    if (authority != null) {
+      sink.observeAuthority(authority);
     }
   }
 
@@ -384,23 +391,15 @@ public final class Core {
       historyMillis = Math.max(0, recorder.newestClaimMicros() - oldest) / 1000;
       oldestAgeMillis = Math.max(0, Clock.nowMicros() - oldest) / 1000;
     }
-    if (agent == null) {
-      return new MintaroStats(written, 0, gate.rateLimited(), gate.groupLimited(), 0, 0, 0, 0, 0, false,
-          historyMillis, oldestAgeMillis);
-    }
-    return agent.stats(written, gate.rateLimited(), gate.groupLimited(), historyMillis, oldestAgeMillis);
+    return sink.stats(written, gate.rateLimited(), gate.groupLimited(), historyMillis, oldestAgeMillis);
   }
 
   public void close() {
-    if (agent != null) {
-      agent.close();
-    }
+    sink.close();
   }
 
   public void close(long flushTimeoutMillis) {
-    if (agent != null) {
-      agent.close(flushTimeoutMillis);
-    }
+    sink.close(flushTimeoutMillis);
   }
 
   /** Sees every trigger this SDK admits, before it is reported; for test mode. Never throws. */

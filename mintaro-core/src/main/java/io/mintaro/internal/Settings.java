@@ -38,6 +38,16 @@ public final class Settings {
   public final long reconnectMaxDelayMillis;
   /** The trace header formats sent on outgoing calls: {@code PROPAGATE_} bits. */
   public final int propagation;
+  /**
+   * How triggered traces are printed to standard output: {@link #PRINT_OFF}, {@link #PRINT_TREE},
+   * {@link #PRINT_JSON} or {@link #PRINT_AUTO} (a tree on a terminal, JSON lines otherwise).
+   */
+  public final String print;
+
+  public static final String PRINT_OFF = "off";
+  public static final String PRINT_TREE = "tree";
+  public static final String PRINT_JSON = "json";
+  public static final String PRINT_AUTO = "auto";
 
   /** {@code traceparent} and {@code tracestate}. */
   public static final int PROPAGATE_W3C = 1;
@@ -59,7 +69,7 @@ public final class Settings {
       List<String> redactHeaders, List<String> redactFields, boolean triggerOnServerError,
       boolean triggerOnException, boolean triggerOnErrorLog, long slowThresholdMicros, boolean slowAuto,
       double slowPercentile, long slowFloorMicros, List<String[]> slowRoutes, double triggerRate,
-      int triggerBurst, int triggerGroupLimit, long reconnectMaxDelayMillis, int propagation) {
+      int triggerBurst, int triggerGroupLimit, long reconnectMaxDelayMillis, int propagation, String print) {
     this.service = service;
     this.serviceVersion = serviceVersion;
     this.collector = collector;
@@ -81,6 +91,16 @@ public final class Settings {
     this.triggerGroupLimit = triggerGroupLimit;
     this.reconnectMaxDelayMillis = reconnectMaxDelayMillis;
     this.propagation = propagation;
+    this.print = print;
+  }
+
+  /** Parses {@code MINTARO_PRINT}: {@code auto}, {@code tree}, {@code json} or {@code off}, any case. */
+  public static String parsePrint(String name, String value) {
+    String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+    if (List.of(PRINT_AUTO, PRINT_TREE, PRINT_JSON, PRINT_OFF).contains(v)) {
+      return v;
+    }
+    throw new IllegalArgumentException(name + " must be auto, tree, json or off, got: " + value);
   }
 
   /**

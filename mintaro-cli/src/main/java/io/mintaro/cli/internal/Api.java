@@ -123,6 +123,12 @@ final class Api {
                 .PUT(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build());
     }
 
+    /** Posts a body of the agent protocol (docs/protocol.md), as an agent would. */
+    public JsonNode postAgent(String path, String json) {
+        return send(request(path).header("Content-Type", "application/json").header("Mintaro-Protocol", "1")
+                .POST(HttpRequest.BodyPublishers.ofString(json, StandardCharsets.UTF_8)).build());
+    }
+
     private HttpRequest.Builder request(String pathAndQuery) {
         URI uri;
         try {

@@ -37,7 +37,7 @@ public final class Commands {
     @Command(name = "mintaro", mixinStandardHelpOptions = true, versionProvider = Version.class,
             description = "Terminal client of a Mintaro collector: traces, span trees, error groups, triage, services.",
             subcommands = {Login.class, Logout.class, Traces.class, Trace.class, Groups.class, Triage.class,
-                    Services.class, Tail.class, Namespaces.class, Completion.class, TuiCommand.class, CommandLine.HelpCommand.class},
+                    Services.class, Tail.class, Namespaces.class, Ingest.class, Completion.class, TuiCommand.class, CommandLine.HelpCommand.class},
             footer = {"", "Exit codes: 0 ok, 1 not found, 2 usage error, 3 not signed in or key refused,",
                     "4 collector unreachable, timed out or not answering JSON, 5 other server error."})
     public static final class Root implements Callable<Integer> {

@@ -2,19 +2,15 @@ package io.mintaro.internal.agent;
 
 import io.mintaro.MintaroStats;
 import io.mintaro.internal.Settings;
+import io.mintaro.internal.TraceSink;
 import io.mintaro.internal.context.Ids;
 import io.mintaro.internal.json.JsonReader;
 import io.mintaro.internal.json.JsonWriter;
 import io.mintaro.internal.recorder.FlightRecorder;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -25,20 +21,17 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.zip.GZIPOutputStream;
 
 /**
  * The link from this process to the collector (protocol v1, docs/protocol.md). Two daemon
  * threads: the poller keeps registration and the long poll, the sender ships triggered traces,
  * answers collect commands and pushes late records. Application threads only ever touch
- * lock-free queues here.
+ * lock-free queues here. The HTTP transport is {@link CollectorHttp}.
  */
-public final class Agent {
+public final class Agent implements TraceSink {
   static final int MAX_QUEUED_TRIGGERS = 1000;
   static final int MAX_TRACES_PER_BATCH = 50;
   /** Counts alone are sent at most this often; with other data, at once. */
@@ -63,6 +56,8 @@ public final class Agent {
   static final long STATS_INTERVAL_NANOS = 60_000_000_000L;
   /** How often a back-off that is being waited out checks whether work arrived meanwhile. */
   private static final long BACKOFF_RECHECK_MILLIS = 100;
+  /** The SDK version the registration names. */
+  public static final String SDK_VERSION = "0.1.0";
   private static final System.Logger LOG = System.getLogger("io.mintaro.agent");
 
   private final Settings settings;
@@ -72,9 +67,7 @@ public final class Agent {
   /** Lets requests still running trigger when they are already slow; see Core#checkInFlight. */
   private final Runnable inFlightCheck;
   private long inFlightCheckedAtNanos = System.nanoTime(); // sender thread only
-  private final URI base;
-  private final HttpClient http;
-  private final ExecutorService httpExecutor;
+  private final CollectorHttp http;
   private final ConcurrentLinkedQueue<Trigger> triggers = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queuedTriggers = new AtomicInteger();
   private long countsSentAtNanos = System.nanoTime(); // sender thread only
@@ -102,7 +95,6 @@ public final class Agent {
   private final Counts counts = new Counts(triggersDropped);
   private final AtomicLong batchesSent = new AtomicLong();
   private final AtomicLong batchesFailed = new AtomicLong();
-  private final AtomicLong bytesSent = new AtomicLong();
   private final Backoff pollBackoff;
   private final Backoff sendBackoff;
   private final Recorder recorderStats;
@@ -140,14 +132,7 @@ public final class Agent {
     this.agentId = agentId;
     this.recorder = recorder;
     this.openSpans = openSpans;
-    String url = settings.collector.toString();
-    this.base = URI.create(url.endsWith("/") ? url : url + "/");
-    this.httpExecutor = Executors.newCachedThreadPool(r -> daemon(r, "mintaro-agent-http"));
-    this.http = HttpClient.newBuilder()
-        .connectTimeout(Duration.ofSeconds(2))
-        .version(HttpClient.Version.HTTP_1_1)
-        .executor(httpExecutor)
-        .build();
+    this.http = new CollectorHttp(settings.collector, settings.apiKey);
     this.pollBackoff = new Backoff();
     this.sendBackoff = new Backoff();
     this.poller = daemon(this::pollLoop, "mintaro-agent-poll");
@@ -160,6 +145,7 @@ public final class Agent {
     return t;
   }
 
+  @Override
   public void start() {
     poller.start();
     sender.start();
@@ -169,6 +155,7 @@ public final class Agent {
    * Sends what is pending (triggers and the traces they name), waiting at most
    * {@code flushTimeoutMillis}, then closes. Called by the application's shutdown.
    */
+  @Override
   public void close(long flushTimeoutMillis) {
     long deadline = System.nanoTime() + flushTimeoutMillis * 1_000_000L;
     flushing = true;
@@ -184,17 +171,19 @@ public final class Agent {
     close();
   }
 
+  @Override
   public void close() {
     running = false;
     poller.interrupt();
     LockSupport.unpark(sender);
-    httpExecutor.shutdownNow();
+    http.close();
   }
 
   /**
    * Asks for a trace to be collected. Called on application threads: never blocks, never throws;
    * when the queue is full the trigger is counted instead.
    */
+  @Override
   public void trigger(long hi, long lo, String kind, String reason, String endpoint, String problem) {
     if (queuedTriggers.incrementAndGet() > MAX_QUEUED_TRIGGERS) {
       queuedTriggers.decrementAndGet();
@@ -209,10 +198,12 @@ public final class Agent {
    * Counts a trigger whose trace is not collected; the count goes with the next batch, or on
    * its own within a second. Called on application threads: never blocks, never throws.
    */
+  @Override
   public void count(long hi, long lo, String kind, String endpoint, String problem) {
     counts.add(hi, lo, kind, endpoint, problem, System.currentTimeMillis());
   }
 
+  @Override
   public void observeAuthority(String authority) {
     if (authorities.size() < 32 && authority.length() <= 255 && authorities.add(authority)) {
       authoritiesChanged = true;
@@ -220,11 +211,12 @@ public final class Agent {
     }
   }
 
+  @Override
   public MintaroStats stats(long bytesRecorded, long rateLimited, long groupLimited, long historyMillis,
       long oldestRecordAgeMillis) {
     return new MintaroStats(bytesRecorded, triggersReported.get(), rateLimited, groupLimited,
         triggersCounted.get(), triggersDropped.get(),
-        batchesSent.get(), batchesFailed.get(), bytesSent.get(), registered, historyMillis, oldestRecordAgeMillis);
+        batchesSent.get(), batchesFailed.get(), http.bytesSent(), registered, historyMillis, oldestRecordAgeMillis);
   }
 
   // --- poller ---------------------------------------------------------------------------
@@ -245,7 +237,7 @@ public final class Agent {
         authoritiesJson(w);
         statsJson(w);
         w.endObject();
-        HttpResponse<String> response = post("agent/v1/poll", body.toString(),
+        HttpResponse<String> response = http.post("agent/v1/poll", body.toString(),
             Duration.ofMillis(pollTimeoutMs + 10_000));
         if (response.statusCode() == 404) {
           registered = false;
@@ -258,7 +250,7 @@ public final class Agent {
           // 502, 503 (no replica up, or one without its database): the collector is unavailable,
           // so register again soon; nothing is lost, the sender keeps its queues until a batch is
           // acknowledged. A 4xx is a refusal, waited out in full.
-          throw failure("poll", response);
+          throw CollectorHttp.failure("poll", response);
         }
         justRegistered = false;
         pollBackoff.reset();
@@ -282,7 +274,7 @@ public final class Agent {
       } catch (Exception e) {
         registered = false;
         justRegistered = false;
-        if (!waitOutPollBackoff(e instanceof Refused)) {
+        if (!waitOutPollBackoff(e instanceof CollectorHttp.Refused)) {
           return;
         }
       }
@@ -332,17 +324,12 @@ public final class Agent {
 
   private void register() throws IOException, InterruptedException {
     StringBuilder body = new StringBuilder(256);
-    JsonWriter w = new JsonWriter(body).beginObject().name("agentId").value(agentId)
-        .name("service").value(settings.service).name("host").value(hostName())
-        .name("pid").value(ProcessHandle.current().pid()).name("sdk").value("0.1.0");
-    if (settings.serviceVersion != null) {
-      w.name("version").value(settings.serviceVersion);
-    }
-    authoritiesJson(w);
-    w.endObject();
-    HttpResponse<String> response = post("agent/v1/register", body.toString(), Duration.ofSeconds(10));
+    JsonWriter w = new JsonWriter(body);
+    registration(w, settings, agentId, authorities);
+    authoritiesChanged = false;
+    HttpResponse<String> response = http.post("agent/v1/register", body.toString(), Duration.ofSeconds(10));
     if (response.statusCode() != 200) {
-      throw failure("register", response);
+      throw CollectorHttp.failure("register", response);
     }
     Object parsed = JsonReader.parse(response.body());
     if (parsed instanceof Map) {
@@ -409,6 +396,24 @@ public final class Agent {
     w.endArray();
   }
 
+  /**
+   * Writes the body of {@code POST /agent/v1/register}: who this process is. The printer writes
+   * it into each JSON line too, so that {@code mintaro ingest} can register on the process's behalf.
+   */
+  public static void registration(JsonWriter w, Settings settings, String agentId, Iterable<String> authorities) {
+    w.beginObject().name("agentId").value(agentId)
+        .name("service").value(settings.service).name("host").value(hostName())
+        .name("pid").value(ProcessHandle.current().pid()).name("sdk").value(SDK_VERSION);
+    if (settings.serviceVersion != null) {
+      w.name("version").value(settings.serviceVersion);
+    }
+    w.name("authorities").beginArray();
+    for (String a : authorities) {
+      w.value(a);
+    }
+    w.endArray().endObject();
+  }
+
   private static String hostName() {
     try {
       return InetAddress.getLocalHost().getHostName();
@@ -457,7 +462,7 @@ public final class Agent {
         return;
       } catch (Throwable e) {
         LOG.log(System.Logger.Level.DEBUG, "mintaro agent: send failed", e);
-        if (e instanceof Refused) {
+        if (e instanceof CollectorHttp.Refused) {
           sendBackoff.refused(settings.reconnectMaxDelayMillis);
         } else {
           sendBackoff.failed(ceilingMillis());
@@ -528,7 +533,7 @@ public final class Agent {
     w.endArray().endObject();
     HttpResponse<String> response;
     try {
-      response = post("agent/v1/batches", json.toString(), Duration.ofSeconds(30));
+      response = http.post("agent/v1/batches", json.toString(), Duration.ofSeconds(30));
     } catch (IOException e) {
       requeue(sentTriggers, entries, counted);
       throw e;
@@ -542,7 +547,7 @@ public final class Agent {
       // 502 and 503 included: the collector (or every replica behind its load balancer) is
       // unavailable; the batch is kept and sent again after the send back-off.
       requeue(sentTriggers, entries, counted);
-      throw failure("batch", response);
+      throw CollectorHttp.failure("batch", response);
     }
     if (response.statusCode() != 200) {
       // The collector refused the data itself; resending it would fail the same way.
@@ -636,49 +641,6 @@ public final class Agent {
         }
       }
     }
-  }
-
-  /**
-   * The failure a status other than 200 makes: a 5xx says the collector is unavailable (retried
-   * soon while data is pending); a 4xx that it refuses this agent for now (401: a wrong key, 429:
-   * too many requests), which a quick retry would only repeat, so it waits the full back-off.
-   */
-  private static IOException failure(String what, HttpResponse<String> response) {
-    String message = what + " answered " + response.statusCode() + ": " + response.body();
-    return response.statusCode() >= 500 ? new IOException(message) : new Refused(message);
-  }
-
-  /** The collector answered and refused; see {@link #failure}. */
-  private static final class Refused extends IOException {
-    private static final long serialVersionUID = 1L;
-
-    Refused(String message) {
-      super(message);
-    }
-  }
-
-  private HttpResponse<String> post(String path, String json, Duration timeout)
-      throws IOException, InterruptedException {
-    byte[] raw = json.getBytes(StandardCharsets.UTF_8);
-    HttpRequest.Builder request = HttpRequest.newBuilder(base.resolve(path))
-        .timeout(timeout)
-        .header("Content-Type", "application/json")
-        .header("Mintaro-Protocol", "1");
-    if (settings.apiKey != null) {
-      request.header("Authorization", "Bearer " + settings.apiKey);
-    }
-    byte[] body = raw;
-    if (raw.length > 1024) {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(raw.length / 4 + 64);
-      try (GZIPOutputStream gzip = new GZIPOutputStream(out)) {
-        gzip.write(raw);
-      }
-      body = out.toByteArray();
-      request.header("Content-Encoding", "gzip");
-    }
-    bytesSent.addAndGet(body.length);
-    return http.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
   }
 
   private static final class Trigger {

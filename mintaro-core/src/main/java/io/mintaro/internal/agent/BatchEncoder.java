@@ -19,11 +19,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /** Turns ring records of one trace into the {@code traces[]} entry of protocol v1. */
-final class BatchEncoder {
+public final class BatchEncoder {
   private BatchEncoder() {}
 
   /** @param records newest first, as {@code FlightRecorder.read} returns them */
-  static void writeTrace(JsonWriter w, String traceId, boolean reply, List<byte[]> records) {
+  public static void writeTrace(JsonWriter w, String traceId, boolean reply, List<byte[]> records) {
     Map<Long, RecordReader> spans = new LinkedHashMap<>();
     List<RecordReader> messages = new ArrayList<>();
     List<RecordReader> logs = new ArrayList<>();
