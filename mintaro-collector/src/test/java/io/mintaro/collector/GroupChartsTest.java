@@ -92,6 +92,26 @@ class GroupChartsTest {
     }
 
     @Test
+    void bucketsOfHoursCountTheirWholeHoursFromTheRollUpAndTheCutHoursTraceByTrace() throws Exception {
+        // T0 is 40 minutes past an hour: two buckets of 2 hours from T0 − 30 min hold the whole hour
+        // from T0 + 20 min (the traces of minutes 35, 61 and 70), and parts of three cut hours.
+        long from = T0_MS - 30 * 60_000;
+        long to = from + 4 * 3_600_000;
+        JsonNode hours = awaitCounted("/api/groups?buckets=2&from=" + from + "&to=" + to);
+        assertThat(hours.get("bucketing").get("bucketMs").asLong()).isEqualTo(7_200_000);
+        assertThat(buckets(group(hours, UNAVAILABLE))).containsExactly(6L, 0L);
+        assertThat(buckets(group(hours, BAD_GATEWAY))).containsExactly(3L, 0L);
+        // The same range in minutes, counted from the traces alone, adds up to the same.
+        JsonNode minutes = c.getJson("/api/groups?buckets=240&from=" + from + "&to=" + to);
+        for (String fp : List.of(UNAVAILABLE, BAD_GATEWAY)) {
+            List<Long> perMinute = buckets(group(minutes, fp));
+            assertThat(List.of(perMinute.subList(0, 120).stream().mapToLong(Long::longValue).sum(),
+                    perMinute.subList(120, 240).stream().mapToLong(Long::longValue).sum()))
+                    .isEqualTo(buckets(group(hours, fp)));
+        }
+    }
+
+    @Test
     void withoutBucketsTheGroupsHaveNone() {
         JsonNode page = c.getJson("/api/groups?" + HOUR);
         assertThat(page.has("bucketing")).isFalse();

@@ -356,11 +356,17 @@ public final class LargeStoreBench {
             calls.put("dashboard: /api/groups (seen 24 h)", "/api/groups?status=all&speed=all&silenced=hide&from=" + day
                     + "&page=1&pageSize=50");
             calls.put("dashboard: /api/groups page 3, errors", "/api/groups?status=error&speed=all&silenced=hide&page=3&pageSize=50");
+            calls.put("dashboard charts: /api/groups?buckets=24 (all time)",
+                    "/api/groups?status=all&speed=all&silenced=hide&page=1&pageSize=50&buckets=24");
+            calls.put("dashboard charts: /api/groups?buckets=24 (seen 24 h)",
+                    "/api/groups?status=all&speed=all&silenced=hide&from=" + day + "&page=1&pageSize=50&buckets=24");
             calls.put("every page: /api/services", "/api/services");
             calls.put("group (largest): /api/groups/{fp}", "/api/groups/" + largest);
             calls.put("group (largest): /traces page 1", "/api/groups/" + largest + "/traces?page=1&pageSize=50");
             calls.put("group (largest): /traces page 20", "/api/groups/" + largest + "/traces?page=20&pageSize=50");
+            calls.put("group (largest): /histogram", "/api/groups/" + largest + "/histogram?buckets=60");
             calls.put("group (#41): /api/groups/{fp}", "/api/groups/" + middle);
+            calls.put("group (#41): /histogram", "/api/groups/" + middle + "/histogram?buckets=60");
             calls.put("group (#41): /traces page 1", "/api/groups/" + middle + "/traces?page=1&pageSize=50");
             calls.put("slow: /api/slow (24 h)", "/api/slow?from=" + day + "&limit=50");
             for (Map.Entry<String, String> call : calls.entrySet()) {

@@ -209,8 +209,11 @@ final class JdbcGroups implements GroupStore {
     }
 
     /**
-     * One range of traces_by_fingerprint per group, read from the index alone, and one range of
-     * group_counts' primary key: the cost follows the groups' occurrences in the range.
+     * Buckets of an hour or more read their whole hours from {@code group_hours} (schema 14) and
+     * only the hours cut by a bucket's edge from traces_by_fingerprint (read without the table);
+     * narrower buckets, whose range is short, read traces_by_fingerprint alone. Counted
+     * occurrences come from one range of {@code group_counts}' primary key. The cost follows the
+     * number of buckets and groups, not the traces in the range.
      */
     @Override
     public Map<String, long[]> occurrences(Collection<String> fingerprints, TimeBuckets buckets) throws SQLException {
@@ -225,17 +228,80 @@ final class JdbcGroups implements GroupStore {
         String traces = "SELECT fingerprint, (started_at_us - ?) / ? AS b, count(*) FROM traces"
                 + db.dialect().indexedBy("traces_by_fingerprint") + " WHERE fingerprint IN (" + in + ")"
                 + " AND started_at_us >= ? AND started_at_us < ? GROUP BY fingerprint, b";
+        List<long[]> cuts = buckets.widthUs() < HOUR_US ? List.of() : cutHours(buckets);
+        // The hours inside the range that no bucket edge cuts, each summed into its bucket.
+        String hours = "SELECT fingerprint, (hour_ms * 1000 - ?) / ? AS b, sum(traces) FROM group_hours"
+                + " WHERE fingerprint IN (" + in + ") AND hour_ms >= ? AND hour_ms < ?"
+                + (cuts.isEmpty() ? "" : " AND hour_ms NOT IN ("
+                        + String.join(", ", Collections.nCopies(cuts.size(), "?")) + ")")
+                + " GROUP BY fingerprint, b";
         // A counted minute falls whole in the bucket of its start (minute_ms · 1000 µs).
         String counted = "SELECT fingerprint, (minute_ms * 1000 - ?) / ? AS b, sum(occurrences) FROM group_counts"
                 + " WHERE fingerprint IN (" + in + ") AND minute_ms >= ? AND minute_ms < ? GROUP BY fingerprint, b";
         long fromMs = Math.floorDiv(buckets.fromUs() + 999, 1000);
         long toMs = Math.floorDiv(buckets.toUs() + 999, 1000);
         db.read(c -> {
-            addCounts(c, traces, out, buckets, buckets.fromUs(), buckets.toUs());
+            if (buckets.widthUs() < HOUR_US) {
+                addCounts(c, traces, out, buckets, buckets.fromUs(), buckets.toUs());
+            } else {
+                addWholeHours(c, hours, out, buckets, cuts);
+                for (long[] cut : cuts) {
+                    addCounts(c, traces, out, buckets, cut[0], cut[1]);
+                }
+            }
             addCounts(c, counted, out, buckets, fromMs, toMs);
             return null;
         });
         return out;
+    }
+
+    private static final long HOUR_US = 3_600_000_000L;
+
+    /** The hours that lie inside one bucket, from their roll-up. */
+    private static void addWholeHours(java.sql.Connection c, String sql, Map<String, long[]> out, TimeBuckets buckets,
+                                      List<long[]> cuts) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            int i = 1;
+            ps.setLong(i++, buckets.fromUs());
+            ps.setLong(i++, buckets.widthUs());
+            for (String fp : out.keySet()) {
+                ps.setString(i++, fp);
+            }
+            // hour_ms · 1000 ≥ from, and hour_ms · 1000 + 1 h ≤ to
+            ps.setLong(i++, Math.floorDiv(buckets.fromUs() + 999, 1000));
+            ps.setLong(i++, Math.floorDiv(buckets.toUs() - HOUR_US, 1000) + 1);
+            for (long[] cut : cuts) {
+                ps.setLong(i++, cut[2] / 1000);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    long[] counts = out.get(rs.getString(1));
+                    int b = rs.getInt(2);
+                    if (counts != null && b >= 0 && b < counts.length) {
+                        counts[b] += rs.getLong(3);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The hours a bucket edge cuts (every edge not on the hour): each as its part inside the
+     * buckets' range and its start, {@code [from, to, hour]} in µs. Their traces are counted one by
+     * one, the other hours by {@link #addWholeHours}.
+     */
+    private static List<long[]> cutHours(TimeBuckets buckets) {
+        List<long[]> cuts = new ArrayList<>();
+        long lastHour = Long.MIN_VALUE;
+        for (int i = 0; i <= buckets.count(); i++) {
+            long edge = buckets.fromUs() + i * buckets.widthUs();
+            long hour = Math.floorDiv(edge, HOUR_US) * HOUR_US;
+            if (edge != hour && hour != lastHour) {
+                cuts.add(new long[] {Math.max(hour, buckets.fromUs()), Math.min(hour + HOUR_US, buckets.toUs()), hour});
+                lastHour = hour;
+            }
+        }
+        return cuts;
     }
 
     private static void addCounts(java.sql.Connection c, String sql, Map<String, long[]> out, TimeBuckets buckets,
