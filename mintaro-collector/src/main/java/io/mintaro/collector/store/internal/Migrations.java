@@ -23,7 +23,7 @@ import org.slf4j.LoggerFactory;
  */
 final class Migrations {
     /** The schema version this collector writes (docs/storage.md). */
-    static final int LATEST = 11;
+    static final int LATEST = 12;
     private static final Logger log = LoggerFactory.getLogger(Migrations.class);
 
     private Migrations() {
