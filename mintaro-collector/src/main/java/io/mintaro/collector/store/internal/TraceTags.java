@@ -6,7 +6,6 @@ import io.mintaro.collector.store.TagFilter;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -28,8 +27,7 @@ final class TraceTags {
         add(tags, "version", version);
         for (Batch.Span s : entry.spans()) {
             JsonNode attributes = s.json().path("attributes");
-            for (Iterator<Map.Entry<String, JsonNode>> it = attributes.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> a = it.next();
+            for (Map.Entry<String, JsonNode> a : attributes.properties()) {
                 if (a.getValue().isValueNode() && !a.getValue().isNull()) {
                     add(tags, a.getKey(), a.getValue().asText());
                 }
