@@ -177,6 +177,42 @@ class MintaroCliTest {
     }
 
     @Test
+    void tracesGroupsAndTailFilterByTag() throws Exception {
+        // Tags: the agents' service and version (orders 2.4.1, payments 1.0.0), and span attributes.
+        assertThat(cli.run("traces", "--tag", "version=2.4.1").out()).contains(TREE).doesNotContain(TWIN_1);
+        assertThat(cli.run("traces", "--tag", "service:payments").out()).contains(TREE, TWIN_1, TWIN_2);
+        assertThat(cli.run("traces", "--tag", "service=payments", "--tag", "version=2.4.1").out())
+                .contains(TREE).doesNotContain(TWIN_1, TWIN_2);
+        assertThat(cli.run("traces", "--tag", "version=9.9.9").out()).contains("No traces.");
+        assertThat(cli.run("groups", "--tag", "version=2.4.1").out()).contains("IllegalStateException in POST /payments")
+                .doesNotContain("slow in");
+        assertThat(cli.run("groups", "--tag", "version=9.9.9").out()).doesNotContain("IllegalStateException", "slow in");
+        Cli.Result bad = cli.run("traces", "--tag", "version");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).hasLineCount(1).contains("--tag must be KEY=VALUE");
+
+        Cli.Running tail = cli.start("tail", "--count", "1", "--interval", "100", "--json", "--tag", "version=2.4.1");
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!tail.err.toString().contains("Following")) {
+            assertThat(System.nanoTime()).as("tail started: " + tail.err).isLessThan(deadline);
+            Thread.sleep(20);
+        }
+        RealCollector.Batch other = new RealCollector.Batch(PAYMENTS, "5c000000000000000000000000000001", "error",
+                "HTTP 500 GET /refund");
+        other.span("00000000000000e6", null, "GET /refund", "failed", t0Us + 1_000_000, 1_000);
+        c.post(other); // version 1.0.0: not followed
+        String fresh = "5d000000000000000000000000000001";
+        RealCollector.Batch b = new RealCollector.Batch(ORDERS, fresh, "error", "HTTP 500 GET /stock");
+        b.span("00000000000000e5", null, "GET /stock", "failed", t0Us + 2_000_000, 1_000);
+        c.post(b);
+        tail.thread.join(10_000);
+        assertThat(tail.code).as(tail.err.toString()).isZero();
+        String[] lines = tail.out.toString().split("\n");
+        assertThat(lines).hasSize(1);
+        assertThat(RealCollector.JSON.readTree(lines[0]).get("traceId").asText()).isEqualTo(fresh);
+    }
+
+    @Test
     void tracesJsonIsTheApisDocument() throws Exception {
         Cli.Result r = cli.run("traces", "--json");
         assertThat(r.code()).isZero();

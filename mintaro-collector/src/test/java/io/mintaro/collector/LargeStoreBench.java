@@ -44,6 +44,7 @@ import java.util.SplittableRandom;
  *   <li>{@code LargeStoreBench postgres <traces>...}: the same on a throwaway PostgreSQL 15, built
  *       and measured in one go.
  * </ul>
+ * Tags ({@code trace_tags}, decision 38) are generated as ingest writes them, and measured.
  * Messages, logs and breadcrumbs are not generated: none of the measured calls reads them (text
  * search, {@code q}, does, and is not measured).
  */
@@ -176,7 +177,10 @@ public final class LargeStoreBench {
                  PreparedStatement span = c.prepareStatement("""
                     INSERT INTO spans(trace_id, span_id, agent_id, service, parent_span_id, name, kind, status,
                       start_us, end_us, payload) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""");
-                 PreparedStatement count = c.prepareStatement(upsertCount)) {
+                 PreparedStatement count = c.prepareStatement(upsertCount);
+                 PreparedStatement tag = c.prepareStatement("""
+                    INSERT INTO trace_tags(trace_id, key, value, namespace, started_at_us)
+                    VALUES (?, ?, ?, 'default', ?) ON CONFLICT DO NOTHING""")) {
                 for (long i = 0; i < n; i++) {
                     double u = r.nextDouble();
                     int gi = Arrays.binarySearch(weights, u);
@@ -229,6 +233,19 @@ public final class LargeStoreBench {
                             startUs + 2_000, startUs + 2_000 + callee);
                     addSpan(span, traceId, "b2", calleeAgent, g.callee(), "b1", "SELECT " + g.callee(), "client", "ok",
                             startUs + 3_000, startUs + 3_000 + callee / 3);
+                    // Tags as ingest writes them (decision 38): both services, the version, the span
+                    // attributes, and env (1 in 10 staging) and user.id (one of 10,000) on the root span.
+                    String[][] tags = {{"service", g.service()}, {"service", g.callee()}, {"version", "1.4.2"},
+                        {"http.route", g.endpoint()}, {"http.route", calleeEndpoint}, {"http.route", "SELECT " + g.callee()},
+                        {"thread", "http-nio-8080-exec-3"}, {"env", i % 10 == 0 ? "staging" : "prod"},
+                        {"user.id", Long.toString(i % 10_000)}};
+                    for (String[] kv : tags) {
+                        tag.setString(1, traceId);
+                        tag.setString(2, kv[0]);
+                        tag.setString(3, kv[1]);
+                        tag.setLong(4, startUs);
+                        tag.addBatch();
+                    }
                     if (gi >= 0 && gi < 30 || (gi < 0 && -gi - 1 < 30)) {
                         if (i % 4 == 0) {
                             long minute = createdMs / 60_000 * 60_000;
@@ -249,6 +266,7 @@ public final class LargeStoreBench {
                         trigger.executeBatch();
                         span.executeBatch();
                         count.executeBatch();
+                        tag.executeBatch();
                         c.commit();
                         if ((i + 1) % 100_000 == 0) {
                             System.out.printf("  %d traces%n", i + 1);
@@ -369,6 +387,12 @@ public final class LargeStoreBench {
             calls.put("group (#41): /histogram", "/api/groups/" + middle + "/histogram?buckets=60");
             calls.put("group (#41): /traces page 1", "/api/groups/" + middle + "/traces?page=1&pageSize=50");
             calls.put("slow: /api/slow (24 h)", "/api/slow?from=" + day + "&limit=50");
+            // Tags (decision 38): a common tag, a rare one, two together, and groups by tag.
+            calls.put("tags: /api/traces?tag=env:prod", "/api/traces?tag=env%3Aprod&limit=50");
+            calls.put("tags: /api/traces?tag=user.id:4242", "/api/traces?tag=user.id%3A4242&limit=50");
+            calls.put("tags: /api/traces, env:staging + user.id:4240",
+                    "/api/traces?tag=env%3Astaging&tag=user.id%3A4240&limit=50");
+            calls.put("tags: /api/groups?tag=user.id:4242", "/api/groups?tag=user.id%3A4242&page=1&pageSize=50");
             for (Map.Entry<String, String> call : calls.entrySet()) {
                 out.put(call.getKey(), time(http, collector.url() + call.getValue()));
             }

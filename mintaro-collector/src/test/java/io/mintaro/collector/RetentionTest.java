@@ -41,7 +41,7 @@ class RetentionTest {
     static final String PAYMENTS_ADMIN = "payments-admin-key-1";
     /** Every table with rows of one trace (keyed by its storage key). */
     static final List<String> TRACE_TABLES = List.of("traces", "spans", "messages", "logs", "breadcrumbs", "triggers",
-            "collection_asks", "collection_callees", "export_queue");
+            "collection_asks", "collection_callees", "export_queue", "trace_tags");
 
     @TempDir
     Path dir;

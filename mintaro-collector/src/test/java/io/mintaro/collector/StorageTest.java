@@ -200,7 +200,7 @@ class StorageTest {
             assertThat(health.at("/database/kind").asText())
                     .isEqualTo(TestDatabase.postgresql() ? "postgresql" : "sqlite");
             assertThat(health.at("/database/reachable").asBoolean()).isTrue();
-            assertThat(health.at("/database/schemaVersion").asInt()).isEqualTo(13);
+            assertThat(health.at("/database/schemaVersion").asInt()).isEqualTo(14);
         }
     }
 

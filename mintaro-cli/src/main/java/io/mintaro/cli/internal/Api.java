@@ -108,7 +108,8 @@ final class Api {
 
     public JsonNode get(String path, Map<String, String> params) {
         StringBuilder q = new StringBuilder();
-        params.forEach((k, v) -> q.append(q.length() == 0 ? '?' : '&')
+        // path may carry a query of its own (repeated parameters, see Commands.Tags).
+        params.forEach((k, v) -> q.append(q.length() == 0 && path.indexOf('?') < 0 ? '?' : '&')
                 .append(URLEncoder.encode(k, StandardCharsets.UTF_8)).append('=')
                 .append(URLEncoder.encode(v, StandardCharsets.UTF_8)));
         return send(request(path + q).GET().build());

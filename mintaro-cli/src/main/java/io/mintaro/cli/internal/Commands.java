@@ -216,10 +216,36 @@ public final class Commands {
         }
     }
 
+    /** {@code --tag KEY=VALUE} (or KEY:VALUE), repeatable: traces must have every tag (decision 38). */
+    static final class Tags {
+        @Option(names = "--tag", paramLabel = "KEY=VALUE",
+                description = "Only traces with this span attribute, service or version (repeatable, all must match).")
+        List<String> tags = new ArrayList<>();
+
+        /** {@code path} with a {@code tag=key:value} parameter per tag. */
+        String path(String path) {
+            StringBuilder q = new StringBuilder(path);
+            for (String tag : tags) {
+                int eq = tag.indexOf('=');
+                int colon = tag.indexOf(':');
+                int at = eq >= 0 && (colon < 0 || eq < colon) ? eq : colon;
+                if (at <= 0 || at == tag.length() - 1) {
+                    throw new CliException(CliException.USAGE, "--tag must be KEY=VALUE, got '" + tag + "'");
+                }
+                q.append(q.length() == path.length() ? '?' : '&').append("tag=").append(java.net.URLEncoder.encode(
+                        tag.substring(0, at) + ":" + tag.substring(at + 1), StandardCharsets.UTF_8));
+            }
+            return q.toString();
+        }
+    }
+
     @Command(name = "traces", mixinStandardHelpOptions = true, versionProvider = Version.class, description = "List stored traces, newest first.")
     static final class Traces extends Base {
         @Mixin
         TraceFilters filters;
+
+        @Mixin
+        Tags tags;
 
         @Option(names = {"--limit", "-n"}, defaultValue = "50", description = "Page size, 1-1000 (default ${DEFAULT-VALUE}).")
         int limit;
@@ -232,7 +258,7 @@ public final class Commands {
             Map<String, String> p = filters.params();
             p.put("limit", Integer.toString(limit));
             p.put("page", Integer.toString(page));
-            JsonNode r = api().get("/api/traces", p);
+            JsonNode r = api().get(tags.path("/api/traces"), p);
             if (common.json) {
                 printJson(r);
                 return;
@@ -355,6 +381,9 @@ public final class Commands {
         @Option(names = {"-q", "--query"}, paramLabel = "TEXT", description = "Text in the groups' traces (as for traces -q).")
         String query;
 
+        @Mixin
+        Tags tags;
+
         @Option(names = "--from", paramLabel = "TIME", description = "Occurrences at or after (ISO-8601 or epoch ms).")
         String from;
 
@@ -369,7 +398,7 @@ public final class Commands {
 
         @Override
         void run() {
-            JsonNode r = api().get("/api/groups", Api.params("status", status, "speed", speed, "silenced", silenced,
+            JsonNode r = api().get(tags.path("/api/groups"), Api.params("status", status, "speed", speed, "silenced", silenced,
                     "service", service, "q", query, "from", from, "to", to, "pageSize", limit, "page", page));
             if (common.json) {
                 printJson(r);
@@ -531,6 +560,9 @@ public final class Commands {
         @Option(names = {"-q", "--query"}, paramLabel = "TEXT", description = "Only traces with this text (as for traces -q).")
         String query;
 
+        @Mixin
+        Tags tags;
+
         @Option(names = "--count", paramLabel = "N", description = "Stop after N traces.")
         Integer count;
 
@@ -545,7 +577,8 @@ public final class Commands {
             Api api = api();
             Map<String, String> p = Api.params("status", "error", "service", service, "q", query, "limit", 100);
             Set<String> seen = new HashSet<>();
-            for (JsonNode t : api.get("/api/traces", p).path("traces")) {
+            String traces = tags.path("/api/traces");
+            for (JsonNode t : api.get(traces, p).path("traces")) {
                 seen.add(Format.text(t, "traceId"));
             }
             ctx().err().println("Following new error traces on " + api.base() + " (Ctrl-C to stop)");
@@ -562,7 +595,7 @@ public final class Commands {
                 }
                 JsonNode page;
                 try {
-                    page = api.get("/api/traces", p);
+                    page = api.get(traces, p);
                 } catch (CliException e) {
                     if (e.exitCode() != CliException.UNREACHABLE && e.exitCode() != CliException.SERVER) {
                         throw e;

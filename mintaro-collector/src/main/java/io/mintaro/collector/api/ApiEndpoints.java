@@ -11,6 +11,7 @@ import io.mintaro.collector.internal.Responses;
 import io.mintaro.collector.metrics.CollectorMetrics;
 import io.mintaro.collector.store.SpanStats;
 import io.mintaro.collector.store.Storage;
+import io.mintaro.collector.store.TagFilter;
 import io.mintaro.collector.store.TraceDetail;
 import io.mintaro.collector.store.TracePage;
 import io.mintaro.collector.store.TraceQuery;
@@ -93,7 +94,7 @@ public final class ApiEndpoints {
         }
         int page = Params.page(ctx);
         TraceQuery query = new TraceQuery(status.equals("all") ? null : status, service, q, fromUs, toUs, null, limit,
-                (long) (page - 1) * limit, SessionEndpoints.namespace(ctx));
+                (long) (page - 1) * limit, SessionEndpoints.namespace(ctx)).withTags(Params.tags(ctx));
         TracePage found = metrics.database("find_traces", () -> store.traces().find(query));
         Responses.json(ctx, 200, tracePage(found, page, limit));
     }
@@ -136,6 +137,10 @@ public final class ApiEndpoints {
             n.put("service", t.service());
             n.put("agentId", t.agentId());
             n.put("receivedAtMs", t.receivedAtMs());
+        }
+        ArrayNode tags = out.putArray("tags");
+        for (TagFilter.Tag t : d.tags()) {
+            tags.addObject().put("key", t.key()).put("value", t.value());
         }
         ArrayNode crumbs = out.putArray("breadcrumbs");
         for (TraceDetail.BreadcrumbRow b : d.breadcrumbs()) {

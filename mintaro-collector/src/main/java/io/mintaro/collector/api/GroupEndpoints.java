@@ -69,7 +69,7 @@ public final class GroupEndpoints {
         }
         GroupQuery query = new GroupQuery(status.equals("all") ? null : status, speed.equals("all") ? null : speed,
                 service, q, fromUs, toUs, silenced, null, pageSize, (long) (page - 1) * pageSize,
-                SessionEndpoints.namespace(ctx));
+                SessionEndpoints.namespace(ctx)).withTags(Params.tags(ctx));
         GroupPage found = metrics.database("find_groups", () -> store.groups().find(query));
         ObjectNode out = Json.MAPPER.createObjectNode();
         ArrayNode groups = out.putArray("groups");
@@ -158,7 +158,7 @@ public final class GroupEndpoints {
         int page = Params.page(ctx);
         int pageSize = Params.integer(ctx, "pageSize", 1, MAX_PAGE_SIZE, DEFAULT_PAGE_SIZE);
         TraceQuery query = new TraceQuery(null, null, null, null, null, fingerprint, pageSize,
-                (long) (page - 1) * pageSize, SessionEndpoints.namespace(ctx));
+                (long) (page - 1) * pageSize, SessionEndpoints.namespace(ctx)).withTags(Params.tags(ctx));
         TracePage found = metrics.database("find_traces", () -> store.traces().find(query));
         if (found.total() == 0) {
             // A group of counted occurrences only has no traces, but it exists.

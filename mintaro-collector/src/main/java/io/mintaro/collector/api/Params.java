@@ -2,6 +2,7 @@ package io.mintaro.collector.api;
 
 import io.javalin.http.Context;
 import io.mintaro.collector.internal.ApiException;
+import io.mintaro.collector.store.TagFilter;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -35,6 +36,15 @@ final class Params {
             return null;
         }
         return values.get(0).trim();
+    }
+
+    /** {@code tag=key:value}, repeatable (decision 38): the tags a trace must all have. */
+    static TagFilter tags(Context ctx) {
+        try {
+            return TagFilter.parse(ctx.queryParams("tag"));
+        } catch (IllegalArgumentException e) {
+            throw ApiException.badRequest(e.getMessage());
+        }
     }
 
     /** One of {@code allowed} (case-insensitive, answered in lower case), or {@code fallback} when absent. */

@@ -20,12 +20,29 @@ package io.mintaro.collector.store;
  * @param limit maximum number of groups, newest last occurrence first
  * @param offset groups skipped before the first returned one
  * @param namespace the namespace searched (required)
+ * @param tags tags the trace must all have (decision 38); counted occurrences have no tags, so a
+ *     tag filter leaves them out
  */
 public record GroupQuery(String status, String speed, String service, String text, Long fromUs, Long toUs,
-                         String silenced, String fingerprint, int limit, long offset, String namespace) {
+                         String silenced, String fingerprint, int limit, long offset, String namespace,
+                         TagFilter tags) {
 
     public GroupQuery {
         Namespaces.require(namespace);
+        tags = tags == null ? TagFilter.NONE : tags;
+    }
+
+    /** A search without tag filters. */
+    public GroupQuery(String status, String speed, String service, String text, Long fromUs, Long toUs,
+                      String silenced, String fingerprint, int limit, long offset, String namespace) {
+        this(status, speed, service, text, fromUs, toUs, silenced, fingerprint, limit, offset, namespace,
+                TagFilter.NONE);
+    }
+
+    /** This search, requiring {@code tags}. */
+    public GroupQuery withTags(TagFilter tags) {
+        return new GroupQuery(status, speed, service, text, fromUs, toUs, silenced, fingerprint, limit, offset,
+                namespace, tags);
     }
 
     /** A search of the default namespace. */
@@ -37,7 +54,7 @@ public record GroupQuery(String status, String speed, String service, String tex
     /** This search, of {@code namespace}. */
     public GroupQuery in(String namespace) {
         return new GroupQuery(status, speed, service, text, fromUs, toUs, silenced, fingerprint, limit, offset,
-                namespace);
+                namespace, tags);
     }
 
     /** One group by fingerprint, whatever its triage. */

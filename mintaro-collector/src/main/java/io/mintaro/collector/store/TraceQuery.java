@@ -13,12 +13,25 @@ package io.mintaro.collector.store;
  * @param limit maximum number of traces, newest first
  * @param offset traces skipped before the first returned one
  * @param namespace the namespace searched (required)
+ * @param tags tags the trace must all have (decision 38)
  */
 public record TraceQuery(String status, String service, String text, Long fromUs, Long toUs, String fingerprint,
-                         int limit, long offset, String namespace) {
+                         int limit, long offset, String namespace, TagFilter tags) {
 
     public TraceQuery {
         Namespaces.require(namespace);
+        tags = tags == null ? TagFilter.NONE : tags;
+    }
+
+    /** A search without tag filters. */
+    public TraceQuery(String status, String service, String text, Long fromUs, Long toUs, String fingerprint,
+                      int limit, long offset, String namespace) {
+        this(status, service, text, fromUs, toUs, fingerprint, limit, offset, namespace, TagFilter.NONE);
+    }
+
+    /** This search, requiring {@code tags}. */
+    public TraceQuery withTags(TagFilter tags) {
+        return new TraceQuery(status, service, text, fromUs, toUs, fingerprint, limit, offset, namespace, tags);
     }
 
     /** A search of the default namespace. */
@@ -29,7 +42,7 @@ public record TraceQuery(String status, String service, String text, Long fromUs
 
     /** This search, of {@code namespace}. */
     public TraceQuery in(String namespace) {
-        return new TraceQuery(status, service, text, fromUs, toUs, fingerprint, limit, offset, namespace);
+        return new TraceQuery(status, service, text, fromUs, toUs, fingerprint, limit, offset, namespace, tags);
     }
 
     /** All traces matching the filters, first page. */

@@ -71,7 +71,8 @@ async function request(method, path, body, retried) {
 export function query(params) {
   const q = new URLSearchParams();
   for (const [key, value] of Object.entries(params)) {
-    if (value !== null && value !== undefined && value !== '') q.set(key, String(value));
+    if (Array.isArray(value)) value.forEach(v => q.append(key, String(v)));
+    else if (value !== null && value !== undefined && value !== '') q.set(key, String(value));
   }
   const text = q.toString();
   return text ? `?${text}` : '';

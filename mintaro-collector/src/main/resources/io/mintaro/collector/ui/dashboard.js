@@ -4,6 +4,7 @@ import { h, link, replace, table, serviceChip, knowServices } from './dom.js';
 import { relative, timestamp, count, RANGES, rangeStart } from './format.js';
 import { triageBadges, kindBadge, newBadge, occurrencesText, pager } from './widgets.js';
 import { sparkline, bucketLabel } from './charts.js';
+import { searchTerms } from './search.js';
 
 const PAGE_SIZE = 50;
 /** Bars of each group's chart over the selected range. */
@@ -57,7 +58,7 @@ export async function renderDashboard(ctx) {
   const go = change => ctx.navigate('/' + toQuery({ ...f, page: 1, ...change }));
 
   const params = {
-    status: f.status, speed: f.speed, service: f.service || null, q: f.q || null,
+    status: f.status, speed: f.speed, service: f.service || null, ...searchTerms(f.q),
     from: rangeStart(f.range), silenced: f.silenced, page: f.page, pageSize: PAGE_SIZE, buckets: CHART_BUCKETS,
   };
   const [data, services] = await Promise.all([

@@ -185,6 +185,7 @@ class TraceView {
         h('span', null, h('span', { class: 'field-label' }, 'Duration '), h('strong', { id: 'trace-duration' }, duration(t.durationMs))),
         h('span', { title: t.startedAt || '' }, h('span', { class: 'field-label' }, 'Started '), timestamp(t.startedAt)),
         h('span', { class: 'mono small', id: 'trace-id' }, t.traceId)),
+      this.tagsLine(),
       h('div', { class: 'trigger', id: 'trace-trigger' },
         h('span', { class: 'field-label' }, 'Trigger '),
         t.triggerKind ? badge(t.triggerKind, t.triggerKind === 'error' ? 'error' : t.triggerKind === 'slow' ? 'slow' : 'muted') : null,
@@ -193,6 +194,19 @@ class TraceView {
         triggers.length > 1 ? h('span', { class: 'muted' }, ` · ${triggers.length - 1} more trigger${triggers.length > 2 ? 's' : ''}`) : null,
         h('span', { class: 'muted counts' },
           ` · ${count(this.spans.length)} spans · ${count(this.messages.length)} exchanges · ${count(this.logs.length)} log lines`)));
+  }
+
+  /** The trace's tags, each a search for the error groups with it (decision 38). */
+  tagsLine() {
+    const tags = this.trace.tags || [];
+    if (!tags.length) return null;
+    return h('div', { class: 'meta tags', id: 'trace-tags' },
+      h('span', { class: 'field-label' }, 'Tags '),
+      h('span', { class: 'chips' }, tags.map(t => {
+        const word = `${t.key}:${t.value}`;
+        return /\s/.test(word) ? h('span', { class: 'tag mono small' }, word)
+          : link('/?q=' + encodeURIComponent(word), { class: 'tag mono small', title: 'Error groups with this tag' }, word);
+      })));
   }
 
   errorPanel(error) {

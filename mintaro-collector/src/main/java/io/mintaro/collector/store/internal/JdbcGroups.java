@@ -35,7 +35,8 @@ final class JdbcGroups implements GroupStore {
      */
     @Override
     public GroupPage find(GroupQuery q) throws SQLException {
-        if (q.service() == null && q.text() == null && q.fromUs() == null && q.toUs() == null) {
+        if (q.service() == null && q.text() == null && q.fromUs() == null && q.toUs() == null
+                && q.tags().isEmpty()) {
             return findAllTime(q);
         }
         Dialect d = db.dialect();
@@ -52,6 +53,7 @@ final class JdbcGroups implements GroupStore {
             args.add(q.fingerprint());
         }
         filters.append(traceWhere, args, q.service(), q.text(), q.fromUs(), q.toUs());
+        filters.appendTags(traceWhere, args, q.namespace(), q.tags());
         String traces = """
                 SELECT t.fingerprint AS fp, min(t.group_service) AS service, min(t.group_endpoint) AS endpoint,
                   min(t.group_problem) AS problem, min(t.group_kind) AS kind, count(*) AS traces,
@@ -183,6 +185,10 @@ final class JdbcGroups implements GroupStore {
      * (milliseconds; the range is in microseconds).
      */
     private static void countFilters(StringBuilder where, List<Object> args, GroupQuery q, Dialect d) {
+        if (!q.tags().isEmpty()) {
+            // Counted occurrences have no spans, hence no tags.
+            where.append(" AND 1 = 0");
+        }
         if (q.fingerprint() != null) {
             where.append(" AND g.fingerprint = ?");
             args.add(q.fingerprint());

@@ -6,6 +6,7 @@ import io.mintaro.collector.protocol.Batch;
 import io.mintaro.collector.store.IngestResult;
 import io.mintaro.collector.store.IngestStore;
 import io.mintaro.collector.store.Namespaces;
+import io.mintaro.collector.store.TagFilter;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -42,6 +43,8 @@ final class JdbcIngest implements IngestStore {
             Set<String> kept = new LinkedHashSet<>();
             Set<String> dropped = new LinkedHashSet<>();
             Set<String> late = new LinkedHashSet<>();
+            Map<String, Set<TagFilter.Tag>> tags = new LinkedHashMap<>();
+            String version = agentVersion(w, batch.agentId());
             String agentId = batch.agentId();
             int accepted = 0;
             PreparedStatement known = w.get("SELECT completed_at_ms FROM traces WHERE trace_id = ?");
@@ -118,6 +121,7 @@ final class JdbcIngest implements IngestStore {
                 }
                 kept.add(traceId);
                 touched.add(traceId);
+                tags.computeIfAbsent(traceId, k -> new LinkedHashSet<>()).addAll(TraceTags.of(e, service, version));
                 int acceptedBefore = accepted;
                 for (Batch.Span s : e.spans()) {
                     span.setString(1, traceId);
@@ -188,6 +192,7 @@ final class JdbcIngest implements IngestStore {
             }
             for (String traceId : touched) {
                 summaries.recompute(w, traceId, nowMs);
+                TraceTags.store(w, traceId, namespace, tags.getOrDefault(traceId, Set.of()));
             }
             exports.requeueLate(w, late, nowMs);
             Set<String> created = new TreeSet<>();
@@ -219,6 +224,15 @@ final class JdbcIngest implements IngestStore {
             }
         }
         return ids;
+    }
+
+    /** The version the agent registered with, if any: one of its trace's tags. */
+    private static String agentVersion(Tx w, String agentId) throws SQLException {
+        PreparedStatement ps = w.get("SELECT version FROM agents WHERE agent_id = ?");
+        ps.setString(1, agentId);
+        try (ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getString(1) : null;
+        }
     }
 
     private static IngestResult.Known knownState(PreparedStatement known, String traceId) throws SQLException {

@@ -21,7 +21,7 @@ import java.util.TreeSet;
 final class JdbcRetention implements RetentionStore {
     /** The tables whose rows belong to one trace, keyed by its storage key; {@code traces} goes last. */
     private static final List<String> TRACE_TABLES = List.of("spans", "messages", "logs", "breadcrumbs", "triggers",
-            "counted_triggers", "collection_asks", "collection_callees");
+            "counted_triggers", "collection_asks", "collection_callees", "trace_tags");
 
     private final Transactions db;
     private final JdbcExportQueue exports;

@@ -48,6 +48,7 @@ final class JdbcTraces implements TraceStore {
             args.add(q.fingerprint());
         }
         filters.append(where, args, q.service(), q.text(), q.fromUs(), q.toUs());
+        filters.appendTags(where, args, q.namespace(), q.tags());
         // The page's ids first, then their rows: skipping the rows of earlier pages reads only the
         // index (traces_by_start, traces_by_fingerprint hold the order and the id), not the table.
         String order = " ORDER BY t.started_at_us DESC, t.trace_id DESC";
@@ -55,7 +56,7 @@ final class JdbcTraces implements TraceStore {
                 + " FROM traces t" + where + order + " LIMIT ? OFFSET ?)" + order;
         // A group's traces alone: their number is kept in group_stats, not counted again.
         boolean groupOnly = q.fingerprint() != null && q.status() == null && q.service() == null && q.text() == null
-                && q.fromUs() == null && q.toUs() == null;
+                && q.fromUs() == null && q.toUs() == null && q.tags().isEmpty();
         String count = groupOnly ? "SELECT coalesce(sum(traces), 0) FROM group_stats WHERE namespace = ? AND fingerprint = ?"
                 : "SELECT count(*) FROM traces t" + where;
         return db.read(c -> {
@@ -129,7 +130,8 @@ final class JdbcTraces implements TraceStore {
                     }
                 }
             }
-            return Optional.of(new TraceDetail(summary, spans, messages, logs, triggers, crumbs));
+            return Optional.of(new TraceDetail(summary, spans, messages, logs, triggers, crumbs,
+                    TraceTags.read(c, traceId)));
         });
     }
 

@@ -2,6 +2,7 @@ package io.mintaro.collector.store.internal;
 
 import io.mintaro.collector.internal.Json;
 import java.nio.charset.StandardCharsets;
+import io.mintaro.collector.store.TagFilter;
 import java.util.List;
 
 /** The filters trace searches and group searches share; {@code t} is the {@code traces} table. */
@@ -39,6 +40,21 @@ final class TraceFilters {
             for (int i = 0; i < 7; i++) {
                 args.add(like);
             }
+        }
+    }
+
+    /**
+     * The traces having every tag: one EXISTS per tag, each a lookup in trace_tags' primary key
+     * (trace_id, key, value). When the tags are the most selective filter the planner may walk
+     * trace_tags_by_value instead (namespace, key, value, started_at_us, trace_id).
+     */
+    void appendTags(StringBuilder where, List<Object> args, String namespace, TagFilter tags) {
+        for (TagFilter.Tag tag : tags.tags()) {
+            where.append(" AND t.trace_id IN (SELECT tt.trace_id FROM trace_tags tt"
+                    + " WHERE tt.namespace = ? AND tt.key = ? AND tt.value = ?)");
+            args.add(namespace);
+            args.add(tag.key());
+            args.add(tag.value());
         }
     }
 }
