@@ -117,7 +117,11 @@ class AlertsTest {
         String until = Instant.ofEpochMilli(System.currentTimeMillis() + 800).toString();
         JsonNode group = triage(fp, "{\"mark\":\"silenced\",\"level\":\"none\",\"silencedUntil\":\"" + until + "\"}");
         assertThat(group.at("/triage/silencedUntil").asText()).isEqualTo(Instant.parse(until).toString());
-        Thread.sleep(1_000); // the silence is over
+        assertThat(c.getJson("/api/groups").get("groups")).isEmpty();
+        assertThat(c.getJson("/api/groups?silenced=only").get("groups")).hasSize(1);
+        Thread.sleep(1_000); // the silence is over: the group is listed as not silenced
+        assertThat(c.getJson("/api/groups").get("groups")).hasSize(1);
+        assertThat(c.getJson("/api/groups?silenced=only").get("groups")).isEmpty();
         failure("POST /payments");
         List<WebhookReceiver.Received> got = hook.await(l -> l.stream().anyMatch(r -> r.body().contains("\"regression\"")), 10);
         assertThat(got.stream().filter(r -> r.body().contains("\"regression\""))).hasSize(1);

@@ -124,6 +124,16 @@ final class Api {
                 .PUT(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build());
     }
 
+    public JsonNode post(String path, JsonNode body) {
+        return send(request(path).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString(), StandardCharsets.UTF_8)).build());
+    }
+
+    /** Deletes; a 204 answers an empty object. */
+    public JsonNode delete(String path) {
+        return send(request(path).DELETE().build());
+    }
+
     /** Posts a body of the agent protocol (docs/protocol.md), as an agent would. */
     public JsonNode postAgent(String path, String json) {
         return send(request(path).header("Content-Type", "application/json").header("Mintaro-Protocol", "1")
@@ -168,6 +178,9 @@ final class Api {
             json = r.body().isEmpty() ? null : JSON.readTree(r.body());
         } catch (JsonProcessingException e) {
             json = null;
+        }
+        if (status == 204) {
+            return JSON.createObjectNode();
         }
         if (status >= 200 && status < 300) {
             if (json == null || !json.isContainerNode()) {

@@ -37,7 +37,7 @@ public final class Commands {
     @Command(name = "mintaro", mixinStandardHelpOptions = true, versionProvider = Version.class,
             description = "Terminal client of a Mintaro collector: traces, span trees, error groups, triage, services.",
             subcommands = {Login.class, Logout.class, Traces.class, Trace.class, Groups.class, Triage.class,
-                    Services.class, Tail.class, Namespaces.class, Ingest.class, Completion.class, TuiCommand.class, CommandLine.HelpCommand.class},
+                    Services.class, Tail.class, Namespaces.class, Alerts.class, Ingest.class, Completion.class, TuiCommand.class, CommandLine.HelpCommand.class},
             footer = {"", "Exit codes: 0 ok, 1 not found, 2 usage error, 3 not signed in or key refused,",
                     "4 collector unreachable, timed out or not answering JSON, 5 other server error."})
     public static final class Root implements Callable<Integer> {
@@ -84,8 +84,10 @@ public final class Commands {
 
     /** Base of the commands: the context, the signed-in API and output helpers. */
     abstract static class Base implements Callable<Integer> {
-        @ParentCommand
+        /** The top command, found among this command's ancestors when it runs (it may be nested). */
         Root root;
+        @Spec
+        CommandLine.Model.CommandSpec self;
         @Mixin
         Common common;
 
@@ -133,6 +135,11 @@ public final class Commands {
 
         @Override
         public final Integer call() {
+            for (CommandLine.Model.CommandSpec c = self; root == null && c != null; c = c.parent()) {
+                if (c.userObject() instanceof Root r) {
+                    root = r;
+                }
+            }
             run();
             out().flush();
             return 0;
@@ -477,6 +484,10 @@ public final class Commands {
         @Option(names = "--unsilence", description = "Clear the group's mark (same as --mark none).")
         boolean unsilence;
 
+        @Option(names = "--until", paramLabel = "WHEN",
+                description = "With --silence: the silence ends after this long (1h, 24h, 7d) or at this ISO-8601 time.")
+        String until;
+
         @Option(names = "--note", paramLabel = "TEXT", description = "A note of up to 2000 characters; \"\" clears it.")
         String note;
 
@@ -500,6 +511,12 @@ public final class Commands {
             } else if (unsilence) {
                 body.put("mark", "none");
             }
+            if (until != null) {
+                if (!"silenced".equals(body.path("mark").asText())) {
+                    throw new CliException(CliException.USAGE, "--until needs --silence");
+                }
+                body.put("silencedUntil", silenceEnd(until));
+            }
             if (note != null) {
                 body.put("note", note);
             }
@@ -511,7 +528,17 @@ public final class Commands {
             JsonNode triage = g.path("triage");
             out().println("Triaged " + Format.text(g, "fingerprint") + " " + Format.text(g, "name") + ": level "
                     + Format.text(triage, "level") + ", mark " + Format.text(triage, "mark")
+                    + (triage.hasNonNull("silencedUntil") ? " until " + Format.time(triage.get("silencedUntil").asText()) : "")
                     + (Format.text(triage, "note").isEmpty() ? "" : ", note \"" + Format.text(triage, "note") + "\""));
+        }
+    }
+
+    /** An ISO-8601 time as given, or now plus a duration ({@code 1h}). */
+    static String silenceEnd(String until) {
+        try {
+            return java.time.Instant.parse(until).toString();
+        } catch (java.time.format.DateTimeParseException e) {
+            return java.time.Instant.now().plusMillis(Alerts.millis("--until", until)).toString();
         }
     }
 

@@ -141,9 +141,12 @@ final class JdbcGroups implements GroupStore {
                 default -> throw new IllegalArgumentException("speed " + q.speed());
             }
         }
+        // A silence past its time limit (schema 13) is over: judged by this collector's clock.
+        String silencedNow = "(coalesce(tr.mark, 'none') = 'silenced' AND coalesce(tr.silenced_until_ms, "
+                + Long.MAX_VALUE + ") > " + System.currentTimeMillis() + ")";
         switch (q.silenced() == null ? "hide" : q.silenced()) {
-            case "hide" -> where.append(" AND coalesce(tr.mark, 'none') <> 'silenced'");
-            case "only" -> where.append(" AND tr.mark = 'silenced'");
+            case "hide" -> where.append(" AND NOT " + silencedNow);
+            case "only" -> where.append(" AND " + silencedNow);
             case "show" -> {
             }
             default -> throw new IllegalArgumentException("silenced " + q.silenced());
