@@ -45,8 +45,8 @@ class TreePrintingTest {
         .containsPattern("└─ POST /payments  server  [0-9.]+ (µs|ms)\n")
         .containsPattern("   └─ charge-card  internal  [0-9.]+ (µs|ms)\n")
         .containsPattern("      └─ \\d\\d:\\d\\d:\\d\\d\\.\\d{3} ERROR d\\.Payments  card declined\n")
-        .contains("card declined\n         java.lang.IllegalStateException: declined\n"
-            + "           at io.mintaro.internal.print.TreePrintingTest.aFailedRequestIsDrawnWithItsChildLogAndError(")
+        .contains("card declined\n" + " ".repeat(12) + "java.lang.IllegalStateException: declined\n"
+            + " ".repeat(14) + "at io.mintaro.internal.print.TreePrintingTest.aFailedRequestIsDrawnWithItsChildLogAndError(")
         .doesNotContain("\u001b"); // not a terminal: no colours
   }
 }
