@@ -33,7 +33,7 @@ public final class UiEndpoints {
     public static final String ROOT = "io/mintaro/collector/ui/";
     /** Paths the client-side router handles: each answers {@code index.html}. */
     public static final List<String> PAGES = List.of("/", "/traces", "/traces/<rest>", "/groups", "/groups/<rest>",
-            "/slow", "/services", "/services/<rest>", "/status", "/login");
+            "/slow", "/services", "/services/<rest>", "/status", "/alerts", "/login");
     static final String CONTENT_SECURITY_POLICY =
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'";
     private static final Map<String, String> TYPES = Map.ofEntries(

@@ -91,5 +91,10 @@ export const api = {
   trace: id => request('GET', `/api/traces/${encodeURIComponent(id)}`),
   slow: params => request('GET', '/api/slow' + query(params)),
   health: () => request('GET', '/api/health'),
+  alertRules: () => request('GET', '/api/alerts/rules'),
+  addAlertRule: rule => request('POST', '/api/alerts/rules', rule),
+  deleteAlertRule: id => request('DELETE', `/api/alerts/rules/${encodeURIComponent(id)}`),
+  testAlertRule: id => request('POST', `/api/alerts/rules/${encodeURIComponent(id)}/test`, {}),
+  alertDeliveries: params => request('GET', '/api/alerts/deliveries' + query(params || {})),
   namespaces: () => request('GET', '/api/namespaces'),
 };

@@ -6,6 +6,7 @@ import { renderGroup } from './group.js';
 import { renderTrace } from './trace.js';
 import { renderSlow } from './slow.js';
 import { renderStatus } from './status.js';
+import { renderAlerts } from './alerts.js';
 import { renderServices, renderService } from './services.js';
 import { renderLogin } from './login.js';
 
@@ -20,6 +21,7 @@ const ROUTES = [
   [/^\/services\/?$/, renderServices, 'services'],
   [/^\/services\/([^/]+)\/?$/, renderService, 'services'],
   [/^\/status\/?$/, renderStatus, 'status'],
+  [/^\/alerts\/?$/, renderAlerts, 'alerts'],
   [/^\/login\/?$/, renderLogin, null],
 ];
 

@@ -9,6 +9,7 @@ import { bars, bucketLabel } from './charts.js';
 const PAGE_SIZE = 50;
 const HISTOGRAM_BUCKETS = 60;
 const MARKS = [['none', 'None'], ['crash', 'Crash'], ['silenced', 'Silenced']];
+const SILENCES = [[3_600_000, '1 hour'], [86_400_000, '24 hours'], [7 * 86_400_000, '7 days'], [0, 'until unsilenced']];
 const LEVELS = [['none', 'None'], ['ok', 'OK'], ['warn', 'Warn'], ['alert', 'Alert']];
 
 export async function renderGroup(ctx, fingerprint) {
@@ -104,6 +105,23 @@ function triagePanel(group, onUpdate) {
   };
   const [marks, refreshMarks] = segmented('mark', MARKS, 'Mark');
   const [levels, refreshLevels] = segmented('level', LEVELS, 'Level');
+  // A silence with a time limit ends by itself: past it the group is listed again, and an
+  // occurrence is a regression (docs/alerts.md).
+  const silenceFor = h('select', { id: 'triage-silence-for', 'aria-label': 'Silence for' },
+    h('option', { value: '' }, 'Silence for…'),
+    SILENCES.map(([ms, text]) => h('option', { value: String(ms) }, text)));
+  silenceFor.addEventListener('change', () => {
+    if (!silenceFor.value) return;
+    const ms = Number(silenceFor.value);
+    silenceFor.value = '';
+    save({ mark: 'silenced', silencedUntil: ms > 0 ? new Date(Date.now() + ms).toISOString() : null });
+  });
+  const until = h('span', { class: 'muted small', id: 'triage-silenced-until' });
+  const refreshUntil = () => {
+    until.textContent = triage.mark === 'silenced' && triage.silencedUntil
+      ? `silenced until ${timestamp(triage.silencedUntil)}` : '';
+  };
+  refreshUntil();
   const note = h('textarea', { id: 'triage-note', rows: 2, maxlength: 2000, placeholder: 'What is known about this error…' });
   note.value = triage.note || '';
   const saveNote = h('button', { type: 'button', id: 'triage-save-note' }, 'Save note');
@@ -114,6 +132,7 @@ function triagePanel(group, onUpdate) {
     triage = { ...triage, ...change };
     refreshMarks();
     refreshLevels();
+    refreshUntil();
     status.textContent = 'Saving…';
     status.className = 'save-status';
     try {
@@ -126,19 +145,21 @@ function triagePanel(group, onUpdate) {
       }
       refreshMarks();
       refreshLevels();
+      refreshUntil();
       status.textContent = 'Saved';
       status.className = 'save-status ok';
     } catch (e) {
       triage = before;
       refreshMarks();
       refreshLevels();
+      refreshUntil();
       status.textContent = e.name === 'Unauthorized' ? 'Not signed in: reload to sign in.' : `Not saved: ${e.message}`;
       status.className = 'save-status failed';
     }
   }
 
   return h('section', { class: 'triage-panel', id: 'triage', 'aria-label': 'Triage' },
-    h('div', { class: 'triage-field' }, h('span', { class: 'field-label' }, 'Mark'), marks),
+    h('div', { class: 'triage-field' }, h('span', { class: 'field-label' }, 'Mark'), marks, ' ', silenceFor, ' ', until),
     h('div', { class: 'triage-field' }, h('span', { class: 'field-label' }, 'Level'), levels),
     h('div', { class: 'triage-field grow' }, h('label', { class: 'field-label', for: 'triage-note' }, 'Note'), note, saveNote),
     status);
