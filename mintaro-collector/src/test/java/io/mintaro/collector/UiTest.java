@@ -49,7 +49,7 @@ class UiTest {
         byte[] index = resource("index.html");
         for (String path : List.of("/", "/traces", "/traces/4bf92f3577b34da6a3ce929d0e0e4736", "/traces/a/b/c",
                 "/groups", "/groups/9f1c2d3e4f5a6b7c", "/groups/9f1c2d3e4f5a6b7c/traces?page=2", "/slow",
-                "/slow?from=1763700000000", "/services", "/services/orders?range=7d", "/status", "/login")) {
+                "/slow?from=1763700000000", "/services", "/services/orders?range=7d", "/status", "/alerts", "/login")) {
             HttpResponse<byte[]> r = get(path, Map.of());
             assertThat(r.statusCode()).as(path).isEqualTo(200);
             assertThat(contentType(r)).as(path).isEqualTo("text/html;charset=utf-8");

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 /**
  * Serves the browser UI: static files from the classpath directory {@value #ROOT}. The UI routes on
  * the client, so its page paths ({@code /}, {@code /traces/...}, {@code /groups/...}, {@code /slow},
- * {@code /services}, {@code /services/...}, {@code /status}, {@code /login}) all answer
+ * {@code /services}, {@code /services/...}, {@code /status}, {@code /alerts}, {@code /login}) all answer
  * {@code index.html}; the other files are under {@code /ui/}.
  *
  * <p>The files hold no data, so they need no authentication. Every answer carries
@@ -33,7 +33,7 @@ public final class UiEndpoints {
     public static final String ROOT = "io/mintaro/collector/ui/";
     /** Paths the client-side router handles: each answers {@code index.html}. */
     public static final List<String> PAGES = List.of("/", "/traces", "/traces/<rest>", "/groups", "/groups/<rest>",
-            "/slow", "/services", "/services/<rest>", "/status", "/login");
+            "/slow", "/services", "/services/<rest>", "/status", "/alerts", "/login");
     static final String CONTENT_SECURITY_POLICY =
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'";
     private static final Map<String, String> TYPES = Map.ofEntries(

@@ -7,6 +7,7 @@ import { renderTrace } from './trace.js';
 import { renderSlow } from './slow.js';
 import { renderStatus } from './status.js';
 import { renderServices, renderService } from './services.js';
+import { renderAlerts } from './alerts.js';
 import { renderLogin } from './login.js';
 
 const main = document.getElementById('main');
@@ -20,6 +21,7 @@ const ROUTES = [
   [/^\/services\/?$/, renderServices, 'services'],
   [/^\/services\/([^/]+)\/?$/, renderService, 'services'],
   [/^\/status\/?$/, renderStatus, 'status'],
+  [/^\/alerts\/?$/, renderAlerts, 'alerts'],
   [/^\/login\/?$/, renderLogin, null],
 ];
 

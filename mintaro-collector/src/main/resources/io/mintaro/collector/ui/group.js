@@ -1,13 +1,16 @@
 // One error group: its triage and its traces, newest first.
 import { api } from './api.js';
 import { h, link, replace, serviceChip, knowServices } from './dom.js';
-import { relative, timestamp, count } from './format.js';
+import { relative, timestamp, count, minute } from './format.js';
 import { kindBadge, newBadge, occurrencesText, pager, tracesTable, triageBadges } from './widgets.js';
 import { rememberedDashboard } from './dashboard.js';
 
 const PAGE_SIZE = 50;
 const MARKS = [['none', 'None'], ['crash', 'Crash'], ['silenced', 'Silenced']];
 const LEVELS = [['none', 'None'], ['ok', 'OK'], ['warn', 'Warn'], ['alert', 'Alert']];
+// How long "Silence for" silences: value, button text, milliseconds (null: until unsilenced).
+const SILENCES = [['1h', '1 h', 3_600_000], ['24h', '24 h', 86_400_000], ['7d', '7 d', 7 * 86_400_000],
+  ['forever', 'until unsilenced', null]];
 
 export async function renderGroup(ctx, fingerprint) {
   const page = Math.max(1, parseInt(ctx.query.get('page'), 10) || 1);
@@ -77,6 +80,20 @@ function triagePanel(group, onUpdate) {
   };
   const [marks, refreshMarks] = segmented('mark', MARKS, 'Mark');
   const [levels, refreshLevels] = segmented('level', LEVELS, 'Level');
+  // A silence with a time limit: the group alerts and shows again once it is past (a regression).
+  const silenceButtons = SILENCES.map(([value, text, ms]) => h('button', {
+    type: 'button', class: `silence-${value}`, dataset: { silence: value },
+    onclick: () => save({ mark: 'silenced', silencedUntil: ms == null ? null : new Date(Date.now() + ms).toISOString() }),
+  }, text));
+  const silenceState = h('span', { class: 'silenced-until', id: 'triage-silenced-until' });
+  const refreshSilence = () => {
+    const until = triage.mark === 'silenced' ? triage.silencedUntil : null;
+    if (triage.mark !== 'silenced') silenceState.textContent = '';
+    else if (!until) silenceState.textContent = 'silenced until unsilenced';
+    else if (Date.parse(until) > Date.now()) silenceState.textContent = `silenced until ${minute(until)}`;
+    else silenceState.textContent = `silence ended ${minute(until)}`;
+    silenceState.title = until ? timestamp(until) : '';
+  };
   const note = h('textarea', { id: 'triage-note', rows: 2, maxlength: 2000, placeholder: 'What is known about this error…' });
   note.value = triage.note || '';
   const saveNote = h('button', { type: 'button', id: 'triage-save-note' }, 'Save note');
@@ -87,6 +104,7 @@ function triagePanel(group, onUpdate) {
     triage = { ...triage, ...change };
     refreshMarks();
     refreshLevels();
+    refreshSilence();
     status.textContent = 'Saving…';
     status.className = 'save-status';
     try {
@@ -99,19 +117,25 @@ function triagePanel(group, onUpdate) {
       }
       refreshMarks();
       refreshLevels();
+      refreshSilence();
       status.textContent = 'Saved';
       status.className = 'save-status ok';
     } catch (e) {
       triage = before;
       refreshMarks();
       refreshLevels();
+      refreshSilence();
       status.textContent = e.name === 'Unauthorized' ? 'Not signed in: reload to sign in.' : `Not saved: ${e.message}`;
       status.className = 'save-status failed';
     }
   }
 
+  refreshSilence();
   return h('section', { class: 'triage-panel', id: 'triage', 'aria-label': 'Triage' },
     h('div', { class: 'triage-field' }, h('span', { class: 'field-label' }, 'Mark'), marks),
+    h('div', { class: 'triage-field' }, h('span', { class: 'field-label' }, 'Silence for'),
+      h('span', { class: 'silence-for', role: 'group', 'aria-label': 'Silence for', id: 'triage-silence' }, silenceButtons),
+      silenceState),
     h('div', { class: 'triage-field' }, h('span', { class: 'field-label' }, 'Level'), levels),
     h('div', { class: 'triage-field grow' }, h('label', { class: 'field-label', for: 'triage-note' }, 'Note'), note, saveNote),
     status);
