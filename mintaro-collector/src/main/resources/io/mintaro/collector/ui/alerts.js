@@ -30,7 +30,14 @@ export async function renderAlerts(ctx) {
   const rulesBox = h('div', { id: 'alert-rules-box' });
   const deliveriesBox = h('div', { id: 'alert-deliveries-box' });
   const showRules = list => replace(rulesBox, rulesTable(list, ns, reloadRules));
-  const showDeliveries = list => replace(deliveriesBox, deliveriesTable(list));
+  let shownDeliveries = null;
+  const showDeliveries = list => {
+    // Unchanged deliveries are left as they are (no flicker, a link under the pointer stays).
+    const text = JSON.stringify(list);
+    if (text === shownDeliveries) return;
+    shownDeliveries = text;
+    replace(deliveriesBox, deliveriesTable(list));
+  };
   async function reloadRules() {
     const next = await api.alertRules();
     if (ctx.current()) showRules(next.rules || []);
