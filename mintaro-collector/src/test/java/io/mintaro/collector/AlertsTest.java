@@ -13,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.AfterEach;
@@ -66,6 +67,31 @@ class AlertsTest {
         awaitDeliveries(1);
         Thread.sleep(1_500);
         assertThat(hook.received()).hasSize(1);
+    }
+
+    @Test
+    void aNewGroupOfAnotherNamespaceAlertsTheRuleOfThatNamespace() throws Exception {
+        // Outside the default namespace traces are stored under their keys; the rule still sees them.
+        var created = c.api("POST", "/api/namespaces", "{\"name\": \"search\"}");
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String key = TestCollector.json(created).at("/key/key").asText();
+        Map<String, String> asSearch = Map.of("Authorization", "Bearer " + key, "Content-Type", "application/json");
+        var ruleCreated = c.raw("POST", "/api/alerts/rules", "{\"kind\":\"new_group\",\"url\":\"" + hook.url() + "\"}",
+                asSearch);
+        assertThat(ruleCreated.statusCode()).as(ruleCreated.body()).isEqualTo(201);
+        String agent = "b0000000000000f1";
+        assertThat(c.agentPost("/agent/v1/register", "{\"agentId\":\"" + agent + "\",\"service\":\"payments\","
+                + "\"host\":\"box-1\",\"pid\":4242,\"sdk\":\"0.1.0\",\"authorities\":[]}", key).statusCode())
+                .isEqualTo(200);
+        ObjectNode b = batch(agent);
+        String trace = addFailure(b, "POST /search");
+        assertThat(c.agentPost("/agent/v1/batches", b.toString(), key).statusCode()).isEqualTo(200);
+
+        JsonNode body = TestCollector.JSON.readTree(hook.await(l -> l.size() == 1, 10).get(0).body());
+        assertThat(body.get("event").asText()).isEqualTo("new_group");
+        assertThat(body.get("namespace").asText()).isEqualTo("search");
+        assertThat(body.get("traceId").asText()).isEqualTo(trace);
+        assertThat(body.at("/group/name").asText()).isEqualTo("HTTP 500 in POST /search");
     }
 
     @Test

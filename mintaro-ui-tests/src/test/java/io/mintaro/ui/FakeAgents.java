@@ -126,6 +126,23 @@ final class FakeAgents {
   }
 
   /**
+   * Stores a trace as the triggering service's agent sends it: the trigger together with that
+   * service's records in one batch, then the other services' records.
+   */
+  void sendWithTrigger(Synthetic.Trace t) throws IOException, InterruptedException {
+    Map<String, ObjectNode> batches = new LinkedHashMap<>();
+    ObjectNode first = batch(batches, t.triggerService());
+    ((ArrayNode) first.get("triggers")).addObject().put("traceId", t.traceId()).put("kind", t.triggerKind())
+        .put("reason", t.triggerReason()).put("atMs", t.triggerAtMs());
+    for (Map.Entry<String, ObjectNode> e : t.entries().entrySet()) {
+      ((ArrayNode) batch(batches, e.getKey()).get("traces")).add(e.getValue());
+    }
+    for (ObjectNode b : batches.values()) {
+      post("/agent/v1/batches", b);
+    }
+  }
+
+  /**
    * Counts {@code occurrences} triggers of one local group of {@code service} whose traces were
    * not collected, as an agent past its limits does (docs/protocol.md, "Counted triggers").
    */

@@ -20,7 +20,7 @@ import java.util.regex.Pattern;
 /**
  * Serves the browser UI: static files from the classpath directory {@value #ROOT}. The UI routes on
  * the client, so its page paths ({@code /}, {@code /traces/...}, {@code /groups/...}, {@code /slow},
- * {@code /services}, {@code /services/...}, {@code /status}, {@code /login}) all answer
+ * {@code /services}, {@code /services/...}, {@code /status}, {@code /alerts}, {@code /login}) all answer
  * {@code index.html}; the other files are under {@code /ui/}.
  *
  * <p>The files hold no data, so they need no authentication. Every answer carries

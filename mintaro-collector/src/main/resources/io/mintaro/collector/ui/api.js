@@ -30,6 +30,19 @@ export function useNamespace(name) {
   else sessionStorage.removeItem(NAMESPACE_KEY);
 }
 
+// An admin key the user typed on the alerts page: rule changes take a bearer admin key (sessions
+// may only read, as for key management). Held in this page's memory only, never stored.
+let adminKey = null;
+
+/** The admin key rule changes are sent with (null: none given yet). */
+export function currentAdminKey() {
+  return adminKey;
+}
+
+export function useAdminKey(key) {
+  adminKey = key ? key.trim() || null : null;
+}
+
 function inNamespace(path) {
   if (!namespace || path.startsWith('/api/session')) return path;
   return path + (path.includes('?') ? '&' : '?') + 'namespace=' + encodeURIComponent(namespace);
@@ -37,14 +50,39 @@ function inNamespace(path) {
 
 async function request(method, path, body, retried) {
   const init = { method, credentials: 'same-origin', headers: { Accept: 'application/json' } };
-  if (method !== 'GET') {
+  return send(init, inNamespace(path), body, retried ? null : () => request(method, path, body, true));
+}
+
+/**
+ * A request authenticated by the admin key instead of the session cookie, in {@code ns} (the
+ * namespace the page shows: a key of another namespace is refused rather than used there).
+ */
+async function asAdmin(ns, method, path, body) {
+  if (!adminKey) throw new ApiError(403, 'changing alert rules takes an admin key: enter one first');
+  const init = { method, credentials: 'omit', headers: { Accept: 'application/json', Authorization: `Bearer ${adminKey}` } };
+  const target = path + (path.includes('?') ? '&' : '?') + 'namespace=' + encodeURIComponent(ns);
+  try {
+    return await send(init, target, body, null);
+  } catch (e) {
+    // The key's fault, not the session's: stay signed in, and say what is wrong with the key.
+    if (e instanceof Unauthorized) throw new ApiError(401, 'that admin key was not accepted');
+    if (e.status === 404 && e.message === 'unknown namespace') {
+      throw new ApiError(404, `that key is not a key of namespace ${ns}`);
+    }
+    throw e;
+  }
+}
+
+/** Sends a request; {@code retry}: sends it again once the namespace is forgotten (or null). */
+async function send(init, target, body, retry) {
+  if (init.method !== 'GET') {
     // Writes with the session cookie must be JSON (the collector's CSRF rule).
     init.headers['Content-Type'] = 'application/json';
     if (body !== undefined) init.body = JSON.stringify(body);
   }
   let response;
   try {
-    response = await fetch(inNamespace(path), init);
+    response = await fetch(target, init);
   } catch (e) {
     throw new ApiError(0, 'The collector cannot be reached.');
   }
@@ -56,10 +94,10 @@ async function request(method, path, body, retried) {
   } catch (e) {
     data = null;
   }
-  if (response.status === 404 && data && data.error === 'unknown namespace' && namespace && !retried) {
+  if (response.status === 404 && data && data.error === 'unknown namespace' && namespace && retry) {
     // A namespace this session no longer reads (signed in again): back to the collector's choice.
     useNamespace(null);
-    return request(method, path, body, true);
+    return retry();
   }
   if (!response.ok) {
     throw new ApiError(response.status, (data && data.error) || `${response.status} ${response.statusText}`);
@@ -91,10 +129,10 @@ export const api = {
   trace: id => request('GET', `/api/traces/${encodeURIComponent(id)}`),
   slow: params => request('GET', '/api/slow' + query(params)),
   health: () => request('GET', '/api/health'),
-  alertRules: () => request('GET', '/api/alerts/rules'),
-  addAlertRule: rule => request('POST', '/api/alerts/rules', rule),
-  deleteAlertRule: id => request('DELETE', `/api/alerts/rules/${encodeURIComponent(id)}`),
-  testAlertRule: id => request('POST', `/api/alerts/rules/${encodeURIComponent(id)}/test`, {}),
-  alertDeliveries: params => request('GET', '/api/alerts/deliveries' + query(params || {})),
   namespaces: () => request('GET', '/api/namespaces'),
+  alertRules: () => request('GET', '/api/alerts/rules'),
+  createAlertRule: (ns, rule) => asAdmin(ns, 'POST', '/api/alerts/rules', rule),
+  deleteAlertRule: (ns, id) => asAdmin(ns, 'DELETE', `/api/alerts/rules/${encodeURIComponent(id)}`),
+  testAlertRule: (ns, id) => asAdmin(ns, 'POST', `/api/alerts/rules/${encodeURIComponent(id)}/test`),
+  alertDeliveries: params => request('GET', '/api/alerts/deliveries' + query(params || {})),
 };

@@ -32,6 +32,15 @@ export function timestamp(value) {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}:${pad(d.getSeconds())}.${pad(d.getMilliseconds(), 3)}`;
 }
 
+/** Local date and time to the minute (a time set by a person, such as the end of a silence). */
+export function minute(value) {
+  if (value == null) return '–';
+  const d = new Date(typeof value === 'number' ? value : Date.parse(value));
+  if (Number.isNaN(d.getTime())) return String(value);
+  const pad = n => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 /** Local time of day with milliseconds, from epoch microseconds. */
 export function clockUs(us) {
   const d = new Date(us / 1000);

@@ -1,27 +1,26 @@
 // One error group: its triage and its traces, newest first.
 import { api } from './api.js';
 import { h, link, replace, serviceChip, knowServices } from './dom.js';
-import { relative, timestamp, count, duration } from './format.js';
+import { relative, timestamp, count, minute } from './format.js';
 import { kindBadge, newBadge, occurrencesText, pager, tracesTable, triageBadges } from './widgets.js';
 import { rememberedDashboard } from './dashboard.js';
-import { bars, bucketLabel } from './charts.js';
 
 const PAGE_SIZE = 50;
-const HISTOGRAM_BUCKETS = 60;
 const MARKS = [['none', 'None'], ['crash', 'Crash'], ['silenced', 'Silenced']];
-const SILENCES = [[3_600_000, '1 hour'], [86_400_000, '24 hours'], [7 * 86_400_000, '7 days'], [0, 'until unsilenced']];
 const LEVELS = [['none', 'None'], ['ok', 'OK'], ['warn', 'Warn'], ['alert', 'Alert']];
+// How long "Silence for" silences: value, button text, milliseconds (null: until unsilenced).
+const SILENCES = [['1h', '1 h', 3_600_000], ['24h', '24 h', 86_400_000], ['7d', '7 d', 7 * 86_400_000],
+  ['forever', 'until unsilenced', null]];
 
 export async function renderGroup(ctx, fingerprint) {
   const page = Math.max(1, parseInt(ctx.query.get('page'), 10) || 1);
-  const [group, traces, services, histogram] = await Promise.all([
+  const [group, traces, services] = await Promise.all([
     api.group(fingerprint),
     api.groupTraces(fingerprint, { page, pageSize: PAGE_SIZE }),
     api.services().catch(e => {
       if (e.name === 'Unauthorized') throw e;
       return { services: [] };
     }),
-    api.histogram(fingerprint, { buckets: HISTOGRAM_BUCKETS }),
   ]);
   if (!ctx.current()) return;
   knowServices((services.services || []).map(s => s.name));
@@ -46,9 +45,6 @@ export async function renderGroup(ctx, fingerprint) {
   replace(ctx.main,
     head,
     panel,
-    h('section', { class: 'panel', 'aria-label': 'Occurrences over time' },
-      h('h2', null, 'Occurrences over time'),
-      h('div', { class: 'chart-box', id: 'group-histogram' }, histogramChart(histogram))),
     h('h2', null, 'Traces ', h('span', { class: 'muted' }, `(${count(traces.total ?? list.length)})`)),
     list.length ? tracesTable(list, ctx.navigate, { id: 'group-traces' })
       : h('p', { class: 'empty', id: 'group-no-traces' }, group.traces === 0 && group.occurrences > 0
@@ -57,27 +53,6 @@ export async function renderGroup(ctx, fingerprint) {
     pager(traces.page || page, traces.pageSize || PAGE_SIZE, traces.total || 0,
       p => ctx.navigate(`/groups/${encodeURIComponent(fingerprint)}${p > 1 ? `?page=${p}` : ''}`)));
   ctx.rendered('group');
-}
-
-/** The group's occurrences per bucket, with its first and last occurrence marked. */
-function histogramChart(hist) {
-  const from = Date.parse(hist.from);
-  const to = Date.parse(hist.to);
-  const width = hist.bucketMs;
-  const at = iso => (iso ? (Date.parse(iso) - from) / (to - from) : -1);
-  const max = Math.max(0, ...hist.buckets);
-  return bars(hist.buckets, {
-    barClass: 'bar-errors',
-    title: (i, value) => `${bucketLabel(from + i * width, width)}: ${count(value)} occurrence${value === 1 ? '' : 's'}`,
-    ariaLabel: `occurrences per ${duration(width)}, at most ${count(max)}`,
-    label: `at most ${count(max)} per ${duration(width)}`,
-    first: bucketLabel(from, width),
-    last: bucketLabel(to, width),
-    marks: [
-      { at: at(hist.firstSeenAt), text: 'first seen', class: 'first-seen' },
-      { at: at(hist.lastSeenAt), text: 'last seen', class: 'last-seen' },
-    ],
-  });
 }
 
 /** "1,240 occurrences · 60 traces kept", each figure in bold. */
@@ -105,23 +80,20 @@ function triagePanel(group, onUpdate) {
   };
   const [marks, refreshMarks] = segmented('mark', MARKS, 'Mark');
   const [levels, refreshLevels] = segmented('level', LEVELS, 'Level');
-  // A silence with a time limit ends by itself: past it the group is listed again, and an
-  // occurrence is a regression (docs/alerts.md).
-  const silenceFor = h('select', { id: 'triage-silence-for', 'aria-label': 'Silence for' },
-    h('option', { value: '' }, 'Silence for…'),
-    SILENCES.map(([ms, text]) => h('option', { value: String(ms) }, text)));
-  silenceFor.addEventListener('change', () => {
-    if (!silenceFor.value) return;
-    const ms = Number(silenceFor.value);
-    silenceFor.value = '';
-    save({ mark: 'silenced', silencedUntil: ms > 0 ? new Date(Date.now() + ms).toISOString() : null });
-  });
-  const until = h('span', { class: 'muted small', id: 'triage-silenced-until' });
-  const refreshUntil = () => {
-    until.textContent = triage.mark === 'silenced' && triage.silencedUntil
-      ? `silenced until ${timestamp(triage.silencedUntil)}` : '';
+  // A silence with a time limit: the group alerts and shows again once it is past (a regression).
+  const silenceButtons = SILENCES.map(([value, text, ms]) => h('button', {
+    type: 'button', class: `silence-${value}`, dataset: { silence: value },
+    onclick: () => save({ mark: 'silenced', silencedUntil: ms == null ? null : new Date(Date.now() + ms).toISOString() }),
+  }, text));
+  const silenceState = h('span', { class: 'silenced-until', id: 'triage-silenced-until' });
+  const refreshSilence = () => {
+    const until = triage.mark === 'silenced' ? triage.silencedUntil : null;
+    if (triage.mark !== 'silenced') silenceState.textContent = '';
+    else if (!until) silenceState.textContent = 'silenced until unsilenced';
+    else if (Date.parse(until) > Date.now()) silenceState.textContent = `silenced until ${minute(until)}`;
+    else silenceState.textContent = `silence ended ${minute(until)}`;
+    silenceState.title = until ? timestamp(until) : '';
   };
-  refreshUntil();
   const note = h('textarea', { id: 'triage-note', rows: 2, maxlength: 2000, placeholder: 'What is known about this error…' });
   note.value = triage.note || '';
   const saveNote = h('button', { type: 'button', id: 'triage-save-note' }, 'Save note');
@@ -132,7 +104,7 @@ function triagePanel(group, onUpdate) {
     triage = { ...triage, ...change };
     refreshMarks();
     refreshLevels();
-    refreshUntil();
+    refreshSilence();
     status.textContent = 'Saving…';
     status.className = 'save-status';
     try {
@@ -145,21 +117,25 @@ function triagePanel(group, onUpdate) {
       }
       refreshMarks();
       refreshLevels();
-      refreshUntil();
+      refreshSilence();
       status.textContent = 'Saved';
       status.className = 'save-status ok';
     } catch (e) {
       triage = before;
       refreshMarks();
       refreshLevels();
-      refreshUntil();
+      refreshSilence();
       status.textContent = e.name === 'Unauthorized' ? 'Not signed in: reload to sign in.' : `Not saved: ${e.message}`;
       status.className = 'save-status failed';
     }
   }
 
+  refreshSilence();
   return h('section', { class: 'triage-panel', id: 'triage', 'aria-label': 'Triage' },
-    h('div', { class: 'triage-field' }, h('span', { class: 'field-label' }, 'Mark'), marks, ' ', silenceFor, ' ', until),
+    h('div', { class: 'triage-field' }, h('span', { class: 'field-label' }, 'Mark'), marks),
+    h('div', { class: 'triage-field' }, h('span', { class: 'field-label' }, 'Silence for'),
+      h('span', { class: 'silence-for', role: 'group', 'aria-label': 'Silence for', id: 'triage-silence' }, silenceButtons),
+      silenceState),
     h('div', { class: 'triage-field' }, h('span', { class: 'field-label' }, 'Level'), levels),
     h('div', { class: 'triage-field grow' }, h('label', { class: 'field-label', for: 'triage-note' }, 'Note'), note, saveNote),
     status);

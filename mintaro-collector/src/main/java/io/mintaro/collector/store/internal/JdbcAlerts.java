@@ -268,7 +268,8 @@ final class JdbcAlerts implements AlertStore {
                 for (String traceId : traceIds) {
                     ps.setLong(1, windowStartMs);
                     ps.setString(2, namespace);
-                    ps.setString(3, traceId);
+                    // Outside the default namespace a trace is stored under its key (TraceKeys).
+                    ps.setString(3, TraceKeys.key(namespace, traceId));
                     try (ResultSet rs = ps.executeQuery()) {
                         if (rs.next()) {
                             long until = rs.getLong(7);
@@ -277,8 +278,8 @@ final class JdbcAlerts implements AlertStore {
                             Long triagedAt = rs.wasNull() ? null : triaged;
                             String mark = rs.getString(5);
                             String level = rs.getString(6);
-                            out.add(new GroupActivity(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4),
-                                    mark == null ? "none" : mark, level == null ? "none" : level, silencedUntil,
+                            out.add(new GroupActivity(TraceKeys.traceId(rs.getString(1)), rs.getString(2), rs.getLong(3),
+                                    rs.getLong(4), mark == null ? "none" : mark, level == null ? "none" : level, silencedUntil,
                                     triagedAt, rs.getLong(9)));
                         }
                     }
