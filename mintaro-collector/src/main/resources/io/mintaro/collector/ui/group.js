@@ -1,11 +1,13 @@
 // One error group: its triage and its traces, newest first.
 import { api } from './api.js';
 import { h, link, replace, serviceChip, knowServices } from './dom.js';
-import { relative, timestamp, count, minute } from './format.js';
+import { relative, timestamp, count, minute, duration } from './format.js';
 import { kindBadge, newBadge, occurrencesText, pager, tracesTable, triageBadges } from './widgets.js';
 import { rememberedDashboard } from './dashboard.js';
+import { bars, bucketLabel } from './charts.js';
 
 const PAGE_SIZE = 50;
+const HISTOGRAM_BUCKETS = 60;
 const MARKS = [['none', 'None'], ['crash', 'Crash'], ['silenced', 'Silenced']];
 const LEVELS = [['none', 'None'], ['ok', 'OK'], ['warn', 'Warn'], ['alert', 'Alert']];
 // How long "Silence for" silences: value, button text, milliseconds (null: until unsilenced).
@@ -14,13 +16,14 @@ const SILENCES = [['1h', '1 h', 3_600_000], ['24h', '24 h', 86_400_000], ['7d', 
 
 export async function renderGroup(ctx, fingerprint) {
   const page = Math.max(1, parseInt(ctx.query.get('page'), 10) || 1);
-  const [group, traces, services] = await Promise.all([
+  const [group, traces, services, histogram] = await Promise.all([
     api.group(fingerprint),
     api.groupTraces(fingerprint, { page, pageSize: PAGE_SIZE }),
     api.services().catch(e => {
       if (e.name === 'Unauthorized') throw e;
       return { services: [] };
     }),
+    api.histogram(fingerprint, { buckets: HISTOGRAM_BUCKETS }),
   ]);
   if (!ctx.current()) return;
   knowServices((services.services || []).map(s => s.name));
@@ -45,6 +48,9 @@ export async function renderGroup(ctx, fingerprint) {
   replace(ctx.main,
     head,
     panel,
+    h('section', { class: 'panel', 'aria-label': 'Occurrences over time' },
+      h('h2', null, 'Occurrences over time'),
+      h('div', { class: 'chart-box', id: 'group-histogram' }, histogramChart(histogram))),
     h('h2', null, 'Traces ', h('span', { class: 'muted' }, `(${count(traces.total ?? list.length)})`)),
     list.length ? tracesTable(list, ctx.navigate, { id: 'group-traces' })
       : h('p', { class: 'empty', id: 'group-no-traces' }, group.traces === 0 && group.occurrences > 0
@@ -53,6 +59,27 @@ export async function renderGroup(ctx, fingerprint) {
     pager(traces.page || page, traces.pageSize || PAGE_SIZE, traces.total || 0,
       p => ctx.navigate(`/groups/${encodeURIComponent(fingerprint)}${p > 1 ? `?page=${p}` : ''}`)));
   ctx.rendered('group');
+}
+
+/** The group's occurrences per bucket, with its first and last occurrence marked. */
+function histogramChart(hist) {
+  const from = Date.parse(hist.from);
+  const to = Date.parse(hist.to);
+  const width = hist.bucketMs;
+  const at = iso => (iso ? (Date.parse(iso) - from) / (to - from) : -1);
+  const max = Math.max(0, ...hist.buckets);
+  return bars(hist.buckets, {
+    barClass: 'bar-errors',
+    title: (i, value) => `${bucketLabel(from + i * width, width)}: ${count(value)} occurrence${value === 1 ? '' : 's'}`,
+    ariaLabel: `occurrences per ${duration(width)}, at most ${count(max)}`,
+    label: `at most ${count(max)} per ${duration(width)}`,
+    first: bucketLabel(from, width),
+    last: bucketLabel(to, width),
+    marks: [
+      { at: at(hist.firstSeenAt), text: 'first seen', class: 'first-seen' },
+      { at: at(hist.lastSeenAt), text: 'last seen', class: 'last-seen' },
+    ],
+  });
 }
 
 /** "1,240 occurrences · 60 traces kept", each figure in bold. */
