@@ -4,9 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.mintaro.cli.internal.Commands.Base;
 import io.mintaro.cli.internal.Commands.Version;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
@@ -140,15 +137,11 @@ final class Alerts implements Callable<Integer> {
         }
 
         private String readSecret() {
-            try {
-                String line = new BufferedReader(new InputStreamReader(ctx().in(), StandardCharsets.UTF_8)).readLine();
-                if (line == null || line.isBlank()) {
-                    throw new CliException(CliException.USAGE, "--secret -: no secret on stdin");
-                }
-                return line.strip();
-            } catch (IOException e) {
-                throw new CliException(CliException.USAGE, "--secret -: cannot read stdin: " + e.getMessage());
+            String line = stdinLine("the secret");
+            if (line.isEmpty()) {
+                throw new CliException(CliException.USAGE, "--secret -: no secret on stdin");
             }
+            return line;
         }
     }
 

@@ -124,6 +124,16 @@ public final class Commands {
             return new Api(Api.checkUrl(collector), key.strip(), common.timeout());
         }
 
+        /** The first line of stdin, stripped; "" when there is none. */
+        String stdinLine(String what) {
+            try {
+                String line = new BufferedReader(new InputStreamReader(ctx().in(), StandardCharsets.UTF_8)).readLine();
+                return line == null ? "" : line.strip();
+            } catch (IOException e) {
+                throw new CliException(CliException.USAGE, "cannot read " + what + " from stdin: " + e.getMessage());
+            }
+        }
+
         void printJson(JsonNode node) {
             try {
                 out().println(Api.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node));
@@ -167,12 +177,7 @@ public final class Commands {
             url = Api.checkUrl(Api.withoutKey(url));
             String k = key;
             if ("-".equals(k)) {
-                try {
-                    String line = new BufferedReader(new InputStreamReader(ctx().in(), StandardCharsets.UTF_8)).readLine();
-                    k = line == null ? "" : line.strip();
-                } catch (IOException e) {
-                    throw new CliException(CliException.USAGE, "cannot read the key from stdin: " + e.getMessage());
-                }
+                k = stdinLine("the key");
             }
             if (k.isBlank()) {
                 throw new CliException(CliException.USAGE, "the key is empty");

@@ -54,7 +54,7 @@ public final class AlertEndpoints {
     /** {@code POST /api/alerts/rules}: a new rule of the caller's namespace. */
     public void create(Context ctx) throws IOException, SQLException {
         Caller caller = admin(ctx);
-        AlertRule rule = parse(body(ctx), "r_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12),
+        AlertRule rule = parse(JsonBodies.object(bodyReader, ctx), "r_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12),
                 caller.namespace(), clock.getAsLong());
         store.saveRule(rule);
         Responses.json(ctx, 201, rule(rule));
@@ -64,7 +64,7 @@ public final class AlertEndpoints {
     public void update(Context ctx) throws IOException, SQLException {
         Caller caller = admin(ctx);
         AlertRule old = existing(ctx, caller);
-        AlertRule rule = parse(body(ctx), old.id(), old.namespace(), old.createdAtMs());
+        AlertRule rule = parse(JsonBodies.object(bodyReader, ctx), old.id(), old.namespace(), old.createdAtMs());
         store.saveRule(rule);
         Responses.json(ctx, 200, rule(rule));
     }
@@ -140,12 +140,12 @@ public final class AlertEndpoints {
 
     /** Validates a rule's fields; every mistake is a 400 that names the field. */
     static AlertRule parse(ObjectNode body, String id, String namespace, long createdAtMs) {
-        String kindText = text(body, "kind", true);
+        String kindText = JsonBodies.text(body, "kind", true);
         AlertRule.Kind kind = AlertRule.Kind.parse(kindText);
         if (kind == null) {
             throw ApiException.badRequest("kind: one of new_group, regression, rate, alert_level, digest");
         }
-        String url = text(body, "url", true);
+        String url = JsonBodies.text(body, "url", true);
         try {
             URI uri = new URI(url);
             String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
@@ -155,12 +155,12 @@ public final class AlertEndpoints {
         } catch (URISyntaxException e) {
             throw ApiException.badRequest("url: an http or https URL");
         }
-        String format = text(body, "format", false);
+        String format = JsonBodies.text(body, "format", false);
         format = format == null ? "json" : format;
         if (!AlertRule.FORMATS.contains(format)) {
             throw ApiException.badRequest("format: json or slack");
         }
-        String secret = text(body, "secret", false);
+        String secret = JsonBodies.text(body, "secret", false);
         long threshold = number(body, "threshold", 0);
         long windowMs = number(body, "windowMs", kind == AlertRule.Kind.DIGEST ? 3_600_000 : 0);
         long rateLimit = number(body, "rateLimit", 10);
@@ -197,26 +197,6 @@ public final class AlertEndpoints {
             throw new ApiException(403, "managing alert rules takes an admin key");
         }
         return caller;
-    }
-
-    private ObjectNode body(Context ctx) throws IOException {
-        byte[] bytes = bodyReader.read(ctx.req().getInputStream(), ctx.header("Content-Encoding"),
-                ctx.req().getContentLengthLong());
-        return bytes.length == 0 ? Json.MAPPER.createObjectNode() : Json.parseObject(bytes);
-    }
-
-    private static String text(ObjectNode body, String field, boolean required) {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            if (required) {
-                throw ApiException.badRequest(field + " is required");
-            }
-            return null;
-        }
-        if (!n.isTextual()) {
-            throw ApiException.badRequest(field + " must be a string");
-        }
-        return n.textValue();
     }
 
     private static long number(ObjectNode body, String field, long fallback) {

@@ -74,8 +74,8 @@ public final class NamespaceEndpoints {
     /** {@code POST /api/namespaces} {@code {"name"}}: a new namespace and its first admin key. */
     public void create(Context ctx) throws IOException, SQLException {
         Caller caller = operator(ctx);
-        ObjectNode body = body(ctx);
-        String name = text(body, "name", true);
+        ObjectNode body = JsonBodies.object(bodyReader, ctx);
+        String name = JsonBodies.text(body, "name", true);
         if (!Namespaces.isValid(name)) {
             throw ApiException.badRequest("name: 1 to 63 lowercase letters, digits and dashes, not starting with a dash");
         }
@@ -102,7 +102,7 @@ public final class NamespaceEndpoints {
         if (!caller.admin() || !(operator || caller.key().namespace().equals(name))) {
             throw caller.admin() ? ApiException.notFound("unknown namespace") : adminOnly();
         }
-        ObjectNode body = body(ctx);
+        ObjectNode body = JsonBodies.object(bodyReader, ctx);
         Long maxAge = positive(body, "maxAgeMs");
         Long maxBytes = positive(body, "maxBytes");
         if (!Namespaces.isValid(name) || !store.retention(name, maxAge, maxBytes)) {
@@ -127,16 +127,16 @@ public final class NamespaceEndpoints {
     /** {@code POST /api/keys} {@code {"kind", "label"}}: a new key, whose text is answered once. */
     public void createKey(Context ctx) throws IOException, SQLException {
         Caller caller = admin(ctx);
-        ObjectNode body = body(ctx);
+        ObjectNode body = JsonBodies.object(bodyReader, ctx);
         ApiKey.Kind kind;
         try {
-            kind = ApiKey.Kind.parse(text(body, "kind", true));
+            kind = ApiKey.Kind.parse(JsonBodies.text(body, "kind", true));
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest("kind: " + e.getMessage());
         }
         Keys.Created k;
         try {
-            k = Keys.create(store, caller.key().namespace(), kind, text(body, "label", false), clock.getAsLong());
+            k = Keys.create(store, caller.key().namespace(), kind, JsonBodies.text(body, "label", false), clock.getAsLong());
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }
@@ -160,7 +160,7 @@ public final class NamespaceEndpoints {
      */
     public void rotate(Context ctx) throws IOException, SQLException {
         Caller caller = admin(ctx);
-        ObjectNode body = body(ctx);
+        ObjectNode body = JsonBodies.object(bodyReader, ctx);
         long grace = 0;
         JsonNode g = body.get("graceSeconds");
         if (g != null && !g.isNull()) {
@@ -197,26 +197,6 @@ public final class NamespaceEndpoints {
     private static ApiException adminOnly() {
         return new ApiException(403, "managing keys takes an admin key (Authorization: Bearer), not a read key"
                 + " or a browser session");
-    }
-
-    private ObjectNode body(Context ctx) throws IOException {
-        byte[] bytes = bodyReader.read(ctx.req().getInputStream(), ctx.header("Content-Encoding"),
-                ctx.req().getContentLengthLong());
-        return bytes.length == 0 ? Json.MAPPER.createObjectNode() : Json.parseObject(bytes);
-    }
-
-    private static String text(ObjectNode body, String field, boolean required) {
-        JsonNode n = body.get(field);
-        if (n == null || n.isNull()) {
-            if (required) {
-                throw ApiException.badRequest(field + " is required");
-            }
-            return null;
-        }
-        if (!n.isTextual()) {
-            throw ApiException.badRequest(field + " must be a string");
-        }
-        return n.textValue();
     }
 
     private static Long positive(ObjectNode body, String field) {

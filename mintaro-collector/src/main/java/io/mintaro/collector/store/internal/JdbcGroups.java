@@ -253,7 +253,14 @@ final class JdbcGroups implements GroupStore {
             if (buckets.widthUs() < HOUR_US) {
                 addCounts(c, traces, out, buckets, buckets.fromUs(), buckets.toUs());
             } else {
-                addWholeHours(c, hours, out, buckets, cuts);
+                // hour_ms · 1000 ≥ from, and hour_ms · 1000 + 1 h ≤ to; then the cut hours left out
+                long[] range = new long[2 + cuts.size()];
+                range[0] = Math.floorDiv(buckets.fromUs() + 999, 1000);
+                range[1] = Math.floorDiv(buckets.toUs() - HOUR_US, 1000) + 1;
+                for (int i = 0; i < cuts.size(); i++) {
+                    range[2 + i] = cuts.get(i)[2] / 1000;
+                }
+                addCounts(c, hours, out, buckets, range);
                 for (long[] cut : cuts) {
                     addCounts(c, traces, out, buckets, cut[0], cut[1]);
                 }
@@ -266,38 +273,10 @@ final class JdbcGroups implements GroupStore {
 
     private static final long HOUR_US = 3_600_000_000L;
 
-    /** The hours that lie inside one bucket, from their roll-up. */
-    private static void addWholeHours(java.sql.Connection c, String sql, Map<String, long[]> out, TimeBuckets buckets,
-                                      List<long[]> cuts) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            int i = 1;
-            ps.setLong(i++, buckets.fromUs());
-            ps.setLong(i++, buckets.widthUs());
-            for (String fp : out.keySet()) {
-                ps.setString(i++, fp);
-            }
-            // hour_ms · 1000 ≥ from, and hour_ms · 1000 + 1 h ≤ to
-            ps.setLong(i++, Math.floorDiv(buckets.fromUs() + 999, 1000));
-            ps.setLong(i++, Math.floorDiv(buckets.toUs() - HOUR_US, 1000) + 1);
-            for (long[] cut : cuts) {
-                ps.setLong(i++, cut[2] / 1000);
-            }
-            try (ResultSet rs = ps.executeQuery()) {
-                while (rs.next()) {
-                    long[] counts = out.get(rs.getString(1));
-                    int b = rs.getInt(2);
-                    if (counts != null && b >= 0 && b < counts.length) {
-                        counts[b] += rs.getLong(3);
-                    }
-                }
-            }
-        }
-    }
-
     /**
      * The hours a bucket edge cuts (every edge not on the hour): each as its part inside the
      * buckets' range and its start, {@code [from, to, hour]} in µs. Their traces are counted one by
-     * one, the other hours by {@link #addWholeHours}.
+     * one, the other hours from their roll-up.
      */
     private static List<long[]> cutHours(TimeBuckets buckets) {
         List<long[]> cuts = new ArrayList<>();
@@ -313,8 +292,12 @@ final class JdbcGroups implements GroupStore {
         return cuts;
     }
 
+    /**
+     * Runs a count query of rows (fingerprint, bucket, count) whose parameters are the buckets'
+     * start and width, the fingerprints, then {@code range}, and adds its counts to {@code out}.
+     */
     private static void addCounts(java.sql.Connection c, String sql, Map<String, long[]> out, TimeBuckets buckets,
-                                  long from, long to) throws SQLException {
+                                  long... range) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             int i = 1;
             ps.setLong(i++, buckets.fromUs());
@@ -322,8 +305,9 @@ final class JdbcGroups implements GroupStore {
             for (String fp : out.keySet()) {
                 ps.setString(i++, fp);
             }
-            ps.setLong(i++, from);
-            ps.setLong(i, to);
+            for (long v : range) {
+                ps.setLong(i++, v);
+            }
             try (ResultSet rs = ps.executeQuery()) {
                 while (rs.next()) {
                     long[] counts = out.get(rs.getString(1));
