@@ -95,6 +95,36 @@ class AlertsTest {
     }
 
     @Test
+    void twoTracesOfANewGroupInOneBatchAlertOnce() throws Exception {
+        rule("{\"kind\":\"new_group\",\"url\":\"" + hook.url() + "\"}");
+        ObjectNode b = batch(PAYMENTS);
+        addFailure(b, "POST /payments");
+        addFailure(b, "POST /payments");
+        c.postBatch(b);
+
+        hook.await(l -> l.size() == 1, 10);
+        Thread.sleep(1_000);
+        assertThat(hook.received()).hasSize(1);
+    }
+
+    @Test
+    void aTraceWhoseTriggerCameBeforeItsRecordsAlertsWhenItsGroupIsKnown() throws Exception {
+        rule("{\"kind\":\"new_group\",\"url\":\"" + hook.url() + "\"}");
+        String t = traceId(nextTrace++);
+        ObjectNode first = batch(PAYMENTS);
+        trigger(first, t, "error", "HTTP 500 from POST /payments", AT_MS);
+        c.postBatch(first);
+        ObjectNode records = batch(PAYMENTS);
+        GroupsTest.served(PAYMENTS, t, 1, null, "POST /payments", T0_US, 20_000, 500).get("traces")
+                .forEach(e -> ((com.fasterxml.jackson.databind.node.ArrayNode) records.get("traces")).add(e));
+        c.postBatch(records);
+
+        JsonNode body = TestCollector.JSON.readTree(hook.await(l -> l.size() == 1, 10).get(0).body());
+        assertThat(body.get("event").asText()).isEqualTo("new_group");
+        assertThat(body.get("traceId").asText()).isEqualTo(t);
+    }
+
+    @Test
     void anUnsignedRuleSendsNoSignatureAndSlackGetsTextAndBlocks() throws Exception {
         rule("{\"kind\":\"new_group\",\"url\":\"" + hook.url() + "\",\"format\":\"slack\"}");
         failure("POST /payments");
@@ -184,13 +214,19 @@ class AlertsTest {
 
     @Test
     void warnGroupsGoIntoThePeriodicDigest() throws Exception {
+        failure("POST /refunds");
+        String silenced = onlyGroup();
+        triage(silenced, "{\"mark\":\"silenced\",\"level\":\"warn\"}");
         failure("POST /payments");
-        String fp = onlyGroup();
+        JsonNode shown = c.getJson("/api/groups").get("groups");
+        assertThat(shown).hasSize(1);
+        String fp = shown.get(0).get("fingerprint").asText();
         triage(fp, "{\"level\":\"warn\"}");
-        // The first trace is then two periods old: only the second one's period is digested.
+        // The first traces are then two periods old: only the later ones' period is digested.
         Thread.sleep(2_100);
         rule("{\"kind\":\"digest\",\"windowMs\":1000,\"url\":\"" + hook.url() + "\"}");
         rule("{\"kind\":\"alert_level\",\"url\":\"" + hook.url() + "\"}");
+        failure("POST /refunds"); // silenced: never in a digest
         failure("POST /payments");
         JsonNode body = TestCollector.JSON.readTree(hook.await(l -> l.size() == 1, 10).get(0).body());
         assertThat(body.get("event").asText()).isEqualTo("digest");
@@ -340,11 +376,7 @@ class AlertsTest {
     }
 
     private String addFailure(ObjectNode b, String endpoint) {
-        String t = traceId(nextTrace++);
-        ObjectNode one = GroupsTest.served(PAYMENTS, t, 1, null, endpoint, T0_US, 20_000, 500);
-        trigger(b, t, "error", "HTTP 500 from " + endpoint, AT_MS);
-        one.get("traces").forEach(e -> ((com.fasterxml.jackson.databind.node.ArrayNode) b.get("traces")).add(e));
-        return t;
+        return addFailure(b, endpoint, traceId(nextTrace++));
     }
 
     private static String hmac(String secret, String text) throws Exception {

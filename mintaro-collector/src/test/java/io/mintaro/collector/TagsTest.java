@@ -96,6 +96,22 @@ class TagsTest {
     }
 
     @Test
+    void aTagsTotalCountsAllItsTracesPastThePageAndWithinATimeRange() {
+        for (int n = 1; n <= 5; n++) {
+            post(n, PAYMENTS, "env", n <= 4 ? "prod" : "staging");
+        }
+        long t0Ms = T0_US / 1000;
+
+        JsonNode page = c.getJson("/api/traces?limit=1&" + tag("env:prod"));
+        assertThat(page.get("traces")).hasSize(1);
+        assertThat(page.get("total").asLong()).isEqualTo(4);
+        assertThat(c.getJson("/api/traces?limit=1&" + tag("service:payments")).get("total").asLong()).isEqualTo(5);
+        assertThat(c.getJson("/api/traces?limit=1&from=" + (t0Ms + 2) + "&to=" + (t0Ms + 4) + "&" + tag("env:prod"))
+                .get("total").asLong()).as("started in [2, 4) ms").isEqualTo(2);
+        assertThat(c.getJson("/api/traces?limit=1&status=ok&" + tag("env:prod")).get("total").asLong()).isZero();
+    }
+
+    @Test
     void severalTagsMustAllMatch() {
         String both = post(1, PAYMENTS, "env", "prod", "region", "eu");
         post(2, PAYMENTS, "env", "prod", "region", "us");

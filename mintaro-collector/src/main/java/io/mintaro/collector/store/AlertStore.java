@@ -60,6 +60,10 @@ public interface AlertStore {
      */
     List<GroupActivity> activity(String namespace, Collection<String> traceIds, long windowStartMs) throws SQLException;
 
-    /** The fingerprints of the groups of {@code namespace} triaged {@code level} with traces stored in [from, to). */
-    List<String> groupsWithTraces(String namespace, String level, long fromMs, long toMs) throws SQLException;
+    /**
+     * The fingerprints of the groups of {@code namespace} triaged {@code level} with traces stored in
+     * [from, to), less those silenced at {@code nowMs}.
+     */
+    List<String> groupsWithTraces(String namespace, String level, long fromMs, long toMs, long nowMs)
+            throws SQLException;
 }

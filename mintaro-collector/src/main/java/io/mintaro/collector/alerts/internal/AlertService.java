@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -81,12 +82,9 @@ public final class AlertService implements IngestListener, AutoCloseable {
 
     @Override
     public void stored(String namespace, IngestResult result, long nowMs) {
-        List<String> fresh = new ArrayList<>();
-        for (String traceId : result.keptTraces()) {
-            if (result.before().getOrDefault(traceId, IngestResult.Known.UNKNOWN) == IngestResult.Known.UNKNOWN) {
-                fresh.add(traceId);
-            }
-        }
+        // Every trace the batch wrote to, not only new ones: a trace whose trigger came first gets
+        // its group from a later batch. Deduplication keys make a second look at a trace harmless.
+        List<String> fresh = new ArrayList<>(result.keptTraces());
         if (fresh.isEmpty() || closed) {
             return;
         }
@@ -115,8 +113,13 @@ public final class AlertService implements IngestListener, AutoCloseable {
             }
             for (AlertRule rule : rules) {
                 long windowStart = nowMs - (rule.kind() == AlertRule.Kind.RATE ? rule.windowMs() : widest);
-                for (GroupActivity a : store.alerts().activity(namespace, traceIds, windowStart)) {
-                    evaluate(rule, a, nowMs);
+                List<GroupActivity> activity = store.alerts().activity(namespace, traceIds, windowStart);
+                Map<String, Integer> inBatch = new HashMap<>();
+                for (GroupActivity a : activity) {
+                    inBatch.merge(a.fingerprint(), 1, Integer::sum);
+                }
+                for (GroupActivity a : activity) {
+                    evaluate(rule, a, inBatch.get(a.fingerprint()), nowMs);
                 }
             }
             wake();
@@ -125,7 +128,8 @@ public final class AlertService implements IngestListener, AutoCloseable {
         }
     }
 
-    private void evaluate(AlertRule rule, GroupActivity a, long nowMs) throws SQLException {
+    /** @param inBatch the traces of {@code a}'s group among those evaluated together */
+    private void evaluate(AlertRule rule, GroupActivity a, int inBatch, long nowMs) throws SQLException {
         if (a.silenced(nowMs)) {
             return; // silenced groups never alert
         }
@@ -133,8 +137,8 @@ public final class AlertService implements IngestListener, AutoCloseable {
         String text;
         switch (rule.kind()) {
             case NEW_GROUP -> {
-                if (a.groupTraces() != 1) {
-                    return;
+                if (a.groupTraces() > inBatch) {
+                    return; // the group had traces before these
                 }
                 key = "new_group:" + rule.id() + ":" + a.fingerprint();
                 text = "New error group";
@@ -157,8 +161,8 @@ public final class AlertService implements IngestListener, AutoCloseable {
                 text = "Error rate above " + rule.threshold() + " in " + rule.windowMs() / 1000 + " s";
             }
             case ALERT_LEVEL -> {
-                if (!"alert".equals(a.level())) {
-                    return;
+                if (!"alert".equals(a.level()) || a.triagedAtMs() != null && a.storedAtMs() < a.triagedAtMs()) {
+                    return; // a trace stored before the group was marked is not a new one
                 }
                 key = "alert_level:" + rule.id() + ":" + a.traceId();
                 text = "New trace of an ALERT group";
@@ -239,7 +243,7 @@ public final class AlertService implements IngestListener, AutoCloseable {
         }
     }
 
-    /** A summary per digest rule and period, of the WARN groups that occurred in the period before. */
+    /** A summary per digest rule and period, of the WARN groups not silenced that occurred in the period before. */
     private void digests(List<AlertRule> rules, long now) throws SQLException {
         for (AlertRule rule : rules) {
             if (rule.kind() != AlertRule.Kind.DIGEST || rule.windowMs() <= 0) {
@@ -248,7 +252,7 @@ public final class AlertService implements IngestListener, AutoCloseable {
             long period = now / rule.windowMs();
             long from = (period - 1) * rule.windowMs();
             long to = period * rule.windowMs();
-            List<String> groups = store.alerts().groupsWithTraces(rule.namespace(), "warn", from, to);
+            List<String> groups = store.alerts().groupsWithTraces(rule.namespace(), "warn", from, to, now);
             if (groups.isEmpty()) {
                 continue;
             }

@@ -290,15 +290,20 @@ final class JdbcAlerts implements AlertStore {
     }
 
     @Override
-    public List<String> groupsWithTraces(String namespace, String level, long fromMs, long toMs) throws SQLException {
+    public List<String> groupsWithTraces(String namespace, String level, long fromMs, long toMs, long nowMs)
+            throws SQLException {
         return db.read(c -> {
             try (PreparedStatement ps = c.prepareStatement("SELECT DISTINCT t.fingerprint FROM traces t"
                     + " JOIN triage tr ON tr.fingerprint = t.fingerprint WHERE t.namespace = ? AND tr.level = ?"
-                    + " AND t.created_at_ms >= ? AND t.created_at_ms < ? ORDER BY t.fingerprint")) {
+                    + " AND t.created_at_ms >= ? AND t.created_at_ms < ?"
+                    + " AND NOT (coalesce(tr.mark, 'none') = 'silenced' AND coalesce(tr.silenced_until_ms, ?) >= ?)"
+                    + " ORDER BY t.fingerprint")) {
                 ps.setString(1, namespace);
                 ps.setString(2, level);
                 ps.setLong(3, fromMs);
                 ps.setLong(4, toMs);
+                ps.setLong(5, Long.MAX_VALUE); // silenced for ever
+                ps.setLong(6, nowMs + 1);
                 try (ResultSet rs = ps.executeQuery()) {
                     List<String> out = new ArrayList<>();
                     while (rs.next()) {

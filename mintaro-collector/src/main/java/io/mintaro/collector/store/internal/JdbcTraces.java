@@ -2,6 +2,7 @@ package io.mintaro.collector.store.internal;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.mintaro.collector.internal.Json;
+import io.mintaro.collector.store.TagFilter;
 import io.mintaro.collector.store.TraceDetail;
 import io.mintaro.collector.store.TracePage;
 import io.mintaro.collector.store.TraceQuery;
@@ -57,8 +58,31 @@ final class JdbcTraces implements TraceStore {
         // A group's traces alone: their number is kept in group_stats, not counted again.
         boolean groupOnly = q.fingerprint() != null && q.status() == null && q.service() == null && q.text() == null
                 && q.fromUs() == null && q.toUs() == null && q.tags().isEmpty();
-        String count = groupOnly ? "SELECT coalesce(sum(traces), 0) FROM group_stats WHERE namespace = ? AND fingerprint = ?"
-                : "SELECT count(*) FROM traces t" + where;
+        // One tag alone: its traces are counted in trace_tags_by_value, not looked up one by one.
+        boolean tagOnly = q.tags().tags().size() == 1 && q.fingerprint() == null && q.status() == null
+                && q.service() == null && q.text() == null;
+        List<Object> countArgs = args;
+        String count;
+        if (groupOnly) {
+            count = "SELECT coalesce(sum(traces), 0) FROM group_stats WHERE namespace = ? AND fingerprint = ?";
+        } else if (tagOnly) {
+            TagFilter.Tag tag = q.tags().tags().get(0);
+            countArgs = new ArrayList<>(List.of(q.namespace(), tag.key(), tag.value()));
+            StringBuilder sql = new StringBuilder(
+                    "SELECT count(*) FROM trace_tags tt WHERE tt.namespace = ? AND tt.key = ? AND tt.value = ?");
+            if (q.fromUs() != null) {
+                sql.append(" AND tt.started_at_us >= ?");
+                countArgs.add(q.fromUs());
+            }
+            if (q.toUs() != null) {
+                sql.append(" AND tt.started_at_us < ?");
+                countArgs.add(q.toUs());
+            }
+            count = sql.toString();
+        } else {
+            count = "SELECT count(*) FROM traces t" + where;
+        }
+        List<Object> boundCountArgs = countArgs;
         return db.read(c -> {
             List<TraceSummary> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(page)) {
@@ -73,7 +97,7 @@ final class JdbcTraces implements TraceStore {
             if (q.offset() == 0 && out.size() < q.limit()) {
                 total = out.size();
             } else {
-                total = Rows.count(c, count, args);
+                total = Rows.count(c, count, boundCountArgs);
             }
             return new TracePage(out, total);
         });

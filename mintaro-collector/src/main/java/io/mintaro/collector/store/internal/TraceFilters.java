@@ -1,8 +1,8 @@
 package io.mintaro.collector.store.internal;
 
 import io.mintaro.collector.internal.Json;
-import java.nio.charset.StandardCharsets;
 import io.mintaro.collector.store.TagFilter;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /** The filters trace searches and group searches share; {@code t} is the {@code traces} table. */
