@@ -96,11 +96,18 @@ class TagsTest {
     }
 
     @Test
-    void aTagsTotalCountsAllItsTracesPastThePageAndWithinATimeRange() {
+    void aTagsPagesAndTotalHoldAllItsTracesNewestFirstAndWithinATimeRange() {
+        List<String> ids = new ArrayList<>();
         for (int n = 1; n <= 5; n++) {
-            post(n, PAYMENTS, "env", n <= 4 ? "prod" : "staging");
+            ids.add(post(n, PAYMENTS, "env", n <= 4 ? "prod" : "staging"));
         }
         long t0Ms = T0_US / 1000;
+
+        assertThat(traces("limit=2&page=1&" + tag("env:prod"))).containsExactly(ids.get(3), ids.get(2));
+        assertThat(traces("limit=2&page=2&" + tag("env:prod"))).containsExactly(ids.get(1), ids.get(0));
+        assertThat(traces("limit=2&page=3&" + tag("env:prod"))).isEmpty();
+        assertThat(traces("from=" + (t0Ms + 2) + "&to=" + (t0Ms + 4) + "&" + tag("env:prod")))
+                .containsExactly(ids.get(2), ids.get(1));
 
         JsonNode page = c.getJson("/api/traces?limit=1&" + tag("env:prod"));
         assertThat(page.get("traces")).hasSize(1);

@@ -53,40 +53,45 @@ final class JdbcTraces implements TraceStore {
         // The page's ids first, then their rows: skipping the rows of earlier pages reads only the
         // index (traces_by_start, traces_by_fingerprint hold the order and the id), not the table.
         String order = " ORDER BY t.started_at_us DESC, t.trace_id DESC";
-        String page = "SELECT " + SUMMARY_COLUMNS + " FROM traces t WHERE t.trace_id IN (SELECT t.trace_id"
-                + " FROM traces t" + where + order + " LIMIT ? OFFSET ?)" + order;
-        // A group's traces alone: their number is kept in group_stats, not counted again.
+        String ids = "SELECT t.trace_id FROM traces t" + where + order;
+        List<Object> idArgs = args;
+        String count = "SELECT count(*) FROM traces t" + where;
+        List<Object> countArgs = args;
         boolean groupOnly = q.fingerprint() != null && q.status() == null && q.service() == null && q.text() == null
                 && q.fromUs() == null && q.toUs() == null && q.tags().isEmpty();
-        // One tag alone: its traces are counted in trace_tags_by_value, not looked up one by one.
         boolean tagOnly = q.tags().tags().size() == 1 && q.fingerprint() == null && q.status() == null
                 && q.service() == null && q.text() == null;
-        List<Object> countArgs = args;
-        String count;
         if (groupOnly) {
+            // A group's traces alone: their number is kept in group_stats, not counted again.
             count = "SELECT coalesce(sum(traces), 0) FROM group_stats WHERE namespace = ? AND fingerprint = ?";
         } else if (tagOnly) {
+            // One tag alone: trace_tags_by_value holds its traces in order, with their start.
             TagFilter.Tag tag = q.tags().tags().get(0);
-            countArgs = new ArrayList<>(List.of(q.namespace(), tag.key(), tag.value()));
-            StringBuilder sql = new StringBuilder(
-                    "SELECT count(*) FROM trace_tags tt WHERE tt.namespace = ? AND tt.key = ? AND tt.value = ?");
+            StringBuilder tagWhere = new StringBuilder(" WHERE tt.namespace = ? AND tt.key = ? AND tt.value = ?");
+            List<Object> tagArgs = new ArrayList<>(List.of(q.namespace(), tag.key(), tag.value()));
             if (q.fromUs() != null) {
-                sql.append(" AND tt.started_at_us >= ?");
-                countArgs.add(q.fromUs());
+                tagWhere.append(" AND tt.started_at_us >= ?");
+                tagArgs.add(q.fromUs());
             }
             if (q.toUs() != null) {
-                sql.append(" AND tt.started_at_us < ?");
-                countArgs.add(q.toUs());
+                tagWhere.append(" AND tt.started_at_us < ?");
+                tagArgs.add(q.toUs());
             }
-            count = sql.toString();
-        } else {
-            count = "SELECT count(*) FROM traces t" + where;
+            ids = "SELECT tt.trace_id FROM trace_tags tt" + tagWhere
+                    + " ORDER BY tt.started_at_us DESC, tt.trace_id DESC";
+            idArgs = tagArgs;
+            count = "SELECT count(*) FROM trace_tags tt" + tagWhere;
+            countArgs = tagArgs;
         }
+        String page = "SELECT " + SUMMARY_COLUMNS + " FROM traces t WHERE t.trace_id IN (" + ids
+                + " LIMIT ? OFFSET ?)" + order;
+        String countSql = count;
+        List<Object> pageArgs = idArgs;
         List<Object> boundCountArgs = countArgs;
         return db.read(c -> {
             List<TraceSummary> out = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(page)) {
-                Rows.bindPage(ps, args, q.limit(), q.offset());
+                Rows.bindPage(ps, pageArgs, q.limit(), q.offset());
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         out.add(summary(rs));
@@ -97,7 +102,7 @@ final class JdbcTraces implements TraceStore {
             if (q.offset() == 0 && out.size() < q.limit()) {
                 total = out.size();
             } else {
-                total = Rows.count(c, count, boundCountArgs);
+                total = Rows.count(c, countSql, boundCountArgs);
             }
             return new TracePage(out, total);
         });
