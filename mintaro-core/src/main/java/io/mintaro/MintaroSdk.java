@@ -2,6 +2,7 @@ package io.mintaro;
 
 import io.mintaro.internal.Core;
 import io.mintaro.internal.Settings;
+import io.mintaro.internal.redaction.Redactor;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -114,10 +115,8 @@ public final class MintaroSdk implements AutoCloseable {
     private String collectorKey;
     private int bufferSize = defaultBufferSize(Runtime.getRuntime().maxMemory());
     private int maxBodySize = DEFAULT_MAX_BODY_SIZE;
-    private final Set<String> redactHeaders = new LinkedHashSet<>(
-        Arrays.asList("authorization", "cookie", "set-cookie", "proxy-authorization", "x-api-key",
-            "x-auth-token"));
-    private final Set<String> redactFields = new LinkedHashSet<>(Arrays.asList("password", "token", "secret"));
+    private final Set<String> redactHeaders = new LinkedHashSet<>(Redactor.DEFAULT_HEADERS);
+    private final Set<String> redactFields = new LinkedHashSet<>(Redactor.DEFAULT_FIELDS);
     private boolean triggerOnServerError = true;
     private boolean triggerOnException = true;
     private boolean triggerOnErrorLog = true;
@@ -249,7 +248,8 @@ public final class MintaroSdk implements AutoCloseable {
 
     /**
      * Adds headers whose values are never recorded. Authorization, Cookie, Set-Cookie,
-     * Proxy-Authorization, X-Api-Key and X-Auth-Token never are.
+     * Proxy-Authorization, X-Api-Key and X-Auth-Token never are, nor any header whose name holds
+     * a field word ({@link #redactFields}).
      */
     public Builder redactHeaders(String... names) {
       for (String n : names) {
@@ -258,7 +258,11 @@ public final class MintaroSdk implements AutoCloseable {
       return this;
     }
 
-    /** Adds words that mark a JSON, form or query field as secret (password, token and secret always do). */
+    /**
+     * Adds words that mark a JSON, form or query field, or a header, as secret. These always do:
+     * password, passwd, secret, token, api_key, apikey, api-key, auth, credential, private_key and
+     * session.
+     */
     public Builder redactFields(String... names) {
       for (String n : names) {
         redactFields.add(requireToken(n, "field name").toLowerCase(Locale.ROOT));

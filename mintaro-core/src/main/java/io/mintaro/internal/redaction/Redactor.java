@@ -13,13 +13,24 @@ import java.util.Locale;
 import java.util.TreeMap;
 
 /**
- * Removes secrets before anything is recorded: sensitive headers by name, and sensitive fields
- * in JSON bodies, form bodies and URL query strings. A field is sensitive when its name contains
- * a configured word, ignoring case ({@code newPassword}, {@code access_token}). Over-redacting a
- * harmless field is the cheaper mistake.
+ * Removes secrets before anything is recorded: sensitive headers, and sensitive fields in JSON
+ * bodies, form bodies and URL query strings. A field is sensitive when its name contains a
+ * configured word, ignoring case ({@code newPassword}, {@code access_token}); a header when its
+ * name is configured or contains such a word ({@code X-Request-Token}). A query parameter whose
+ * value is a JWT is masked whatever its name. Over-redacting a harmless field is the cheaper
+ * mistake.
  */
 public final class Redactor {
   public static final String MASK = "[REDACTED]";
+  /** The headers masked by default (docs/redaction.md). */
+  public static final List<String> DEFAULT_HEADERS = List.of("authorization", "cookie", "set-cookie",
+      "proxy-authorization", "x-api-key", "x-auth-token");
+  /**
+   * The field words of the default, after Sentry's default scrubbing. Each one costs a little on
+   * every body; the shortest ({@code auth}) sets the scan's step (see {@link #inner}).
+   */
+  public static final List<String> DEFAULT_FIELDS = List.of("password", "passwd", "secret", "token", "api_key",
+      "apikey", "api-key", "auth", "credential", "private_key", "session");
   private static final byte[] MASK_JSON = ("\"" + MASK + "\"").getBytes(StandardCharsets.US_ASCII);
   private static final byte[] MASK_FORM = "%5BREDACTED%5D".getBytes(StandardCharsets.US_ASCII);
   private static final VarHandle PAIR =
@@ -143,15 +154,19 @@ public final class Redactor {
   }
 
   public boolean isSensitiveHeader(String name) {
-    if (name == null || name.length() >= headersByLength.length) {
+    if (name == null) {
       return false;
     }
-    for (String h : headersByLength[name.length()]) {
-      if (h.equalsIgnoreCase(name)) {
-        return true;
+    if (name.length() < headersByLength.length) {
+      for (String h : headersByLength[name.length()]) {
+        if (h.equalsIgnoreCase(name)) {
+          return true;
+        }
       }
     }
-    return false;
+    // a header name is a token of ASCII; a non-ASCII character becomes '?', which no word holds
+    byte[] bytes = name.getBytes(StandardCharsets.ISO_8859_1);
+    return !emptyField && mentionsField(bytes, bytes.length);
   }
 
   /** The header value to record. */
@@ -184,7 +199,7 @@ public final class Redactor {
     }
     // scan all the bytes: a query with non-ASCII characters has more bytes than characters
     byte[] query = url.substring(q + 1).getBytes(StandardCharsets.UTF_8);
-    if (!mentionsField(query, query.length)) {
+    if (!mentionsField(query, query.length) && !mentionsJwt(query, query.length)) {
       return url;
     }
     return url.substring(0, q + 1) + new String(form(query, query.length), StandardCharsets.UTF_8);
@@ -294,7 +309,7 @@ public final class Redactor {
         eq++;
       }
       String name = new String(b, start, eq - start, StandardCharsets.UTF_8);
-      if (eq < end && isSensitiveField(name)) {
+      if (eq < end && (isSensitiveField(name) || isJwt(b, eq + 1, end))) {
         out.write(b, start, eq + 1 - start);
         out.write(MASK_FORM, 0, MASK_FORM.length);
       } else {
@@ -306,6 +321,33 @@ public final class Redactor {
       start = end + 1;
     }
     return out.toByteArray();
+  }
+
+  /** True when some value may be a JWT: its header, base64url of <code>{"</code>, starts with "eyJ". */
+  private static boolean mentionsJwt(byte[] b, int length) {
+    for (int i = 0; i + 2 < length; i++) {
+      if (b[i] == 'e' && b[i + 1] == 'y' && b[i + 2] == 'J') {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** True when {@code b[from, to)} is three dot-separated base64url parts, the first a JSON header. */
+  private static boolean isJwt(byte[] b, int from, int to) {
+    if (to - from < 10 || b[from] != 'e' || b[from + 1] != 'y' || b[from + 2] != 'J') {
+      return false;
+    }
+    int dots = 0;
+    for (int i = from; i < to; i++) {
+      byte c = b[i];
+      if (c == '.') {
+        dots++;
+      } else if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '_')) {
+        return false;
+      }
+    }
+    return dots == 2;
   }
 
   /** A small JSON tokenizer that copies everything but the values of sensitive keys. */

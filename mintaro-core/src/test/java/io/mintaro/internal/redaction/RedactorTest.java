@@ -40,6 +40,49 @@ class RedactorTest {
     assertThat(custom.header("X-Api-Key", "k")).isEqualTo(MASK);
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"X-Request-Token", "X-Secret", "Private-Token", "X-Password"})
+  void aHeaderWhoseNameHoldsAFieldWordIsMasked(String name) {
+    assertThat(redactor.header(name, "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl")).isEqualTo(MASK);
+  }
+
+  // --- the defaults ---------------------------------------------------------------------------
+
+  private final Redactor defaults = new Redactor(Redactor.DEFAULT_HEADERS, Redactor.DEFAULT_FIELDS);
+
+  @ParameterizedTest
+  @ValueSource(strings = {"api_key", "apikey", "api-key", "auth", "credentials", "passwd", "private_key", "session",
+      "client_secret", "refresh_token", "sessionId", "oauthCode"})
+  void theDefaultWordsCoverTheCommonSecretNames(String name) {
+    assertThat(defaults.url("http://h/x?" + name + "=s3cr3t&page=2"))
+        .isEqualTo("http://h/x?" + name + "=%5BREDACTED%5D&page=2");
+    assertThat(new String(defaults.body(("{\"" + name + "\":\"s3cr3t\"}").getBytes(StandardCharsets.UTF_8), name.length() + 13,
+        "application/json"), StandardCharsets.UTF_8)).isEqualTo("{\"" + name + "\":\"[REDACTED]\"}");
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"X-Api-Key", "X-Auth-Token", "X-Request-Token", "X-Session-Id", "Www-Authenticate",
+      "X-Goog-Api-Key"})
+  void theDefaultHeadersAndAnyHeaderNamedWithAFieldWordAreMasked(String name) {
+    assertThat(defaults.header(name, "s3cr3t")).isEqualTo(MASK);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Content-Type", "Accept", "User-Agent", "traceparent", "X-Mintaro-Trace", "Host"})
+  void ordinaryHeadersAreKeptByTheDefaults(String name) {
+    assertThat(defaults.header(name, "v")).isEqualTo("v");
+  }
+
+  @Test
+  void aJwtInAQueryParameterIsMaskedWhateverTheParametersName() {
+    String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl";
+
+    assertThat(redactor.url("http://h/cb?t=" + jwt + "&page=2")).isEqualTo("http://h/cb?t=%5BREDACTED%5D&page=2");
+    assertThat(redactor.url("http://h/cb?q=eyJust.kidding&page=2")).as("not three parts")
+        .isEqualTo("http://h/cb?q=eyJust.kidding&page=2");
+    assertThat(redactor.url("http://h/cb?q=eyJ")).isEqualTo("http://h/cb?q=eyJ");
+  }
+
   // --- JSON bodies ----------------------------------------------------------------------------
 
   @Test
