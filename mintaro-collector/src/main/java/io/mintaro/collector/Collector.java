@@ -247,6 +247,13 @@ public final class Collector implements AutoCloseable {
                         Responses.error(ctx, 503, "database unavailable");
                         return;
                     }
+                    if (DatabaseErrors.full(e)) {
+                        // Nothing was committed; the agent keeps the batch until space is freed.
+                        log.warn("{} {}: database full ({})", ctx.method(), ctx.path(), e.getMessage());
+                        ctx.header("Retry-After", "30");
+                        Responses.error(ctx, 507, "database full: free disk space or lower the retention limits");
+                        return;
+                    }
                     log.error("{} {} failed", ctx.method(), ctx.path(), e);
                     Responses.error(ctx, 500, "internal error");
                 });

@@ -167,6 +167,58 @@ class RetrievalRecoveryTest {
         }
     }
 
+    /**
+     * A participant restarts between the trigger and the retrieval: its old process, which held
+     * its part, never answers. The trace is stored with the participants that remain, and says
+     * whose part is missing.
+     */
+    @Test
+    void aParticipantThatRestartedBeforeItWasAskedIsListedAsUnanswered() throws Exception {
+        String t = traceId(0x506);
+        String restartedPayments = "b000000000000002";
+        try (TestCollector c = TestCollector.start(dir, b -> b.answerTimeoutMs(300).reconnectWaitMs(500))) {
+            c.register(ORDERS, "orders");
+            c.register(PAYMENTS, "payments", "payments.internal:8083");
+            c.register(restartedPayments, "payments", "payments.internal:8083");
+            ObjectNode trigger = batch(ORDERS);
+            trigger(trigger, t, "error", "HTTP 502 from payments", AT_MS);
+            ObjectNode entry = entry(trigger, t, false);
+            log(entry, 1, null, T0_US, "ERROR", "payments failed");
+            breadcrumb(entry, "callee", PAYMENTS, "payments.internal:8083");
+            c.postBatch(trigger);
+
+            JsonNode trace = c.awaitComplete(t, Duration.ofSeconds(10));
+            assertThat(trace.get("services")).extracting(JsonNode::asText).containsExactly("orders");
+            assertThat(trace.get("logs")).hasSize(1);
+            assertThat(trace.get("unanswered")).hasSize(1);
+            assertThat(trace.at("/unanswered/0/agentId").asText()).isEqualTo(PAYMENTS);
+            assertThat(trace.at("/unanswered/0/service").asText()).isEqualTo("payments");
+        }
+    }
+
+    /** The counterpart: every asked participant answered, so nothing is listed as missing. */
+    @Test
+    void aTraceWhoseParticipantsAllAnsweredListsNoneAsUnanswered() throws Exception {
+        String t = traceId(0x507);
+        try (TestCollector c = start()) {
+            c.register(ORDERS, "orders");
+            c.register(PAYMENTS, "payments");
+            CompletableFuture<HttpResponse<String>> poll = c.pollAsync(PAYMENTS);
+            ObjectNode trigger = batch(ORDERS);
+            trigger(trigger, t, "error", "HTTP 502 from payments", AT_MS);
+            breadcrumb(entry(trigger, t, false), "callee", PAYMENTS, null);
+            c.postBatch(trigger);
+            assertThat(c.trace(t).get("unanswered")).extracting(u -> u.get("agentId").asText()).containsExactly(PAYMENTS);
+            assertThat(commands(poll)).containsExactly(t);
+            ObjectNode reply = batch(PAYMENTS);
+            log(entry(reply, t, true), 1, null, T0_US, "ERROR", "card declined");
+            c.postBatch(reply);
+            JsonNode trace = c.awaitComplete(t, Duration.ofSeconds(3));
+            assertThat(trace.get("services")).extracting(JsonNode::asText).containsExactly("orders", "payments");
+            assertThat(trace.get("unanswered")).isEmpty();
+        }
+    }
+
     private static java.util.List<String> commands(CompletableFuture<HttpResponse<String>> poll) throws Exception {
         java.util.List<String> out = new java.util.ArrayList<>();
         TestCollector.json(poll.get(5, TimeUnit.SECONDS)).get("commands")

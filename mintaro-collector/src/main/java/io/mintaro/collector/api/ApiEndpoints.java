@@ -152,6 +152,10 @@ public final class ApiEndpoints {
             n.put("authority", b.authority());
             n.put("spanId", b.spanId());
         }
+        ArrayNode unanswered = out.putArray("unanswered");
+        for (TraceDetail.UnansweredRow u : d.unanswered()) {
+            unanswered.addObject().put("service", u.service()).put("agentId", u.agentId()).put("askedAtMs", u.askedAtMs());
+        }
         Responses.json(ctx, 200, out);
     }
 

@@ -11,6 +11,25 @@ public final class DatabaseErrors {
     }
 
     /**
+     * Whether {@code e} (or a cause) says the database has no room left: SQLite's disk or
+     * {@code max_page_count} is full, PostgreSQL's disk is full (53100). Nothing of the failed
+     * write was committed, and it may succeed once space is freed: {@code 507}, not {@code 500}.
+     */
+    public static boolean full(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof SQLException s) {
+                if ("53100".equals(s.getSQLState()) || String.valueOf(s.getMessage()).contains("SQLITE_FULL")) {
+                    return true;
+                }
+            }
+            if (t.getCause() == t) {
+                break;
+            }
+        }
+        return false;
+    }
+
+    /**
      * Whether {@code e} (or a cause) says the database is unreachable or busy: a connection that
      * failed or timed out (SQLState class 08, a pool timeout), PostgreSQL shutting down or out of
      * connections (57P01–57P03, 53300), SQLite busy or locked. Such a request may succeed later:

@@ -179,7 +179,14 @@ class TraceView {
       h('div', { class: 'title-line' },
         h('h1', { id: 'trace-name' }, t.name || '(no root span)'),
         statusBadge(t.status),
-        t.complete === false ? badge('collecting…', 'muted', { title: 'The collector is still asking agents for their records' }) : null),
+        t.complete === false ? badge('collecting…', 'muted', { title: 'The collector is still asking agents for their records' }) : null,
+        t.complete !== false && (t.unanswered || []).length
+          ? badge('incomplete', 'slow', {
+            id: 'trace-unanswered',
+            title: 'No answer from ' + t.unanswered.map(u => (u.service || 'an unknown service') + ' (agent ' + u.agentId + ')').join(', ')
+              + ': the process restarted or went away before it was asked, so its part of the story is missing',
+          })
+          : null),
       h('div', { class: 'meta' },
         h('span', { class: 'chips', id: 'trace-services' }, (t.services || []).map(s => serviceChip(s))),
         h('span', null, h('span', { class: 'field-label' }, 'Duration '), h('strong', { id: 'trace-duration' }, duration(t.durationMs))),

@@ -159,8 +159,20 @@ final class JdbcTraces implements TraceStore {
                     }
                 }
             }
+            List<TraceDetail.UnansweredRow> unanswered = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("""
+                    SELECT a.agent_id, g.service, a.asked_at_ms FROM collection_asks a
+                    LEFT JOIN agents g ON g.agent_id = a.agent_id
+                    WHERE a.trace_id = ? AND a.answered_at_ms IS NULL ORDER BY g.service, a.agent_id""")) {
+                ps.setString(1, traceId);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        unanswered.add(new TraceDetail.UnansweredRow(rs.getString(1), rs.getString(2), rs.getLong(3)));
+                    }
+                }
+            }
             return Optional.of(new TraceDetail(summary, spans, messages, logs, triggers, crumbs,
-                    TraceTags.read(c, traceId)));
+                    TraceTags.read(c, traceId), unanswered));
         });
     }
 
