@@ -40,6 +40,9 @@ public final class DemoService implements AutoCloseable {
     ServerConnector connector = new ServerConnector(server);
     connector.setHost("127.0.0.1");
     connector.setPort(port);
+    // Longer than the JDK client's keep-alive (30 s), so the caller, not the server, closes an idle
+    // connection: with equal timeouts a call could be sent on a connection the server was closing.
+    connector.setIdleTimeout(60_000);
     server.addConnector(connector);
     ServletContextHandler context = new ServletContextHandler();
     // The one line that instruments the service's inbound side:
