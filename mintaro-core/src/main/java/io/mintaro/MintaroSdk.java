@@ -33,6 +33,11 @@ public final class MintaroSdk implements AutoCloseable {
    * (BENCHMARKS.md, "Retention at load").
    */
   public static final int DEFAULT_BUFFER_SIZE = 64 * 1024 * 1024;
+  /**
+   * The default upload budget: 1 MiB per second after compression, so that an error storm costs
+   * the link a known amount (BENCHMARKS.md, "Error storm").
+   */
+  public static final long DEFAULT_UPLOAD_RATE = 1024 * 1024;
   /** The default limit of each captured HTTP body: 64 KiB. */
   public static final int DEFAULT_MAX_BODY_SIZE = 64 * 1024;
 
@@ -126,6 +131,7 @@ public final class MintaroSdk implements AutoCloseable {
     private Duration slowFloor = Duration.ofNanos(Settings.DEFAULT_SLOW_FLOOR_MICROS * 1000);
     private final List<String[]> slowRoutes = new ArrayList<>();
     private double triggerRate = 10;
+    private long uploadRate = DEFAULT_UPLOAD_RATE;
     private int triggerBurst = 100;
     private int triggerGroupLimit = 60;
     private Duration reconnectMaxDelay = Duration.ofSeconds(30);
@@ -370,6 +376,22 @@ public final class MintaroSdk implements AutoCloseable {
       return this;
     }
 
+    /**
+     * The most bytes per second this process uploads to the collector, counted after
+     * compression, whatever happens: in an error storm, batches wait for the budget, their
+     * triggers queue and, past the queue, are only counted. One batch may exceed a second's budget
+     * and is then followed by a matching pause. Default {@link #DEFAULT_UPLOAD_RATE} (1 MiB/s);
+     * 0 for no limit; otherwise at least 4 KiB/s.
+     */
+    public Builder uploadRate(long bytesPerSecond) {
+      if (bytesPerSecond != 0 && bytesPerSecond < 4096) {
+        throw new IllegalArgumentException("upload rate must be 0 (no limit) or at least 4096 bytes per second, got: "
+            + bytesPerSecond);
+      }
+      this.uploadRate = bytesPerSecond;
+      return this;
+    }
+
     /** The longest wait between attempts to reach a collector that is down. Default 30 s. */
     public Builder reconnectMaxDelay(Duration delay) {
       if (requireNonNegative(delay).toMillis() < 100) {
@@ -452,6 +474,7 @@ public final class MintaroSdk implements AutoCloseable {
         }
       });
       env.get("TRIGGER_RATE").ifPresent(v -> triggerRateLimit(Settings.parseDouble("MINTARO_TRIGGER_RATE", v), triggerBurst));
+      env.get("UPLOAD_RATE").ifPresent(v -> uploadRate(Settings.parseRate("MINTARO_UPLOAD_RATE", v)));
       env.get("PROPAGATION").ifPresent(v -> propagation = Settings.parsePropagation("MINTARO_PROPAGATION", v));
       env.get("TRIGGER_BURST").ifPresent(v -> triggerRateLimit(triggerRate, (int) Settings.parseDouble("MINTARO_TRIGGER_BURST", v)));
       env.get("TRIGGER_GROUP_LIMIT").ifPresent(v -> triggerGroupLimit(
@@ -471,7 +494,7 @@ public final class MintaroSdk implements AutoCloseable {
           List.copyOf(redactFields), triggerOnServerError, triggerOnException, triggerOnErrorLog,
           slowThreshold.toNanos() / 1000, slowAuto, slowPercentile, slowFloor.toNanos() / 1000,
           List.copyOf(slowRoutes), triggerRate, triggerBurst, triggerGroupLimit,
-          reconnectMaxDelay.toMillis(), propagation, printMode());
+          reconnectMaxDelay.toMillis(), uploadRate, propagation, printMode());
     }
 
     /**

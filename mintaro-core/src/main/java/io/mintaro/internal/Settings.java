@@ -36,6 +36,8 @@ public final class Settings {
   /** Traces collected per local group (kind, endpoint, problem) per minute; the rest are counted. */
   public final int triggerGroupLimit;
   public final long reconnectMaxDelayMillis;
+  /** Bytes per second the agent uploads at most, after compression; 0 for no limit. */
+  public final long uploadRate;
   /** The trace header formats sent on outgoing calls: {@code PROPAGATE_} bits. */
   public final int propagation;
   /**
@@ -69,7 +71,8 @@ public final class Settings {
       List<String> redactHeaders, List<String> redactFields, boolean triggerOnServerError,
       boolean triggerOnException, boolean triggerOnErrorLog, long slowThresholdMicros, boolean slowAuto,
       double slowPercentile, long slowFloorMicros, List<String[]> slowRoutes, double triggerRate,
-      int triggerBurst, int triggerGroupLimit, long reconnectMaxDelayMillis, int propagation, String print) {
+      int triggerBurst, int triggerGroupLimit, long reconnectMaxDelayMillis, long uploadRate, int propagation,
+      String print) {
     this.service = service;
     this.serviceVersion = serviceVersion;
     this.collector = collector;
@@ -90,6 +93,7 @@ public final class Settings {
     this.triggerBurst = triggerBurst;
     this.triggerGroupLimit = triggerGroupLimit;
     this.reconnectMaxDelayMillis = reconnectMaxDelayMillis;
+    this.uploadRate = uploadRate;
     this.propagation = propagation;
     this.print = print;
   }
@@ -159,6 +163,18 @@ public final class Settings {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(name + " must be a size like 65536, 64k or 32m, got: " + value);
     }
+  }
+
+  /**
+   * Parses a byte rate: a size as {@link #parseSize} reads it, optionally followed by {@code /s}
+   * ({@code 1m}, {@code 512KiB/s}, {@code 0} for no limit).
+   */
+  public static long parseRate(String name, String value) {
+    String v = value.trim();
+    if (v.toLowerCase(Locale.ROOT).endsWith("/s")) {
+      v = v.substring(0, v.length() - 2);
+    }
+    return parseSize(name, v);
   }
 
   /** Parses {@code 1500} (milliseconds), {@code 1500ms}, {@code 2s} or {@code 1m}. */

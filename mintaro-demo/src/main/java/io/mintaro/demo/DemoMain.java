@@ -12,7 +12,10 @@ import java.util.concurrent.TimeUnit;
  * and agent, talking over real HTTP).
  *
  * <p>Arguments: {@code --seconds N} stops after N seconds (0, the default, runs until Ctrl+C);
- * {@code --rate R} requests per second (default 5).
+ * {@code --rate R} requests per second (default 5); {@code --failure-rate F} and
+ * {@code --slow-rate S} the share of requests payments fails or slows down (default 0.05 each);
+ * {@code --collector URL} sends to a collector that runs elsewhere instead of starting one (the
+ * soak benchmark measures the two processes apart).
  */
 public final class DemoMain {
   private DemoMain() {}
@@ -20,10 +23,16 @@ public final class DemoMain {
   public static void main(String[] args) throws Exception {
     long seconds = 0;
     double rate = 5;
+    double failureRate = 0.05;
+    double slowRate = 0.05;
+    String external = null;
     for (int i = 0; i + 1 < args.length; i += 2) {
       switch (args[i]) {
         case "--seconds": seconds = Long.parseLong(args[i + 1]); break;
         case "--rate": rate = Double.parseDouble(args[i + 1]); break;
+        case "--failure-rate": failureRate = Double.parseDouble(args[i + 1]); break;
+        case "--slow-rate": slowRate = Double.parseDouble(args[i + 1]); break;
+        case "--collector": external = args[i + 1]; break;
         default: throw new IllegalArgumentException("unknown argument " + args[i]);
       }
     }
@@ -31,28 +40,33 @@ public final class DemoMain {
     String key = env("MINTARO_DEMO_API_KEY", "demo-key");
     Path db = Path.of(env("MINTARO_DB", "mintaro-data/demo.db"));
 
-    Collector collector = Collector.start(CollectorConfig.builder().port(port).dbPath(db).apiKey("demo", key).build());
+    Collector collector = external != null ? null
+        : Collector.start(CollectorConfig.builder().port(port).dbPath(db).apiKey("demo", key).build());
+    String collectorUrl = collector != null ? "http://127.0.0.1:" + collector.port() : external;
     DemoServices services = DemoServices.start(DemoOptions.create()
-        .collector("http://127.0.0.1:" + collector.port(), key)
+        .collector(collectorUrl, key)
         .ports(8081, 8082, 8083)
-        .randomFaults(0.05, 0.05));
+        .randomFaults(failureRate, slowRate));
     LoadGenerator load = LoadGenerator.start(services.checkoutUri(""), rate);
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime().addShutdownHook(new Thread(() -> {
       load.close();
       services.close();
-      collector.close();
+      if (collector != null) {
+        collector.close();
+      }
       stopped.countDown();
     }));
 
-    String base = "http://localhost:" + collector.port();
+    String base = collector != null ? "http://localhost:" + collector.port() : external;
     System.out.println();
     System.out.println("Mintaro demo is running.");
     System.out.println("  Open:       " + base + "   and sign in with the API key: " + key);
-    System.out.println("  Data:       " + db);
+    System.out.println("  Data:       " + (collector != null ? db : "kept by the collector at " + external));
     System.out.println("  Frontend:   http://localhost:" + services.frontend().port() + "/checkout?item=book"
         + "   (add &mode=fail, &mode=slow or &mode=hang)");
-    System.out.println("  Services:   frontend -> orders -> payments; payments fails 5% and is slow 5% of the time");
+    System.out.printf("  Services:   frontend -> orders -> payments; payments fails %.0f%% and is slow %.0f%% of the time%n",
+        failureRate * 100, slowRate * 100);
     System.out.println("  Load:       " + rate + " requests/s");
     System.out.println("  Traces:     curl -H 'Authorization: Bearer " + key + "' " + base + "/api/traces?status=error");
     System.out.println("Press Ctrl+C to stop.");

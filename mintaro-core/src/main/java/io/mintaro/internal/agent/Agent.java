@@ -97,6 +97,7 @@ public final class Agent implements TraceSink {
   private final AtomicLong batchesFailed = new AtomicLong();
   private final Backoff pollBackoff;
   private final Backoff sendBackoff;
+  private final UploadBudget uploadBudget;
   private final Recorder recorderStats;
   /** Whether the figures went with a poll since the last registration (the sender registers too). */
   private volatile boolean statsSent;
@@ -135,6 +136,7 @@ public final class Agent implements TraceSink {
     this.http = new CollectorHttp(settings.collector, settings.apiKey);
     this.pollBackoff = new Backoff();
     this.sendBackoff = new Backoff();
+    this.uploadBudget = new UploadBudget(settings.uploadRate, System.nanoTime());
     this.poller = daemon(this::pollLoop, "mintaro-agent-poll");
     this.sender = daemon(this::sendLoop, "mintaro-agent-send");
   }
@@ -445,7 +447,7 @@ public final class Agent implements TraceSink {
         if (!sendBackoff.due()) {
           sendBackoff.lower(ceilingMillis());
         }
-        if (!registered || !sendBackoff.due()) {
+        if (!registered || !sendBackoff.due() || !uploadBudget.allows(System.nanoTime())) {
           LockSupport.parkNanos(20_000_000L);
           continue;
         }
@@ -453,10 +455,12 @@ public final class Agent implements TraceSink {
           register();
         }
         sending = true;
+        long sentBefore = http.bytesSent();
         try {
           sendOnce();
         } finally {
           sending = false;
+          uploadBudget.spent(http.bytesSent() - sentBefore, System.nanoTime());
         }
       } catch (InterruptedException e) {
         return;

@@ -1,0 +1,46 @@
+package io.mintaro.internal.agent;
+
+/**
+ * The agent's upload byte rate ({@code MINTARO_UPLOAD_RATE}): a token bucket of one second's worth
+ * of bytes. A batch may be sent while the bucket is not empty and may take it into debt, so one
+ * large trace is never refused; the next batch then waits until the debt is paid. Over any window
+ * of T seconds the agent sends at most {@code rate × (T + 1)} bytes plus one batch. Sender thread only.
+ */
+final class UploadBudget {
+  private final long bytesPerSecond;
+  private double tokens;
+  private long refilledAtNanos;
+
+  /** @param bytesPerSecond the rate; 0 for no limit */
+  UploadBudget(long bytesPerSecond, long nowNanos) {
+    this.bytesPerSecond = bytesPerSecond;
+    this.tokens = bytesPerSecond;
+    this.refilledAtNanos = nowNanos;
+  }
+
+  /** Whether a batch may be sent now. */
+  boolean allows(long nowNanos) {
+    if (bytesPerSecond == 0) {
+      return true;
+    }
+    refill(nowNanos);
+    return tokens > 0;
+  }
+
+  /** Takes the bytes of a batch just sent (or tried) out of the bucket. */
+  void spent(long bytes, long nowNanos) {
+    if (bytesPerSecond == 0) {
+      return;
+    }
+    refill(nowNanos);
+    tokens -= bytes;
+  }
+
+  private void refill(long nowNanos) {
+    long elapsed = nowNanos - refilledAtNanos;
+    if (elapsed > 0) {
+      tokens = Math.min(bytesPerSecond, tokens + elapsed * (bytesPerSecond / 1e9));
+      refilledAtNanos = nowNanos;
+    }
+  }
+}
