@@ -18,6 +18,9 @@ public final class DemoOptions {
   Duration reconnectMaxDelay = Duration.ofSeconds(30);
   int bufferSize = 16 * 1024 * 1024;
   int triggerGroupLimit = 60;
+  double triggerRate = 10;
+  int triggerBurst = 100;
+  long uploadRate = io.mintaro.MintaroSdk.DEFAULT_UPLOAD_RATE;
 
   public static DemoOptions create() {
     return new DemoOptions();
@@ -79,6 +82,19 @@ public final class DemoOptions {
   /** Traces collected per minute per error group of each service; the rest are counted. */
   public DemoOptions triggerGroupLimit(int perMinute) {
     this.triggerGroupLimit = perMinute;
+    return this;
+  }
+
+  /** Traces collected per second by each service, and the burst; the rest are counted. */
+  public DemoOptions triggerRateLimit(double perSecond, int burst) {
+    this.triggerRate = perSecond;
+    this.triggerBurst = burst;
+    return this;
+  }
+
+  /** Bytes per second each service's agent uploads at most; 0 for no limit. */
+  public DemoOptions uploadRate(long bytesPerSecond) {
+    this.uploadRate = bytesPerSecond;
     return this;
   }
 }

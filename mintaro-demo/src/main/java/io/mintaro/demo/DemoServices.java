@@ -86,6 +86,8 @@ public final class DemoServices implements AutoCloseable {
         .bufferSize(o.bufferSize)
         .slowThreshold(o.slowThreshold)
         .triggerGroupLimit(o.triggerGroupLimit)
+        .triggerRateLimit(o.triggerRate, o.triggerBurst)
+        .uploadRate(o.uploadRate)
         .reconnectMaxDelay(o.reconnectMaxDelay)
         .build();
   }

@@ -479,14 +479,15 @@ public final class Agent implements TraceSink {
     Map<String, Entry> entries = new LinkedHashMap<>();
     List<Trigger> sentTriggers = new ArrayList<>();
     long now = System.nanoTime();
+    long allowance = uploadBudget.available(now);
     Trigger t;
-    while (roomFor(entries) && (t = triggers.poll()) != null) {
+    while (roomFor(entries, allowance) && (t = triggers.poll()) != null) {
       queuedTriggers.decrementAndGet();
       sentTriggers.add(t);
       entry(entries, Ids.traceHex(t.hi, t.lo), t.hi, t.lo, false, now);
     }
     String command;
-    while (roomFor(entries) && (command = commands.poll()) != null) {
+    while (roomFor(entries, allowance) && (command = commands.poll()) != null) {
       long hi = Ids.parseHex16(command.toLowerCase(java.util.Locale.ROOT), 0);
       long lo = Ids.parseHex16(command.toLowerCase(java.util.Locale.ROOT), 16);
       entry(entries, command.toLowerCase(java.util.Locale.ROOT), hi, lo, true, now);
@@ -498,7 +499,7 @@ public final class Agent implements TraceSink {
         it.remove();
         continue;
       }
-      if (entries.containsKey(e.getKey()) || !roomFor(entries)) {
+      if (entries.containsKey(e.getKey()) || !roomFor(entries, allowance)) {
         continue;
       }
       long head = recorder.head(watch.lo);
@@ -591,7 +592,8 @@ public final class Agent implements TraceSink {
     entries.put(traceId, new Entry(hi, lo, reply, records, -1));
   }
 
-  private static boolean roomFor(Map<String, Entry> entries) {
+  /** Whether another trace fits: {@code allowance} is the upload budget's (raw bytes, never fewer than gzipped). */
+  private static boolean roomFor(Map<String, Entry> entries, long allowance) {
     if (entries.size() >= MAX_TRACES_PER_BATCH) {
       return false;
     }
@@ -599,7 +601,7 @@ public final class Agent implements TraceSink {
     for (Entry e : entries.values()) {
       bytes += e.bytes;
     }
-    return bytes < MAX_BATCH_BYTES;
+    return bytes < Math.min(MAX_BATCH_BYTES, allowance);
   }
 
   /**

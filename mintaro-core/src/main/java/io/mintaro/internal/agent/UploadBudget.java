@@ -2,9 +2,10 @@ package io.mintaro.internal.agent;
 
 /**
  * The agent's upload byte rate ({@code MINTARO_UPLOAD_RATE}): a token bucket of one second's worth
- * of bytes. A batch may be sent while the bucket is not empty and may take it into debt, so one
- * large trace is never refused; the next batch then waits until the debt is paid. Over any window
- * of T seconds the agent sends at most {@code rate × (T + 1)} bytes plus one batch. Sender thread only.
+ * of bytes. A batch holds what the bucket holds ({@link #available}), but at least one trace, so
+ * one large trace is never refused; it may take the bucket into debt, and the next batch waits
+ * until the debt is paid. Over any window of T seconds the agent sends at most
+ * {@code rate × (T + 1)} bytes plus one trace. Sender thread only.
  */
 final class UploadBudget {
   private final long bytesPerSecond;
@@ -25,6 +26,18 @@ final class UploadBudget {
     }
     refill(nowNanos);
     return tokens > 0;
+  }
+
+  /**
+   * The bytes a batch may hold now, so that a batch built after a wait takes only what has been
+   * earned, not a queue's worth: at least 1 while {@link #allows} is true (one trace always fits).
+   */
+  long available(long nowNanos) {
+    if (bytesPerSecond == 0) {
+      return Long.MAX_VALUE;
+    }
+    refill(nowNanos);
+    return (long) Math.max(1, tokens);
   }
 
   /** Takes the bytes of a batch just sent (or tried) out of the bucket. */
