@@ -132,7 +132,7 @@ public final class Agent implements TraceSink {
     this.agentId = agentId;
     this.recorder = recorder;
     this.openSpans = openSpans;
-    this.http = new CollectorHttp(settings.collector, settings.apiKey);
+    this.http = new CollectorHttp(settings.collector, settings.apiKey, settings.sslContext);
     this.pollBackoff = new Backoff();
     this.sendBackoff = new Backoff();
     this.poller = daemon(this::pollLoop, "mintaro-agent-poll");
