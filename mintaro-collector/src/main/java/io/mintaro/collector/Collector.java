@@ -390,7 +390,10 @@ public final class Collector implements AutoCloseable {
         return boundPort;
     }
 
-    /** Base URL for clients on this machine, e.g. {@code http://127.0.0.1:7070}. */
+    /**
+     * Base URL for clients on this machine, e.g. {@code http://127.0.0.1:7070}, or
+     * {@code https://127.0.0.1:7070} when {@link CollectorConfig#tls()}.
+     */
     public String url() {
         String host = config.host();
         if (host == null || host.equals("0.0.0.0") || host.equals("::")) {

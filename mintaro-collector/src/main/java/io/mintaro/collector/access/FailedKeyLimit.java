@@ -16,13 +16,7 @@ public final class FailedKeyLimit {
     /** Beyond this many tracked addresses the expired ones are dropped, then all: memory stays bounded. */
     private static final int MAX_TRACKED = 100_000;
 
-    private static final class Window {
-        final long endsAtMs;
-        int failures;
-
-        Window(long endsAtMs) {
-            this.endsAtMs = endsAtMs;
-        }
+    private record Window(long endsAtMs, int failures) {
     }
 
     private final int maxFailures;
@@ -56,12 +50,10 @@ public final class FailedKeyLimit {
             return;
         }
         long now = clock.getAsLong();
-        synchronized (w) {
-            if (now < w.endsAtMs && w.failures >= maxFailures) {
-                long retryAfterSeconds = Math.max(1, (w.endsAtMs - now + 999) / 1000);
-                throw new ApiException(429, "too many wrong API keys from this address: try again in "
-                        + retryAfterSeconds + " s", retryAfterSeconds);
-            }
+        if (now < w.endsAtMs() && w.failures() >= maxFailures) {
+            long retryAfterSeconds = Math.max(1, (w.endsAtMs() - now + 999) / 1000);
+            throw new ApiException(429, "too many wrong API keys from this address: try again in "
+                    + retryAfterSeconds + " s", retryAfterSeconds);
         }
     }
 
@@ -72,14 +64,12 @@ public final class FailedKeyLimit {
         }
         long now = clock.getAsLong();
         if (windows.size() >= MAX_TRACKED) {
-            windows.values().removeIf(w -> w.endsAtMs <= now);
+            windows.values().removeIf(w -> w.endsAtMs() <= now);
             if (windows.size() >= MAX_TRACKED) {
                 windows.clear();
             }
         }
-        Window w = windows.compute(client, (k, old) -> old == null || old.endsAtMs <= now ? new Window(now + windowMs) : old);
-        synchronized (w) {
-            w.failures++;
-        }
+        windows.compute(client, (k, old) -> old == null || old.endsAtMs() <= now
+                ? new Window(now + windowMs, 1) : new Window(old.endsAtMs(), old.failures() + 1));
     }
 }
