@@ -295,8 +295,9 @@ public final class Collector implements AutoCloseable {
             store.close();
             throw e;
         }
-        log.info("Mintaro collector listening on port {} ({}, schema {})", port(), store.database().describe(),
-                store.schemaVersion());
+        log.info("Mintaro collector listening on port {} ({}, {}, schema {})", port(),
+                !config.tls() ? "plain HTTP" : config.tlsClientCa() == null ? "HTTPS" : "HTTPS, client certificates required",
+                store.database().describe(), store.schemaVersion());
     }
 
     /** The configured exporters (builder instances, then those of the providers), each with its filter. */
