@@ -2,16 +2,21 @@ package io.mintaro;
 
 import io.mintaro.internal.Core;
 import io.mintaro.internal.Settings;
+import io.mintaro.internal.agent.CollectorTls;
 import io.mintaro.internal.redaction.Redactor;
 import java.net.URI;
+import java.nio.file.Path;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Pattern;
+import javax.net.ssl.SSLContext;
 
 /**
  * One configured Mintaro: a flight recorder, the triggers, and the agent that links this process
@@ -136,6 +141,10 @@ public final class MintaroSdk implements AutoCloseable {
     private int triggerGroupLimit = 60;
     private Duration reconnectMaxDelay = Duration.ofSeconds(30);
     private int propagation = Settings.DEFAULT_PROPAGATION;
+    /** {@code MINTARO_TLS_CA} as read: the CAs trusted instead of the JDK's; null for the JDK's. */
+    private KeyStore tlsTrusted;
+    /** {@code MINTARO_TLS_CERT} and {@code MINTARO_TLS_KEY} as read: the client certificate; null for none. */
+    private KeyStore tlsIdentity;
 
     private Builder() {}
 
@@ -229,6 +238,37 @@ public final class MintaroSdk implements AutoCloseable {
       if (key.isBlank() || key.chars().anyMatch(c -> c < 0x21 || c > 0x7e)) {
         throw new IllegalArgumentException("apiKey must be printable ASCII without spaces");
       }
+    }
+
+    /**
+     * Trusts the CAs in this PEM file, instead of the JDK's default trust store, for an
+     * {@code https://} collector ({@code MINTARO_TLS_CA}): for a collector whose certificate a
+     * private CA signed. The certificate and the host name are always verified; there is no
+     * setting that turns that off. Null: the JDK's trust store.
+     *
+     * @throws IllegalArgumentException when the file is missing or holds no certificate
+     */
+    public Builder tlsCa(Path caCertificates) {
+      this.tlsTrusted = caCertificates == null ? null : CollectorTls.trustStore("MINTARO_TLS_CA", caCertificates);
+      return this;
+    }
+
+    /**
+     * Presents this certificate to an {@code https://} collector that requires client
+     * certificates (mTLS; {@code MINTARO_TLS_CERT}, {@code MINTARO_TLS_KEY}): a PEM certificate
+     * (further certificates in the file are its chain) and its PEM private key, unencrypted PKCS#8
+     * ({@code BEGIN PRIVATE KEY}). Both null: none.
+     *
+     * @throws IllegalArgumentException when a file is missing or unreadable, only one is given, or
+     *     the key does not belong to the certificate
+     */
+    public Builder tlsClientCertificate(Path certificate, Path privateKey) {
+      if ((certificate == null) != (privateKey == null)) {
+        throw new IllegalArgumentException("MINTARO_TLS_CERT and MINTARO_TLS_KEY go together: give both or neither");
+      }
+      this.tlsIdentity = certificate == null ? null
+          : CollectorTls.identity("MINTARO_TLS_CERT", certificate, "MINTARO_TLS_KEY", privateKey);
+      return this;
     }
 
     /**
@@ -428,6 +468,13 @@ public final class MintaroSdk implements AutoCloseable {
       environmentRead = true;
       env.get("PRINT").ifPresent(v -> print = Settings.parsePrint("MINTARO_PRINT", v));
       env.get("API_KEY").ifPresent(this::apiKey);
+      env.get("TLS_CA").ifPresent(v -> tlsCa(Path.of(v.trim())));
+      Optional<String> certificate = env.get("TLS_CERT");
+      Optional<String> key = env.get("TLS_KEY");
+      if (certificate.isPresent() || key.isPresent()) {
+        tlsClientCertificate(certificate.map(v -> Path.of(v.trim())).orElse(null),
+            key.map(v -> Path.of(v.trim())).orElse(null));
+      }
       env.get("BUFFER_SIZE").ifPresent(v -> bufferSize(Settings.parseSize("MINTARO_BUFFER_SIZE", v)));
       env.get("MAX_BODY_SIZE").ifPresent(v -> maxBodySize(Settings.parseSize("MINTARO_MAX_BODY_SIZE", v)));
       env.get("REDACT_HEADERS").ifPresent(v -> redactHeaders(Settings.list(v)));
@@ -486,6 +533,12 @@ public final class MintaroSdk implements AutoCloseable {
       if (maxBodySize > Integer.highestOneBit(bufferSize) / 32) {
         throw new IllegalArgumentException("maxBodySize must be at most 1/32 of bufferSize");
       }
+      if ((tlsTrusted != null || tlsIdentity != null) && collector != null
+          && !collector.getScheme().equalsIgnoreCase("https")) {
+        // Certificates configured for a plain-HTTP URL protect nothing; the operator meant https.
+        throw new IllegalArgumentException("MINTARO_TLS_CA, MINTARO_TLS_CERT and MINTARO_TLS_KEY need an https://"
+            + " collector URL, got: " + collector);
+      }
       return new MintaroSdk(this);
     }
 
@@ -494,7 +547,12 @@ public final class MintaroSdk implements AutoCloseable {
           List.copyOf(redactFields), triggerOnServerError, triggerOnException, triggerOnErrorLog,
           slowThreshold.toNanos() / 1000, slowAuto, slowPercentile, slowFloor.toNanos() / 1000,
           List.copyOf(slowRoutes), triggerRate, triggerBurst, triggerGroupLimit,
-          reconnectMaxDelay.toMillis(), uploadRate, propagation, printMode());
+          reconnectMaxDelay.toMillis(), uploadRate, propagation, printMode(), sslContext());
+    }
+
+    /** The TLS settings given, for the agent's HTTP client; null leaves the JDK's defaults. */
+    private SSLContext sslContext() {
+      return tlsTrusted == null && tlsIdentity == null ? null : CollectorTls.context(tlsTrusted, tlsIdentity);
     }
 
     /**

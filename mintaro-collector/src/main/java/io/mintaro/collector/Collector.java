@@ -3,6 +3,7 @@ package io.mintaro.collector;
 import io.javalin.Javalin;
 import io.javalin.http.HttpResponseException;
 import io.mintaro.collector.access.Access;
+import io.mintaro.collector.access.FailedKeyLimit;
 import io.mintaro.collector.access.Keys;
 import io.mintaro.collector.agent.AgentEndpoints;
 import io.mintaro.collector.agent.AgentRegistry;
@@ -21,6 +22,7 @@ import io.mintaro.collector.export.internal.ExportService;
 import io.mintaro.collector.internal.ApiException;
 import io.mintaro.collector.internal.DatabaseErrors;
 import io.mintaro.collector.internal.BodyReader;
+import io.mintaro.collector.internal.PemFiles;
 import io.mintaro.collector.internal.Responses;
 import io.mintaro.collector.store.AgentStore;
 import io.mintaro.collector.store.CollectionStore;
@@ -43,7 +45,11 @@ import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
+import org.eclipse.jetty.server.HttpConfiguration;
 import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.eclipse.jetty.server.ServerConnector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -113,7 +119,8 @@ public final class Collector implements AutoCloseable {
             for (String namespace : configuredKeys.keySet()) {
                 store.namespaces().create(namespace, clock.getAsLong());
             }
-            this.access = new Access(store.namespaces(), configuredKeys, clock);
+            this.access = new Access(store.namespaces(), configuredKeys, clock,
+                    new FailedKeyLimit(config.loginMaxFailures(), config.loginWindowMs(), clock));
             if (!config.apiKeys().isEmpty()) {
                 this.apiKey = config.apiKeys().get(0);
             } else if (configuredKeys.isEmpty() && !store.namespaces().anyKey()) {
@@ -181,7 +188,10 @@ public final class Collector implements AutoCloseable {
                 cfg.startup.showOldJavalinVersionWarning = false;
                 cfg.http.maxRequestSize = config.maxBodyBytes();
                 cfg.jetty.addConnector((server, httpConfig) -> {
-                    ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
+                    ServerConnector connector = config.tls()
+                            ? new ServerConnector(server, new SslConnectionFactory(tls(config), "http/1.1"),
+                                    new HttpConnectionFactory(secure(httpConfig)))
+                            : new ServerConnector(server, new HttpConnectionFactory(httpConfig));
                     connector.setHost(config.host());
                     connector.setPort(config.port());
                     // A long poll is idle for pollTimeoutMs; the connection must outlive it.
@@ -236,7 +246,12 @@ public final class Collector implements AutoCloseable {
                     cfg.routes.get(page, ui::page);
                 }
                 cfg.routes.get("/ui/<path>", ui::file);
-                cfg.routes.exception(ApiException.class, (e, ctx) -> Responses.error(ctx, e.status(), e.getMessage()));
+                cfg.routes.exception(ApiException.class, (e, ctx) -> {
+                    if (e.retryAfterSeconds() > 0) {
+                        ctx.header("Retry-After", Long.toString(e.retryAfterSeconds()));
+                    }
+                    Responses.error(ctx, e.status(), e.getMessage());
+                });
                 cfg.routes.exception(HttpResponseException.class,
                         (e, ctx) -> Responses.error(ctx, e.getStatus(), e.getMessage()));
                 cfg.routes.exception(Exception.class, (e, ctx) -> {
@@ -287,8 +302,9 @@ public final class Collector implements AutoCloseable {
             store.close();
             throw e;
         }
-        log.info("Mintaro collector listening on port {} ({}, schema {})", port(), store.database().describe(),
-                store.schemaVersion());
+        log.info("Mintaro collector listening on port {} ({}, {}, schema {})", port(),
+                !config.tls() ? "plain HTTP" : config.tlsClientCa() == null ? "HTTPS" : "HTTPS, client certificates required",
+                store.database().describe(), store.schemaVersion());
     }
 
     /** The configured exporters (builder instances, then those of the providers), each with its filter. */
@@ -352,12 +368,40 @@ public final class Collector implements AutoCloseable {
         }
     }
 
+    /**
+     * Jetty's TLS side: the configured certificate, and with a client CA, a client certificate
+     * required (mTLS). Protocols and ciphers are the JDK's defaults (TLS 1.2 and 1.3).
+     */
+    private static SslContextFactory.Server tls(CollectorConfig config) {
+        SslContextFactory.Server ssl = new SslContextFactory.Server();
+        ssl.setKeyStore(config.tlsKeyStore());
+        ssl.setKeyStorePassword(new String(PemFiles.storePassword()));
+        if (config.tlsClientTrustStore() != null) {
+            ssl.setTrustStore(config.tlsClientTrustStore());
+            ssl.setNeedClientAuth(true);
+        }
+        return ssl;
+    }
+
+    /** Requests over TLS say so ({@code ctx.scheme()} is https: the session cookie is {@code Secure}). */
+    private static HttpConfiguration secure(HttpConfiguration httpConfig) {
+        SecureRequestCustomizer customizer = new SecureRequestCustomizer();
+        // Clients check the host name against the certificate; the server need not refuse a
+        // client that reached it by a name the certificate lacks (an IP address, a load balancer's).
+        customizer.setSniHostCheck(false);
+        httpConfig.addCustomizer(customizer);
+        return httpConfig;
+    }
+
     /** The bound TCP port (the actual one when the configured port is 0). */
     public int port() {
         return boundPort;
     }
 
-    /** Base URL for clients on this machine, e.g. {@code http://127.0.0.1:7070}. */
+    /**
+     * Base URL for clients on this machine, e.g. {@code http://127.0.0.1:7070}, or
+     * {@code https://127.0.0.1:7070} when {@link CollectorConfig#tls()}.
+     */
     public String url() {
         String host = config.host();
         if (host == null || host.equals("0.0.0.0") || host.equals("::")) {
@@ -365,7 +409,7 @@ public final class Collector implements AutoCloseable {
         } else if (host.contains(":") && !host.startsWith("[")) {
             host = "[" + host + "]";
         }
-        return "http://" + host + ":" + port();
+        return (config.tls() ? "https://" : "http://") + host + ":" + port();
     }
 
     /**

@@ -2,9 +2,11 @@ package io.mintaro.collector;
 
 import io.mintaro.collector.export.ExportFilter;
 import io.mintaro.collector.export.TraceExporter;
+import io.mintaro.collector.internal.PemFiles;
 import io.mintaro.collector.store.Database;
 import io.mintaro.collector.store.Namespaces;
 import java.nio.file.Path;
+import java.security.KeyStore;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -46,6 +48,13 @@ import java.util.regex.Pattern;
  *   <tr><td>{@code MINTARO_RETENTION_INTERVAL_MS}</td><td>30000</td></tr>
  *   <tr><td>{@code MINTARO_METRICS_KEY}</td><td>none: {@code GET /metrics} is open</td></tr>
  *   <tr><td>{@code MINTARO_EXPORT_*}</td><td>no export; see the collector's README</td></tr>
+ *   <tr><td>{@code MINTARO_TLS_CERT}, {@code MINTARO_TLS_KEY}</td><td>none: plain HTTP; both PEM files: HTTPS
+ *       (docs/security.md)</td></tr>
+ *   <tr><td>{@code MINTARO_TLS_CLIENT_CA}</td><td>none; a PEM file: clients must present a certificate it
+ *       signed (mTLS)</td></tr>
+ *   <tr><td>{@code MINTARO_LOGIN_MAX_FAILURES}</td><td>10 wrong keys per client address per window (0 = no
+ *       limit)</td></tr>
+ *   <tr><td>{@code MINTARO_LOGIN_WINDOW_MS}</td><td>60000</td></tr>
  * </table>
  */
 public final class CollectorConfig {
@@ -82,6 +91,11 @@ public final class CollectorConfig {
     /** Default timeout of one export request. */
     public static final long DEFAULT_EXPORT_TIMEOUT_MS = 10_000;
 
+    /** Default number of wrong keys one client address may present per {@link #DEFAULT_LOGIN_WINDOW_MS}. */
+    public static final int DEFAULT_LOGIN_MAX_FAILURES = 10;
+    /** Default window over which wrong keys are counted per client address. */
+    public static final long DEFAULT_LOGIN_WINDOW_MS = 60_000;
+
     private static final Pattern API_KEY = Pattern.compile("[\\x21-\\x7e]{8,256}");
 
     private final String host;
@@ -105,8 +119,15 @@ public final class CollectorConfig {
     private final long exportQueueMax;
     private final long exportBackoffMs;
     private final long exportTimeoutMs;
+    private final Path tlsCertificate;
+    private final Path tlsPrivateKey;
+    private final Path tlsClientCa;
+    private final KeyStore tlsKeyStore;
+    private final KeyStore tlsClientTrustStore;
+    private final int loginMaxFailures;
+    private final long loginWindowMs;
 
-    private CollectorConfig(Builder b) {
+    private CollectorConfig(Builder b, KeyStore tlsKeyStore, KeyStore tlsClientTrustStore) {
         this.host = b.host;
         this.port = b.port;
         this.database = b.database;
@@ -130,6 +151,13 @@ public final class CollectorConfig {
         this.exportQueueMax = b.exportQueueMax;
         this.exportBackoffMs = b.exportBackoffMs;
         this.exportTimeoutMs = b.exportTimeoutMs;
+        this.tlsCertificate = b.tlsCertificate;
+        this.tlsPrivateKey = b.tlsPrivateKey;
+        this.tlsClientCa = b.tlsClientCa;
+        this.tlsKeyStore = tlsKeyStore;
+        this.tlsClientTrustStore = tlsClientTrustStore;
+        this.loginMaxFailures = b.loginMaxFailures;
+        this.loginWindowMs = b.loginWindowMs;
     }
 
     /** Returns a builder holding the defaults. */
@@ -221,6 +249,24 @@ public final class CollectorConfig {
         }
         if ((v = lookup.apply("MINTARO_EXPORT_TIMEOUT_MS")) != null) {
             b.exportTimeoutMs(parseLong("MINTARO_EXPORT_TIMEOUT_MS", v));
+        }
+        String certificate = lookup.apply("MINTARO_TLS_CERT");
+        String key = lookup.apply("MINTARO_TLS_KEY");
+        if (certificate != null || key != null) {
+            if (certificate == null || key == null) {
+                throw new IllegalArgumentException("MINTARO_TLS_CERT and MINTARO_TLS_KEY go together: set both "
+                        + "(PEM files of the certificate and its private key) or neither");
+            }
+            b.tls(Path.of(certificate), Path.of(key));
+        }
+        if ((v = lookup.apply("MINTARO_TLS_CLIENT_CA")) != null) {
+            b.tlsClientCa(Path.of(v));
+        }
+        if ((v = lookup.apply("MINTARO_LOGIN_MAX_FAILURES")) != null) {
+            b.loginMaxFailures((int) parseLong("MINTARO_LOGIN_MAX_FAILURES", v));
+        }
+        if ((v = lookup.apply("MINTARO_LOGIN_WINDOW_MS")) != null) {
+            b.loginWindowMs(parseLong("MINTARO_LOGIN_WINDOW_MS", v));
         }
         Set<String> names = new java.util.TreeSet<>(env.keySet());
         names.addAll(sysPropNames);
@@ -375,6 +421,52 @@ public final class CollectorConfig {
         return exportTimeoutMs;
     }
 
+    /** Whether the collector serves HTTPS ({@link #tlsCertificate()} and {@link #tlsPrivateKey()} are set). */
+    public boolean tls() {
+        return tlsKeyStore != null;
+    }
+
+    /** The PEM file of the certificate (and its chain) the collector serves HTTPS with, or {@code null}. */
+    public Path tlsCertificate() {
+        return tlsCertificate;
+    }
+
+    /** The PEM file of the certificate's private key (unencrypted PKCS#8), or {@code null}. */
+    public Path tlsPrivateKey() {
+        return tlsPrivateKey;
+    }
+
+    /**
+     * The PEM file of the CAs whose client certificates the collector requires (mTLS), or
+     * {@code null}: no client certificate is asked for.
+     */
+    public Path tlsClientCa() {
+        return tlsClientCa;
+    }
+
+    /** The certificate and key, as read and checked at {@link Builder#build()}; null without TLS. */
+    KeyStore tlsKeyStore() {
+        return tlsKeyStore;
+    }
+
+    /** The client CAs, as read at {@link Builder#build()}; null without mTLS. */
+    KeyStore tlsClientTrustStore() {
+        return tlsClientTrustStore;
+    }
+
+    /**
+     * How many wrong keys one client address may present within {@link #loginWindowMs()} before
+     * its further attempts are answered 429; 0 for no limit.
+     */
+    public int loginMaxFailures() {
+        return loginMaxFailures;
+    }
+
+    /** The window over which {@link #loginMaxFailures()} counts. */
+    public long loginWindowMs() {
+        return loginWindowMs;
+    }
+
     @Override
     public String toString() {
         // Keys are secrets: only their number is shown.
@@ -385,6 +477,8 @@ public final class CollectorConfig {
                 + ", retentionMaxAgeMs=" + retentionMaxAgeMs + ", retentionMaxBytes=" + retentionMaxBytes
                 + ", retentionIntervalMs=" + retentionIntervalMs
                 + ", metricsKey=" + (metricsKey == null ? "none" : "set")
+                + ", tls=" + (tls() ? tlsCertificate + (tlsClientCa == null ? "" : ", clientCa=" + tlsClientCa) : "off")
+                + ", loginMaxFailures=" + loginMaxFailures + ", loginWindowMs=" + loginWindowMs
                 // Export settings may hold secrets (OTLP headers): only their names are shown.
                 + ", exportSettings=" + exportSettings.keySet() + ", exporters=" + exporters.size() + "}";
     }
@@ -412,6 +506,11 @@ public final class CollectorConfig {
         private long exportQueueMax = DEFAULT_EXPORT_QUEUE_MAX;
         private long exportBackoffMs = DEFAULT_EXPORT_BACKOFF_MS;
         private long exportTimeoutMs = DEFAULT_EXPORT_TIMEOUT_MS;
+        private Path tlsCertificate;
+        private Path tlsPrivateKey;
+        private Path tlsClientCa;
+        private int loginMaxFailures = DEFAULT_LOGIN_MAX_FAILURES;
+        private long loginWindowMs = DEFAULT_LOGIN_WINDOW_MS;
 
         private Builder() {
         }
@@ -574,6 +673,38 @@ public final class CollectorConfig {
         }
 
         /**
+         * Serves HTTPS with this certificate (a PEM file; further certificates in it are its chain)
+         * and its private key (a PEM file, unencrypted PKCS#8); both {@code null}: plain HTTP. The
+         * files are read and checked by {@link #build()}.
+         */
+        public Builder tls(Path certificate, Path privateKey) {
+            this.tlsCertificate = certificate;
+            this.tlsPrivateKey = privateKey;
+            return this;
+        }
+
+        /**
+         * Requires every client to present a certificate signed by a CA of this PEM file (mTLS);
+         * {@code null}: none is asked for. Needs {@link #tls}.
+         */
+        public Builder tlsClientCa(Path caCertificates) {
+            this.tlsClientCa = caCertificates;
+            return this;
+        }
+
+        /** See {@link CollectorConfig#loginMaxFailures()}: 0 (no limit) to 1,000,000. */
+        public Builder loginMaxFailures(int failures) {
+            this.loginMaxFailures = failures;
+            return this;
+        }
+
+        /** See {@link CollectorConfig#loginWindowMs()}: 1 second to 1 day. */
+        public Builder loginWindowMs(long ms) {
+            this.loginWindowMs = ms;
+            return this;
+        }
+
+        /**
          * Validates and freezes the settings.
          *
          * @throws IllegalArgumentException naming the first invalid setting
@@ -616,7 +747,25 @@ public final class CollectorConfig {
                     ExportFilter.parse(e.getKey(), e.getValue());
                 }
             }
-            return new CollectorConfig(this);
+            requireRange("loginMaxFailures", loginMaxFailures, 0, 1_000_000);
+            requireRange("loginWindowMs", loginWindowMs, 1_000, 86_400_000);
+            KeyStore keyStore = null;
+            KeyStore clientTrustStore = null;
+            if ((tlsCertificate == null) != (tlsPrivateKey == null)) {
+                throw new IllegalArgumentException("the TLS certificate (MINTARO_TLS_CERT) and its key (MINTARO_TLS_KEY)"
+                        + " go together: give both or neither");
+            }
+            if (tlsCertificate != null) {
+                keyStore = PemFiles.keyStore("MINTARO_TLS_CERT", tlsCertificate, "MINTARO_TLS_KEY", tlsPrivateKey);
+            }
+            if (tlsClientCa != null) {
+                if (keyStore == null) {
+                    throw new IllegalArgumentException("MINTARO_TLS_CLIENT_CA needs TLS: set MINTARO_TLS_CERT and "
+                            + "MINTARO_TLS_KEY too");
+                }
+                clientTrustStore = PemFiles.trustStore("MINTARO_TLS_CLIENT_CA", tlsClientCa);
+            }
+            return new CollectorConfig(this, keyStore, clientTrustStore);
         }
 
         private static void requireKey(String what, String key) {

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.function.Function;
+import javax.net.ssl.SSLContext;
 
 /** The validated configuration of one SDK instance, and parsers for its textual form. */
 public final class Settings {
@@ -45,6 +46,8 @@ public final class Settings {
    * {@link #PRINT_JSON} or {@link #PRINT_AUTO} (a tree on a terminal, JSON lines otherwise).
    */
   public final String print;
+  /** The TLS settings of an https collector; null for the JDK's defaults (its trust store, no client certificate). */
+  public final SSLContext sslContext;
 
   public static final String PRINT_OFF = "off";
   public static final String PRINT_TREE = "tree";
@@ -72,7 +75,7 @@ public final class Settings {
       boolean triggerOnException, boolean triggerOnErrorLog, long slowThresholdMicros, boolean slowAuto,
       double slowPercentile, long slowFloorMicros, List<String[]> slowRoutes, double triggerRate,
       int triggerBurst, int triggerGroupLimit, long reconnectMaxDelayMillis, long uploadRate, int propagation,
-      String print) {
+      String print, SSLContext sslContext) {
     this.service = service;
     this.serviceVersion = serviceVersion;
     this.collector = collector;
@@ -96,6 +99,7 @@ public final class Settings {
     this.uploadRate = uploadRate;
     this.propagation = propagation;
     this.print = print;
+    this.sslContext = sslContext;
   }
 
   /** Parses {@code MINTARO_PRINT}: {@code auto}, {@code tree}, {@code json} or {@code off}, any case. */

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.ConnectException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -13,9 +14,19 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The collector's REST API (docs/api.md) over the JDK's HTTP client, with the bearer key. Every
@@ -30,14 +41,55 @@ final class Api {
     private final HttpClient http;
 
     public Api(String base, String key, Duration timeout) {
+        this(base, key, timeout, null);
+    }
+
+    /** @param tls the TLS settings of an https collector ({@link #tls}); null for the JDK's defaults */
+    public Api(String base, String key, Duration timeout, SSLContext tls) {
         this.base = stripSlash(base);
         this.key = key;
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder http = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NORMAL)
-                .build();
+                .followRedirects(HttpClient.Redirect.NORMAL);
+        if (tls != null) {
+            http.sslContext(tls);
+        }
+        this.http = http.build();
+    }
+
+    /**
+     * The TLS context trusting only the CAs of the PEM file {@code MINTARO_TLS_CA} names, as for
+     * the SDK; null when it is not set (the JDK's trust store). Verification is never turned off.
+     */
+    public static SSLContext tls(Context ctx) {
+        String file = ctx.env("MINTARO_TLS_CA");
+        if (file == null || file.isBlank()) {
+            return null;
+        }
+        Path path = Path.of(file.strip());
+        try (InputStream in = Files.newInputStream(path)) {
+            KeyStore trusted = KeyStore.getInstance("PKCS12");
+            trusted.load(null, null);
+            int n = 0;
+            for (Certificate ca : CertificateFactory.getInstance("X.509").generateCertificates(in)) {
+                trusted.setCertificateEntry("ca-" + n++, ca);
+            }
+            if (n == 0) {
+                throw new CliException(CliException.USAGE, "MINTARO_TLS_CA: no certificate in " + path);
+            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(trusted);
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(null, trust.getTrustManagers(), null);
+            return context;
+        } catch (NoSuchFileException e) {
+            throw new CliException(CliException.USAGE, "MINTARO_TLS_CA: no such file: " + path);
+        } catch (IOException | GeneralSecurityException e) {
+            throw new CliException(CliException.USAGE, "MINTARO_TLS_CA: " + path + " holds no readable PEM certificate ("
+                    + e.getMessage() + ")");
+        }
     }
 
     public String base() {
@@ -166,6 +218,9 @@ final class Api {
         } catch (ConnectException e) {
             throw new CliException(CliException.UNREACHABLE, "collector " + base + " unreachable: "
                     + (e.getMessage() == null ? "connection refused" : e.getMessage()));
+        } catch (SSLException e) {
+            throw new CliException(CliException.UNREACHABLE, "collector " + base + ": TLS failed (" + e.getMessage()
+                    + "); for a collector whose certificate a private CA signed, set MINTARO_TLS_CA to that CA's PEM file");
         } catch (IOException e) {
             throw new CliException(CliException.UNREACHABLE, "collector " + base + " unreachable: " + describe(e));
         } catch (InterruptedException e) {

@@ -121,7 +121,7 @@ public final class Commands {
                 throw new CliException(CliException.AUTH, "no API key: run mintaro login --collector "
                         + collector + " --key KEY (or set MINTARO_API_KEY)");
             }
-            return new Api(Api.checkUrl(collector), key.strip(), common.timeout());
+            return new Api(Api.checkUrl(collector), key.strip(), common.timeout(), Api.tls(ctx()));
         }
 
         /** The first line of stdin, stripped; "" when there is none. */
@@ -182,7 +182,7 @@ public final class Commands {
             if (k.isBlank()) {
                 throw new CliException(CliException.USAGE, "the key is empty");
             }
-            JsonNode ns = new Api(url, k.strip(), common.timeout()).get("/api/namespaces");
+            JsonNode ns = new Api(url, k.strip(), common.timeout(), Api.tls(ctx())).get("/api/namespaces");
             Config config = Config.of(ctx());
             config.save(url, k.strip());
             if (common.json) {

@@ -34,11 +34,22 @@ public final class Access {
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
     private final Map<String, Long> used = new ConcurrentHashMap<>();
     private final LongSupplier clock;
+    private final FailedKeyLimit failedKeyLimit;
 
     /** @param configuredKeys keys from the configuration by namespace: admin keys, never stored */
     public Access(NamespaceStore store, Map<String, List<String>> configuredKeys, LongSupplier clock) {
+        this(store, configuredKeys, clock, FailedKeyLimit.none());
+    }
+
+    /**
+     * @param configuredKeys keys from the configuration by namespace: admin keys, never stored
+     * @param failedKeyLimit how many wrong keys one client address may present
+     */
+    public Access(NamespaceStore store, Map<String, List<String>> configuredKeys, LongSupplier clock,
+                  FailedKeyLimit failedKeyLimit) {
         this.store = store;
         this.clock = clock;
+        this.failedKeyLimit = failedKeyLimit;
         int n = 0;
         for (Map.Entry<String, List<String>> e : configuredKeys.entrySet()) {
             for (String text : e.getValue()) {
@@ -52,10 +63,12 @@ public final class Access {
     /**
      * The active key a bearer header names.
      *
+     * @param client the caller's address, for the {@link FailedKeyLimit}
      * @throws ApiException 401 when the header is missing or malformed, or the key is unknown,
-     *     revoked or expired (one message for all three: a caller learns nothing of other keys)
+     *     revoked or expired (one message for all three: a caller learns nothing of other keys);
+     *     429 when {@code client} presented too many wrong keys lately
      */
-    public ApiKey authenticate(String authorizationHeader) throws SQLException {
+    public ApiKey authenticate(String authorizationHeader, String client) throws SQLException {
         if (authorizationHeader == null) {
             throw new ApiException(401, "missing Authorization: Bearer <api key>");
         }
@@ -63,15 +76,29 @@ public final class Access {
         if (h.length() < 7 || !h.regionMatches(true, 0, "Bearer ", 0, 7)) {
             throw new ApiException(401, "Authorization must be 'Bearer <api key>'");
         }
-        ApiKey key = lookup(h.substring(7).trim());
+        ApiKey key = lookup(h.substring(7).trim(), client);
         if (key == null) {
             throw new ApiException(401, "unknown API key");
         }
         return key;
     }
 
+    /**
+     * The active key with this text, or null (a failure counted against {@code client}).
+     *
+     * @throws ApiException 429 when {@code client} presented too many wrong keys lately
+     */
+    public ApiKey lookup(String text, String client) throws SQLException {
+        failedKeyLimit.check(client);
+        ApiKey key = lookup(text);
+        if (key == null) {
+            failedKeyLimit.failed(client);
+        }
+        return key;
+    }
+
     /** The active key with this text, or null. */
-    public ApiKey lookup(String text) throws SQLException {
+    private ApiKey lookup(String text) throws SQLException {
         String hash = Sha256.hex(text);
         long now = clock.getAsLong();
         ApiKey key = configured.get(hash);

@@ -74,7 +74,7 @@ public final class AgentEndpoints {
      * otherwise, or {@code 403} for a read key); its namespace is the agent's.
      */
     public static void authenticate(Context ctx, Access access) throws SQLException {
-        ApiKey key = access.authenticate(ctx.header("Authorization"));
+        ApiKey key = access.authenticate(ctx.header("Authorization"), ctx.ip());
         if (!key.kind().mayIngest()) {
             throw new ApiException(403, "a read key cannot send agent data: use an ingest key");
         }

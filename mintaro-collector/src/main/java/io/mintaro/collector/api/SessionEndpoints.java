@@ -67,7 +67,7 @@ public final class SessionEndpoints {
         }
         String authorization = ctx.header("Authorization");
         if (authorization != null) {
-            ApiKey key = access.authenticate(authorization);
+            ApiKey key = access.authenticate(authorization, ctx.ip());
             if (!key.kind().mayRead()) {
                 throw new ApiException(403, "an ingest key cannot read: use a read key");
             }
@@ -137,7 +137,7 @@ public final class SessionEndpoints {
         if (key == null || !key.isTextual() || key.textValue().isEmpty()) {
             throw ApiException.badRequest("apiKey is required (a string)");
         }
-        ApiKey found = access.lookup(key.textValue());
+        ApiKey found = access.lookup(key.textValue(), ctx.ip());
         if (found == null) {
             throw new ApiException(401, "unknown API key");
         }

@@ -133,7 +133,7 @@ public final class Agent implements TraceSink {
     this.agentId = agentId;
     this.recorder = recorder;
     this.openSpans = openSpans;
-    this.http = new CollectorHttp(settings.collector, settings.apiKey);
+    this.http = new CollectorHttp(settings.collector, settings.apiKey, settings.sslContext);
     this.pollBackoff = new Backoff();
     this.sendBackoff = new Backoff();
     this.uploadBudget = new UploadBudget(settings.uploadRate, System.nanoTime());

@@ -10,8 +10,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.zip.GZIPOutputStream;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 
 /**
  * The HTTP transport of protocol v1 (docs/protocol.md, "Conventions"): JSON bodies to
@@ -19,14 +22,27 @@ import java.util.zip.GZIPOutputStream;
  * bodies mean; the {@link Agent} does.
  */
 final class CollectorHttp {
+  private static final System.Logger LOG = System.getLogger("io.mintaro.agent");
+
   private final URI base;
   private final String apiKey;
   private final HttpClient http;
   private final ExecutorService executor;
   private final AtomicLong bytesSent = new AtomicLong();
+  private final AtomicBoolean handshakeFailureLogged = new AtomicBoolean();
 
-  /** @param apiKey the key presented to the collector; null for none */
-  CollectorHttp(URI collector, String apiKey) {
+  /**
+   * @param apiKey the key presented to the collector; null for none
+   * @param sslContext the TLS settings of an https collector; null for the JDK's defaults
+   */
+  CollectorHttp(URI collector, String apiKey, SSLContext sslContext) {
+    if ("http".equalsIgnoreCase(collector.getScheme()) && !CollectorTls.isLoopback(collector)) {
+      // Once per agent, that is once per configured URL: the key and every recorded trace
+      // (bodies, headers, SQL) would cross the network readable by anyone on the path.
+      LOG.log(System.Logger.Level.WARNING, "mintaro agent: the collector URL " + collector
+          + " is plain HTTP to another host: the API key and the traces travel unencrypted;"
+          + " use an https:// URL (docs/security.md)");
+    }
     String url = collector.toString();
     this.base = URI.create(url.endsWith("/") ? url : url + "/");
     this.apiKey = apiKey;
@@ -35,11 +51,14 @@ final class CollectorHttp {
       t.setDaemon(true);
       return t;
     });
-    this.http = HttpClient.newBuilder()
+    HttpClient.Builder http = HttpClient.newBuilder()
         .connectTimeout(Duration.ofSeconds(2))
         .version(HttpClient.Version.HTTP_1_1)
-        .executor(executor)
-        .build();
+        .executor(executor);
+    if (sslContext != null) {
+      http.sslContext(sslContext);
+    }
+    this.http = http.build();
   }
 
   /** Bytes of request bodies sent so far, after compression. */
@@ -66,8 +85,18 @@ final class CollectorHttp {
       request.header("Content-Encoding", "gzip");
     }
     bytesSent.addAndGet(body.length);
-    return http.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-        HttpResponse.BodyHandlers.ofString());
+    try {
+      return http.send(request.POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+          HttpResponse.BodyHandlers.ofString());
+    } catch (SSLException e) {
+      // A transport failure like any other (retried with back-off), but one that a retry will not
+      // cure: the operator is told once why nothing arrives.
+      if (handshakeFailureLogged.compareAndSet(false, true)) {
+        LOG.log(System.Logger.Level.WARNING, "mintaro agent: TLS with the collector " + base + " failed ("
+            + e.getMessage() + "); check MINTARO_TLS_CA and, for mTLS, MINTARO_TLS_CERT and MINTARO_TLS_KEY");
+      }
+      throw e;
+    }
   }
 
   void close() {

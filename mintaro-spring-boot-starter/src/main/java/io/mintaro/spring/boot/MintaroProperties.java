@@ -152,6 +152,9 @@ public class MintaroProperties {
   /** Methods annotated with @io.mintaro.Traced become spans, through Spring AOP. */
   private final Part traced = new Part();
 
+  /** TLS with an https collector (docs/security.md). */
+  private final Tls tls = new Tls();
+
   /** The error triggers of {@code mintaro.trigger-on}. */
   public enum Trigger {
     /** A server answers with status 500 or more. */
@@ -175,6 +178,42 @@ public class MintaroProperties {
 
     public void setEnabled(boolean enabled) {
       this.enabled = enabled;
+    }
+  }
+
+  /** The agent's TLS settings for an https collector; the certificate and host name are always verified. */
+  public static class Tls {
+    /** PEM file of the CAs trusted for the collector's certificate, instead of the JDK's trust store. */
+    private String ca;
+
+    /** PEM file of the agent's client certificate, for a collector that requires one (mTLS). */
+    private String cert;
+
+    /** PEM file of the client certificate's private key, unencrypted PKCS#8 (BEGIN PRIVATE KEY). */
+    private String key;
+
+    public String getCa() {
+      return ca;
+    }
+
+    public void setCa(String ca) {
+      this.ca = ca;
+    }
+
+    public String getCert() {
+      return cert;
+    }
+
+    public void setCert(String cert) {
+      this.cert = cert;
+    }
+
+    public String getKey() {
+      return key;
+    }
+
+    public void setKey(String key) {
+      this.key = key;
     }
   }
 
@@ -458,5 +497,9 @@ public class MintaroProperties {
 
   public Part getTraced() {
     return traced;
+  }
+
+  public Tls getTls() {
+    return tls;
   }
 }

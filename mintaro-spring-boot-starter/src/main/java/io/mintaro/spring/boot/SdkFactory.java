@@ -3,6 +3,7 @@ package io.mintaro.spring.boot;
 import io.mintaro.MintaroSdk;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -82,6 +83,7 @@ final class SdkFactory implements DisposableBean {
     if (apiKey != null) {
       set(p.getApiKey() != null ? "mintaro.api-key" : "mintaro.collector", "(hidden)", () -> b.apiKey(apiKey));
     }
+    tls(b, p.getTls(), collector);
     if (p.getBufferSize() != null) {
       set("mintaro.buffer-size", p.getBufferSize(), () -> b.bufferSize(bytes(p.getBufferSize())));
     }
@@ -120,6 +122,30 @@ final class SdkFactory implements DisposableBean {
     set("mintaro.max-body-size", p.getMaxBodySize(), () -> sdk[0] = b.build());
     built.add(sdk[0]);
     return sdk[0];
+  }
+
+  private static void tls(MintaroSdk.Builder b, MintaroProperties.Tls tls, Collector collector) {
+    boolean certificate = tls.getCert() != null || tls.getKey() != null;
+    if (tls.getCa() != null) {
+      set("mintaro.tls.ca", tls.getCa(), () -> b.tlsCa(Path.of(tls.getCa().trim())));
+    }
+    if (certificate) {
+      try {
+        b.tlsClientCertificate(tls.getCert() == null ? null : Path.of(tls.getCert().trim()),
+            tls.getKey() == null ? null : Path.of(tls.getKey().trim()));
+      } catch (IllegalArgumentException e) {
+        // The message names the file at fault, MINTARO_TLS_CERT or MINTARO_TLS_KEY; or both, when one is missing.
+        boolean key = tls.getCert() != null && (tls.getKey() == null || e.getMessage().startsWith("MINTARO_TLS_KEY"));
+        throw new InvalidConfigurationPropertyValueException(key ? "mintaro.tls.key" : "mintaro.tls.cert",
+            key ? tls.getKey() : tls.getCert(), e.getMessage());
+      }
+    }
+    // The builder refuses this too, but at build(), where the property at fault is not known.
+    if ((tls.getCa() != null || certificate) && collector.url() != null && !collector.url().isBlank()
+        && !collector.url().toLowerCase(java.util.Locale.ROOT).startsWith("https://")) {
+      throw new InvalidConfigurationPropertyValueException("mintaro.collector", collector.shown(),
+          "mintaro.tls.* need an https:// collector URL");
+    }
   }
 
   /**

@@ -4,14 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.mintaro.MintaroSdk;
+import io.mintaro.testkit.servers.TestCertificates;
 import io.mintaro.http.ClientExchange;
 import io.mintaro.http.ServerExchange;
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -278,6 +281,38 @@ class MintaroPropertiesTest {
             .contains("ftp://***@collector").doesNotContain("s3cr3t")));
   }
 
+  @Test
+  void theTlsFilesReachTheSdkFromPropertiesOrTheEnvironment(@TempDir Path dir) {
+    TestCertificates.Authority ca = TestCertificates.authority(dir, "test-ca");
+    TestCertificates.Issued agent = ca.issue("agent");
+    withEnvironment(Map.of("MINTARO_COLLECTOR", "https://collector.internal:7070",
+        "MINTARO_TLS_CA", ca.certificate().toString(),
+        "MINTARO_TLS_CERT", agent.certificate().toString(),
+        "MINTARO_TLS_KEY", agent.privateKey().toString())).run(context -> {
+          MintaroProperties p = context.getBean(MintaroProperties.class);
+          assertThat(p.getTls().getCa()).isEqualTo(ca.certificate().toString());
+          // read and checked by the builder: a key that is no key stops the start (below)
+          assertThat(context).hasNotFailed().hasSingleBean(MintaroSdk.class);
+        });
+    runner.withPropertyValues("mintaro.collector=https://collector.internal:7070",
+        "mintaro.tls.cert=" + agent.certificate(), "mintaro.tls.key=" + ca.certificate())
+        .run(context -> assertThat(context).hasFailed().getFailure().satisfies(failure ->
+            assertThat(messages(failure)).contains("mintaro.tls.key").contains("no 'BEGIN PRIVATE KEY' block")));
+    runner.withPropertyValues("mintaro.collector=http://s3cr3t@collector.internal:7070", "mintaro.tls.ca=" + ca.certificate())
+        .run(context -> assertThat(context).hasFailed().getFailure().satisfies(failure ->
+            assertThat(messages(failure)).contains("mintaro.collector").contains("need an https:// collector URL")
+                .doesNotContain("s3cr3t")));
+  }
+
+  @Test
+  void badTlsSettingsStopTheStartNamingTheProperty(@TempDir Path dir) {
+    Path missing = dir.resolve("missing.pem");
+    runner.withPropertyValues("mintaro.collector=https://collector.internal:7070", "mintaro.tls.ca=" + missing)
+        .run(context -> assertThat(context).hasFailed().getFailure().satisfies(failure ->
+            assertThat(messages(failure)).contains("mintaro.tls.ca").contains("no such file: " + missing)));
+    assertStartFails("mintaro.tls.cert=/some/cert.pem", "mintaro.tls.key");
+  }
+
   private void assertStartFails(String property, String named) {
     runner.withPropertyValues(property).run(context -> assertThat(context).hasFailed()
         .getFailure().satisfies(failure -> assertThat(messages(failure)).contains(named)));
@@ -305,7 +340,7 @@ class MintaroPropertiesTest {
         "jdbc.capture-parameters", "jdbc.trigger-on-error", "jdbc.max-parameter-length", "enabled",
         "filter.enabled", "mvc-errors.enabled", "rest-client.enabled", "rest-template.enabled",
         "http-client.enabled", "logging.enabled", "jdbc.enabled", "async.enabled", "health.enabled",
-        "traced.enabled"}) {
+        "traced.enabled", "tls.ca", "tls.cert", "tls.key"}) {
       assertThat(metadata).contains("\"name\": \"mintaro." + name + "\"");
     }
   }

@@ -1,2 +1,2 @@
-/** Real external servers for tests: a throwaway PostgreSQL cluster and HAProxy. */
+/** Real external servers and tools for tests: a throwaway PostgreSQL cluster, HAProxy, and a throwaway CA. */
 package io.mintaro.testkit.servers;
