@@ -248,20 +248,17 @@ public final class Redactor {
       return null;
     }
     url = withoutUserInfo(url);
-    if (values) {
-      url = ValuePatterns.mask(url); // a card number or JWT in the path, too
-    }
     int q = url.indexOf('?');
-    if (q < 0) {
-      return url;
+    if (q >= 0) {
+      // scan all the bytes: a query with non-ASCII characters has more bytes than characters
+      byte[] query = url.substring(q + 1).getBytes(StandardCharsets.UTF_8);
+      if (mentionsField(query, query.length) || mentionsJwt(query, query.length)
+          || mentionsExactParameter(query, query.length)) {
+        url = url.substring(0, q + 1) + new String(form(query, query.length), StandardCharsets.UTF_8);
+      }
     }
-    // scan all the bytes: a query with non-ASCII characters has more bytes than characters
-    byte[] query = url.substring(q + 1).getBytes(StandardCharsets.UTF_8);
-    if (!mentionsField(query, query.length) && !mentionsJwt(query, query.length)
-        && !mentionsExactParameter(query, query.length)) {
-      return url;
-    }
-    return url.substring(0, q + 1) + new String(form(query, query.length), StandardCharsets.UTF_8);
+    // then a card number or JWT anywhere else, the path included
+    return values ? ValuePatterns.mask(url) : url;
   }
 
   private static boolean isExactParameter(String name) {
