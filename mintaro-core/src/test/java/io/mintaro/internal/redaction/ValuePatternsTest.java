@@ -96,6 +96,23 @@ class ValuePatternsTest {
   }
 
   @Test
+  void aSecretIsFoundAtEveryOffset_theScanLooksAtEveryThirdByteOnly() {
+    Random random = new Random(11);
+    String alphabet = "abcdefghij eyJ0123456789-.";
+    String[] secrets = {"4111 1111 1111 1111", "4222222222222", "3782-822463-10005", "6200000000000005", JWT};
+    for (int i = 0; i < 3_000; i++) {
+      StringBuilder before = new StringBuilder();
+      for (int j = random.nextInt(40); j > 0; j--) {
+        before.append(alphabet.charAt(random.nextInt(alphabet.length())));
+      }
+      String secret = secrets[i % secrets.length];
+      String text = before + "x " + secret + " x" + "tail".repeat(random.nextInt(3));
+
+      assertThat(ValuePatterns.mask(text)).as(text).doesNotContain(secret).contains("x " + MASK + " x");
+    }
+  }
+
+  @Test
   void garbageNeverThrowsAndNeverGrows() {
     Random random = new Random(7);
     String alphabet = "0123456789 -+eyJ.abc_";
