@@ -1,7 +1,8 @@
 package io.mintaro.benchmarks;
 
 import io.mintaro.internal.redaction.Redactor;
-import java.util.List;
+import io.mintaro.internal.redaction.ValuePatterns;
+import java.nio.charset.StandardCharsets;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -14,30 +15,56 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 
 /**
- * The redaction scan that every recorded body goes through: a 1 KiB JSON body that names no
- * secret field, with the default field words (Redactor.DEFAULT_FIELDS). It is the largest single
- * part of recording an exchange, so it gets its own, steadier, number.
+ * The redaction scans that every recorded body and log line goes through, with the default field
+ * words (Redactor.DEFAULT_FIELDS) and the value patterns (JWTs, card numbers) on or off: a 1 KiB
+ * JSON body that names no secret field, a 1 KiB text body of English and numbers (every {@code e}
+ * and digit is a candidate the value scan must look at), and a typical log line, whose only cost
+ * with the patterns off is nothing at all.
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Fork(1)
 @State(Scope.Benchmark)
 public class RedactorBenchmark {
-  /** {@code defaults}: today's words; {@code three-words}: password, token, secret, the defaults before issue 15. */
-  @Param({"defaults", "three-words"})
-  public String words;
+  /** {@code on}: the value patterns too, as shipped; {@code off}: the field words alone, as before issue 15's part 3. */
+  @Param({"on", "off"})
+  public String values;
 
   Redactor redactor;
-  final byte[] body = ExchangeBenchmark.json(1024, "resp");
+  boolean scanValues;
+  final byte[] json = ExchangeBenchmark.json(1024, "resp");
+  final byte[] text = text(1024);
+  final byte[] logLine = ("order 7f3a2c answered 200 in 17 ms for customer 1764763200000; retrying the"
+      + " payment of 42.50 EUR at 2026-12-03T12:00:00Z").getBytes(StandardCharsets.UTF_8);
 
   @Setup
   public void setUp() {
-    redactor = words.equals("defaults") ? new Redactor(Redactor.DEFAULT_HEADERS, Redactor.DEFAULT_FIELDS)
-        : new Redactor(Redactor.DEFAULT_HEADERS, List.of("password", "token", "secret"));
+    scanValues = values.equals("on");
+    redactor = new Redactor(Redactor.DEFAULT_HEADERS, Redactor.DEFAULT_FIELDS, scanValues);
+  }
+
+  static byte[] text(int size) {
+    String line = "GET /orders/12345 answered 200 in 17 ms; the customer 1764763200000 entered the queue. ";
+    StringBuilder b = new StringBuilder();
+    while (b.length() < size) {
+      b.append(line);
+    }
+    return b.substring(0, size).getBytes(StandardCharsets.UTF_8);
   }
 
   @Benchmark
   public byte[] scanJsonBody() {
-    return redactor.body(body, body.length, "application/json");
+    return redactor.body(json, json.length, "application/json");
+  }
+
+  @Benchmark
+  public byte[] scanTextBody() {
+    return redactor.body(text, text.length, "text/plain");
+  }
+
+  /** What RecordBuffer.putText adds to recording a log line: the value scan over its bytes. */
+  @Benchmark
+  public long scanLogMessage() {
+    return scanValues ? ValuePatterns.find(logLine, 0, logLine.length) : 0;
   }
 }

@@ -13,6 +13,7 @@ import io.mintaro.internal.recorder.FlightRecorder;
 import io.mintaro.internal.recorder.RecordWriter;
 import io.mintaro.internal.print.Printer;
 import io.mintaro.internal.redaction.Redactor;
+import io.mintaro.internal.redaction.ValuePatterns;
 import io.mintaro.internal.trigger.AutoThresholds;
 import io.mintaro.internal.trigger.SlowPolicy;
 import io.mintaro.internal.trigger.TriggerGate;
@@ -279,6 +280,8 @@ public final class Core {
       sink.count(ctx.traceHi, ctx.traceLo, kind, where, problem);
       return;
     }
+    // the reason quotes a log line or an exception, which the recorder has masked but this has not
+    reason = ValuePatterns.mask(reason);
     TriggerListener listener = triggerListener;
     if (listener != null) {
       try {

@@ -34,7 +34,8 @@ public final class DemoService implements AutoCloseable {
     return new DemoService(name, sdk, port, server);
   }
 
-  static DemoService start(String name, MintaroSdk sdk, int port, String path, HttpServlet servlet)
+  /** Starts {@code servlet} at {@code path} behind the Mintaro filter of {@code sdk}, on loopback. */
+  public static DemoService start(String name, MintaroSdk sdk, int port, String path, HttpServlet servlet)
       throws Exception {
     Server server = new Server();
     ServerConnector connector = new ServerConnector(server);

@@ -4,6 +4,7 @@ import io.mintaro.demo.DemoOptions;
 import io.mintaro.testkit.DemoStack;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The whole product on loopback, with the byte-counting relay in front of the collector (see
@@ -12,12 +13,22 @@ import java.time.Duration;
 final class Stack extends DemoStack {
   static final String API_KEY = "it-test-key";
 
-  private Stack(Path dir, DemoOptions options) throws Exception {
-    super(dir.resolve("mintaro.db"), API_KEY, null, true, Duration.ofMillis(50), options);
+  private Stack(Path dir, DemoOptions options, Map<String, String> exportSettings) throws Exception {
+    super(database(dir), API_KEY, null, true, Duration.ofMillis(50), options, exportSettings);
   }
 
   static Stack start(Path dir, DemoOptions options) throws Exception {
-    return new Stack(dir, options);
+    return new Stack(dir, options, Map.of());
+  }
+
+  /** A stack whose collector exports as {@code exportSettings} say ({@code MINTARO_EXPORT_ZIPKIN}...). */
+  static Stack start(Path dir, DemoOptions options, Map<String, String> exportSettings) throws Exception {
+    return new Stack(dir, options, exportSettings);
+  }
+
+  /** The collector's SQLite file; its WAL is beside it. */
+  static Path database(Path dir) {
+    return dir.resolve("mintaro.db");
   }
 
   static DemoOptions defaults() {

@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Predicate;
@@ -34,6 +35,7 @@ public class DemoStack implements AutoCloseable {
   public final HttpClient user = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
   private final Path db;
+  private final Map<String, String> exportSettings;
   private final String apiKey;
   private final String collectorHost;
   private final int collectorPort;
@@ -52,7 +54,17 @@ public class DemoStack implements AutoCloseable {
    */
   protected DemoStack(Path db, String apiKey, String collectorHost, boolean viaRelay, Duration pollInterval,
       DemoOptions options) throws Exception {
+    this(db, apiKey, collectorHost, viaRelay, pollInterval, options, Map.of());
+  }
+
+  /**
+   * @param exportSettings the collector's export settings, as {@link CollectorConfig.Builder#exportSetting}
+   *     takes them ({@code MINTARO_EXPORT_ZIPKIN}...)
+   */
+  protected DemoStack(Path db, String apiKey, String collectorHost, boolean viaRelay, Duration pollInterval,
+      DemoOptions options, Map<String, String> exportSettings) throws Exception {
     this.db = db;
+    this.exportSettings = Map.copyOf(exportSettings);
     this.apiKey = apiKey;
     this.collectorHost = collectorHost;
     this.pollInterval = pollInterval;
@@ -77,7 +89,9 @@ public class DemoStack implements AutoCloseable {
   }
 
   private CollectorConfig config(int port) {
-    return CollectorConfig.builder()
+    CollectorConfig.Builder b = CollectorConfig.builder();
+    exportSettings.forEach(b::exportSetting);
+    return b
         .host(collectorHost)
         .port(port)
         .dbPath(db)

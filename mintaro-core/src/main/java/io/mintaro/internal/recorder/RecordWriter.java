@@ -78,7 +78,7 @@ public final class RecordWriter {
     r.putByte(level);
     r.putString(logger, MAX_NAME);
     r.putString(thread, MAX_NAME);
-    r.putString(message, MAX_TEXT);
+    r.putText(message, MAX_TEXT);
     putError(r, error);
     recorder.append(r, lo);
   }
@@ -118,7 +118,7 @@ public final class RecordWriter {
     r.putLong(durationUs);
     r.putString(method, MAX_NAME);
     r.putString(url, MAX_HEADER);
-    r.putString(error, MAX_TEXT);
+    r.putText(error, MAX_TEXT);
     putHeaders(r, requestHeaders, requestHeaderCount);
     r.putBody(requestBody, requestBodyLength, requestBodyTotal);
     putHeaders(r, responseHeaders, responseHeaderCount);
@@ -166,7 +166,7 @@ public final class RecordWriter {
       r.putString((Boolean) v ? "true" : "false", MAX_HEADER);
       return;
     }
-    r.putString(v == null ? null : v.toString(), MAX_HEADER);
+    r.putText(v == null ? null : v.toString(), MAX_HEADER);
   }
 
   static int decimalLength(long n) {
@@ -186,8 +186,8 @@ public final class RecordWriter {
     }
     r.putByte((byte) 1);
     r.putString(e.type, MAX_NAME);
-    r.putString(e.message, MAX_TEXT);
-    r.putString(e.stack, MAX_TEXT);
+    r.putText(e.message, MAX_TEXT);
+    r.putText(e.stack, MAX_TEXT);
   }
 
   private static void putHeaders(RecordBuffer r, String[] headers, int count) {

@@ -17,20 +17,33 @@ import java.util.TreeMap;
  * bodies, form bodies and URL query strings. A field is sensitive when its name contains a
  * configured word, ignoring case ({@code newPassword}, {@code access_token}); a header when its
  * name is configured or contains such a word ({@code X-Request-Token}). A query parameter whose
- * value is a JWT is masked whatever its name. Over-redacting a harmless field is the cheaper
- * mistake.
+ * value is a JWT is masked whatever its name. Multipart parts are masked whole when their name is
+ * sensitive or they are a file. JWTs and card numbers are masked by value ({@link ValuePatterns})
+ * in every body, URL and header value. Over-redacting a harmless field is the cheaper mistake.
  */
 public final class Redactor {
   public static final String MASK = "[REDACTED]";
   /** The headers masked by default (docs/redaction.md). */
   public static final List<String> DEFAULT_HEADERS = List.of("authorization", "cookie", "set-cookie",
-      "proxy-authorization", "x-api-key", "x-auth-token");
+      "proxy-authorization", "x-api-key", "x-auth-token", "ocp-apim-subscription-key");
   /**
    * The field words of the default, after Sentry's default scrubbing. Each one costs a little on
    * every body; the shortest ({@code auth}) sets the scan's step (see {@link #inner}).
    */
   public static final List<String> DEFAULT_FIELDS = List.of("password", "passwd", "secret", "token", "api_key",
-      "apikey", "api-key", "auth", "credential", "private_key", "session");
+      "apikey", "api-key", "auth", "credential", "private_key", "privatekey", "session", "signature", "cookie");
+  /**
+   * Query and form parameters masked by their exact name (ignoring case): names too short to be
+   * words, which would match inside ordinary names: {@code sig} of Azure SAS and signed URLs,
+   * {@code key} of Google's API keys.
+   */
+  public static final List<String> DEFAULT_EXACT_PARAMETERS = List.of("sig", "key");
+  /**
+   * Authorization schemes: a value of any header that starts with one of these and a space is
+   * masked after the scheme's name, even when the header's name is not sensitive.
+   */
+  static final List<String> SCHEMES = List.of("bearer", "basic", "digest", "aws4-hmac-sha256", "negotiate",
+      "ntlm", "token", "apikey", "dpop", "hawk", "sharedkey", "oauth");
   private static final byte[] MASK_JSON = ("\"" + MASK + "\"").getBytes(StandardCharsets.US_ASCII);
   private static final byte[] MASK_FORM = "%5BREDACTED%5D".getBytes(StandardCharsets.US_ASCII);
   private static final VarHandle PAIR =
@@ -58,8 +71,16 @@ public final class Redactor {
   private final int[] prefixes;
   private final byte[][][] byPrefix;
   private final boolean emptyField;
+  /** Whether JWTs and card numbers are masked by value; off only to measure what they cost. */
+  private final boolean values;
 
   public Redactor(Collection<String> headers, Collection<String> fields) {
+    this(headers, fields, true);
+  }
+
+  /** @param values whether {@link ValuePatterns} apply; false only to measure their cost */
+  public Redactor(Collection<String> headers, Collection<String> fields, boolean values) {
+    this.values = values;
     this.headersByLength = byLength(headers);
     this.fields = fields.stream().map(f -> f.toLowerCase(Locale.ROOT)).distinct().toArray(String[]::new);
     boolean empty = false;
@@ -169,9 +190,43 @@ public final class Redactor {
     return !emptyField && mentionsField(bytes, bytes.length);
   }
 
-  /** The header value to record. */
+  /**
+   * The header value to record: masked when the name is sensitive; otherwise kept, but for an
+   * authorization scheme's credentials and values that are JWTs or card numbers.
+   */
   public String header(String name, String value) {
-    return isSensitiveHeader(name) ? MASK : value;
+    if (isSensitiveHeader(name)) {
+      return MASK;
+    }
+    if (value == null || !values) {
+      return value;
+    }
+    String scheme = scheme(value);
+    if (scheme != null) {
+      return scheme + " " + MASK;
+    }
+    return ValuePatterns.mask(value);
+  }
+
+  /**
+   * The scheme's name when {@code value} is {@code <scheme> <credentials>}, else null. Digest and
+   * SigV4 credentials are {@code key=value} lists; the others one token of 8 characters or more,
+   * so that a header such as {@code X-Plan: Basic tier} is kept.
+   */
+  private static String scheme(String value) {
+    int space = value.indexOf(' ');
+    if (space < 4 || space > 16 || space + 1 == value.length()) {
+      return null;
+    }
+    for (String s : SCHEMES) {
+      if (s.length() == space && value.regionMatches(true, 0, s, 0, space)) {
+        boolean list = s.equals("digest") || s.equals("aws4-hmac-sha256");
+        String rest = value.substring(space + 1).trim();
+        boolean credentials = list ? rest.indexOf('=') > 0 : rest.length() >= 8 && rest.indexOf(' ') < 0;
+        return credentials ? value.substring(0, space) : null;
+      }
+    }
+    return null;
   }
 
   public boolean isSensitiveField(String name) {
@@ -194,15 +249,39 @@ public final class Redactor {
     }
     url = withoutUserInfo(url);
     int q = url.indexOf('?');
-    if (q < 0) {
-      return url;
+    if (q >= 0) {
+      // scan all the bytes: a query with non-ASCII characters has more bytes than characters
+      byte[] query = url.substring(q + 1).getBytes(StandardCharsets.UTF_8);
+      if (mentionsField(query, query.length) || mentionsJwt(query, query.length)
+          || mentionsExactParameter(query, query.length)) {
+        url = url.substring(0, q + 1) + new String(form(query, query.length), StandardCharsets.UTF_8);
+      }
     }
-    // scan all the bytes: a query with non-ASCII characters has more bytes than characters
-    byte[] query = url.substring(q + 1).getBytes(StandardCharsets.UTF_8);
-    if (!mentionsField(query, query.length) && !mentionsJwt(query, query.length)) {
-      return url;
+    // then a card number or JWT anywhere else, the path included
+    return values ? ValuePatterns.mask(url) : url;
+  }
+
+  private static boolean isExactParameter(String name) {
+    for (String p : DEFAULT_EXACT_PARAMETERS) {
+      if (p.equalsIgnoreCase(name)) {
+        return true;
+      }
     }
-    return url.substring(0, q + 1) + new String(form(query, query.length), StandardCharsets.UTF_8);
+    return false;
+  }
+
+  /** True when a parameter of {@link #DEFAULT_EXACT_PARAMETERS} is in the query or form. */
+  private static boolean mentionsExactParameter(byte[] b, int length) {
+    for (String p : DEFAULT_EXACT_PARAMETERS) {
+      int n = p.length();
+      for (int i = 0; i + n < length; i++) {
+        if ((i == 0 || b[i - 1] == '&') && b[i + n] == '='
+            && new String(b, i, n, StandardCharsets.ISO_8859_1).equalsIgnoreCase(p)) {
+          return true;
+        }
+      }
+    }
+    return false;
   }
 
   /** Masks the credentials of {@code scheme://user:password@host/...}. */
@@ -229,10 +308,35 @@ public final class Redactor {
    * as it is, without copying. The input may be truncated; redaction then stops safely.
    */
   public byte[] body(byte[] body, int length, String contentType) {
-    if (body == null || length == 0 || !mentionsField(body, length)) {
+    if (body == null || length == 0) {
       return body;
     }
+    byte[] out = fields(body, length, contentType);
+    if (!values) {
+      return out;
+    }
+    int outLength = out == body ? length : out.length;
+    // JWTs and card numbers in any body, whatever its type, after the fields are masked
+    long found = ValuePatterns.find(out, 0, outLength);
+    if (found < 0) {
+      return out;
+    }
+    byte[] copy = out == body ? Arrays.copyOf(body, length) : out;
+    int end = ValuePatterns.mask(copy, (int) (found >>> 32), outLength);
+    return Arrays.copyOf(copy, end);
+  }
+
+  private byte[] fields(byte[] body, int length, String contentType) {
     String type = contentType == null ? "" : contentType.toLowerCase(Locale.ROOT);
+    if (type.startsWith("multipart/")) {
+      byte[] boundary = Multipart.boundary(contentType);
+      // file parts are masked whatever their names, so a multipart body is always looked at
+      return boundary == null ? body : Multipart.redact(this, body, length, boundary);
+    }
+    if (!mentionsField(body, length) && !(type.contains("x-www-form-urlencoded")
+        && mentionsExactParameter(body, length))) {
+      return body;
+    }
     if (type.contains("x-www-form-urlencoded")) {
       return form(body, length);
     }
@@ -309,7 +413,7 @@ public final class Redactor {
         eq++;
       }
       String name = new String(b, start, eq - start, StandardCharsets.UTF_8);
-      if (eq < end && (isSensitiveField(name) || isJwt(b, eq + 1, end))) {
+      if (eq < end && (isSensitiveField(name) || isExactParameter(name) || isJwt(b, eq + 1, end))) {
         out.write(b, start, eq + 1 - start);
         out.write(MASK_FORM, 0, MASK_FORM.length);
       } else {

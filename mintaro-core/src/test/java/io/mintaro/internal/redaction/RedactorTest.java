@@ -52,7 +52,7 @@ class RedactorTest {
 
   @ParameterizedTest
   @ValueSource(strings = {"api_key", "apikey", "api-key", "auth", "credentials", "passwd", "private_key", "session",
-      "client_secret", "refresh_token", "sessionId", "oauthCode"})
+      "client_secret", "refresh_token", "sessionId", "oauthCode", "privateKey", "webhookSignature", "cookies"})
   void theDefaultWordsCoverTheCommonSecretNames(String name) {
     assertThat(defaults.url("http://h/x?" + name + "=s3cr3t&page=2"))
         .isEqualTo("http://h/x?" + name + "=%5BREDACTED%5D&page=2");
@@ -81,6 +81,115 @@ class RedactorTest {
     assertThat(redactor.url("http://h/cb?q=eyJust.kidding&page=2")).as("not three parts")
         .isEqualTo("http://h/cb?q=eyJust.kidding&page=2");
     assertThat(redactor.url("http://h/cb?q=eyJ")).isEqualTo("http://h/cb?q=eyJ");
+  }
+
+  // --- header values, whatever the header's name ----------------------------------------------
+
+  @ParameterizedTest
+  @CsvSource(delimiter = '|', value = {
+      "Bearer mt_0123456789abcdef                                   | Bearer",
+      "Basic c3ZjOnBhc3N3b3Jk                                       | Basic",
+      "Digest username=\"a\", response=\"6629fae49393a05397450978507c4ef1\"  | Digest",
+      "AWS4-HMAC-SHA256 Credential=AKIAIOSFODNN7EXAMPLE/20261203/eu-west-1/s3/aws4_request, Signature=fe5f80f77d5fa3be | AWS4-HMAC-SHA256"})
+  void anAuthorizationSchemeInAHeaderWithAnOrdinaryNameKeepsOnlyTheSchemesName(String value, String scheme) {
+    assertThat(defaults.header("X-Forwarded-Access", value.strip())).isEqualTo(scheme + " " + MASK);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Basic tier", "Bearer", "Token sale today", "Digest weekly", "text/html"})
+  void ordinaryValuesThatStartLikeASchemeAreKept(String value) {
+    assertThat(defaults.header("X-Plan", value)).isEqualTo(value);
+  }
+
+  @Test
+  void jwtsAndCardNumbersInAnyHeaderValueAreMasked() {
+    String jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl";
+    assertThat(defaults.header("X-Id-Assertion", jwt)).isEqualTo(MASK);
+    assertThat(defaults.header("X-Note", "card 4111 1111 1111 1111")).isEqualTo("card " + MASK);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"Ocp-Apim-Subscription-Key", "X-Hub-Signature-256", "Stripe-Signature", "X-Original-Cookie"})
+  void subscriptionKeysSignaturesAndCookiesUnderOtherNamesAreMaskedByDefault(String name) {
+    assertThat(defaults.header(name, "s3cr3t")).isEqualTo(MASK);
+  }
+
+  // --- values in bodies and URLs --------------------------------------------------------------
+
+  @ParameterizedTest
+  @ValueSource(strings = {"text/plain", "application/xml", "application/json", "application/octet-stream"})
+  void jwtsAndCardNumbersAreMaskedInBodiesOfAnyType(String type) {
+    String body = "<a>eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI0MiJ9.c2lnbmF0dXJl</a><b>5555-5555-5555-4444</b>";
+    assertThat(text(defaults.body(bytes(body), body.length(), type))).isEqualTo("<a>" + MASK + "</a><b>" + MASK + "</b>");
+  }
+
+  @Test
+  void valuesAreMaskedAfterTheFieldsSoBothApplyToOneBody() {
+    String body = "{\"password\":\"p\",\"note\":\"card 4111111111111111\"}";
+    assertThat(text(defaults.body(bytes(body), body.length(), "application/json")))
+        .isEqualTo("{\"password\":\"" + MASK + "\",\"note\":\"card " + MASK + "\"}");
+  }
+
+  @Test
+  void aBodyWithoutSecretsIsStillTheSameArrayWithValuePatterns() {
+    byte[] body = bytes("{\"order\":\"1764763200000\",\"amount\":12.5,\"eyes\":\"yes\"}");
+    assertThat(defaults.body(body, body.length, "application/json")).isSameAs(body);
+  }
+
+  @Test
+  void valuePatternsCanBeTurnedOffOnlyToMeasureThem() {
+    Redactor fieldsOnly = new Redactor(Redactor.DEFAULT_HEADERS, Redactor.DEFAULT_FIELDS, false);
+    byte[] body = bytes("card 4111111111111111");
+    assertThat(fieldsOnly.body(body, body.length, "text/plain")).isSameAs(body);
+  }
+
+  @Test
+  void cardNumbersAndJwtsInAUrlsPathOrQueryAreMasked() {
+    assertThat(defaults.url("http://h/cards/4111111111111111/charge?card_number=5555555555554444&page=2"))
+        .isEqualTo("http://h/cards/" + MASK + "/charge?card_number=" + MASK + "&page=2");
+  }
+
+  @Test
+  void sigAndKeyParametersAreMaskedByTheirExactName() {
+    assertThat(defaults.url("https://acct.blob.example/c/b?sv=2022-11-02&sig=abc%3D&signal=on&key=AIzaSy&keys=3"))
+        .isEqualTo("https://acct.blob.example/c/b?sv=2022-11-02&sig=%5BREDACTED%5D&signal=on&key=%5BREDACTED%5D&keys=3");
+    String form = "sig=abc&design=x";
+    assertThat(text(defaults.body(bytes(form), form.length(), "application/x-www-form-urlencoded")))
+        .isEqualTo("sig=%5BREDACTED%5D&design=x");
+  }
+
+  // --- multipart ------------------------------------------------------------------------------
+
+  @Test
+  void multipartPartsWithSensitiveNamesAndFilePartsAreMaskedWhole_otherPartsAreKept() {
+    String body = "--XyZ\r\nContent-Disposition: form-data; name=\"comment\"\r\n\r\nhello\r\n"
+        + "--XyZ\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\nhunter2\r\n"
+        + "--XyZ\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"id_rsa\"\r\n"
+        + "Content-Type: application/octet-stream\r\n\r\n-----BEGIN KEY-----\r\nAAAA\r\n"
+        + "--XyZ\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n"
+        + "{\"token\":\"t\"}\r\n--XyZ--\r\n";
+
+    String out = text(defaults.body(bytes(body), body.length(), "multipart/form-data; boundary=XyZ"));
+
+    assertThat(out).isEqualTo("--XyZ\r\nContent-Disposition: form-data; name=\"comment\"\r\n\r\nhello\r\n"
+        + "--XyZ\r\nContent-Disposition: form-data; name=\"password\"\r\n\r\n" + MASK + "\r\n"
+        + "--XyZ\r\nContent-Disposition: form-data; name=\"upload\"; filename=\"id_rsa\"\r\n"
+        + "Content-Type: application/octet-stream\r\n\r\n" + MASK + "\r\n"
+        + "--XyZ\r\nContent-Disposition: form-data; name=\"meta\"\r\nContent-Type: application/json\r\n\r\n"
+        + "{\"token\":\"" + MASK + "\"}\r\n--XyZ--\r\n");
+  }
+
+  @Test
+  void aMultipartBodyCutInsideASecretPartLeaksNothing_andAQuotedBoundaryIsRead() {
+    String body = "--b1\r\nContent-Disposition: form-data; name=\"api_key\"\r\n\r\nk_0123456789";
+    assertThat(text(defaults.body(bytes(body), body.length(), "multipart/form-data; boundary=\"b1\"")))
+        .isEqualTo("--b1\r\nContent-Disposition: form-data; name=\"api_key\"\r\n\r\n" + MASK);
+  }
+
+  @Test
+  void aMultipartBodyWithNothingToMaskIsTheSameArray() {
+    byte[] body = bytes("--b\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n1\r\n--b--\r\n");
+    assertThat(defaults.body(body, body.length, "multipart/form-data; boundary=b")).isSameAs(body);
   }
 
   // --- JSON bodies ----------------------------------------------------------------------------
@@ -257,7 +366,7 @@ class RedactorTest {
   @Test
   void garbageBodiesNeverThrowAndNeverGrowUnboundedly() {
     Random random = new Random(5);
-    String alphabet = "{}[]\":,\\ \n passwordtokensecret=&%é1";
+    String alphabet = "{}[]\":,\\ \n\r passwordtokensecret=&%é1--ab\r\nfilename=\"";
     for (int i = 0; i < 5_000; i++) {
       StringBuilder b = new StringBuilder();
       int n = random.nextInt(200);
@@ -265,7 +374,8 @@ class RedactorTest {
         b.append(alphabet.charAt(random.nextInt(alphabet.length())));
       }
       byte[] body = bytes(b.toString());
-      for (String type : new String[] {"application/json", "application/x-www-form-urlencoded", null}) {
+      for (String type : new String[] {"application/json", "application/x-www-form-urlencoded", null,
+          "multipart/form-data; boundary=ab"}) {
         assertThatCode(() -> {
           byte[] out = redactor.body(body, body.length, type);
           assertThat(out.length).isLessThanOrEqualTo(body.length + 16 * (body.length + 1));
