@@ -167,6 +167,34 @@ class RetrievalRecoveryTest {
         }
     }
 
+    /** The same, with the collector restarted between the completion and the late breadcrumb. */
+    @Test
+    void aLateBreadcrumbReopensATraceCompletedBeforeACollectorRestart() throws Exception {
+        String t = traceId(0x508);
+        try (TestCollector c = start()) {
+            c.register(ORDERS, "orders");
+            ObjectNode trigger = batch(ORDERS);
+            trigger(trigger, t, "error", "boom", AT_MS);
+            entry(trigger, t, false);
+            c.postBatch(trigger);
+            assertThat(c.trace(t).get("complete").asBoolean()).isTrue();
+        }
+        try (TestCollector c = start()) {
+            ObjectNode late = batch(ORDERS);
+            ObjectNode lateEntry = entry(late, t, false);
+            log(lateEntry, 2, null, T0_US + 10, "INFO", "called ledger");
+            breadcrumb(lateEntry, "callee", LEDGER, null);
+            c.postBatch(late);
+            c.register(LEDGER, "ledger");
+            assertThat(commands(c.pollAsync(LEDGER))).containsExactly(t);
+            ObjectNode reply = batch(LEDGER);
+            log(entry(reply, t, true), 1, null, T0_US + 20, "ERROR", "ledger locked");
+            c.postBatch(reply);
+            assertThat(c.awaitComplete(t, Duration.ofSeconds(3)).get("services")).extracting(JsonNode::asText)
+                    .containsExactly("ledger", "orders");
+        }
+    }
+
     /**
      * A participant restarts between the trigger and the retrieval: its old process, which held
      * its part, never answers. The trace is stored with the participants that remain, and says

@@ -46,6 +46,15 @@ class LinkFaultsTest extends StackTest {
   }
 
   @Test
+  void aBatchWhoseConnectionClosesAfterItsFirstBytesIsSentAgainAndStoredWhole() throws Exception {
+    stack.relay.cutRequests(BATCHES, 120, 3, false); // inside the headers, then a plain FIN
+    String traceId = failingCheckoutAmongGoodOnes();
+    JsonNode story = stack.awaitTrace(traceId, Stack::wholeStory, STORY);
+    assertThat(stack.relay.requestsCut()).as("batches cut").isPositive();
+    assertWholeAndEachRecordOnce(story);
+  }
+
+  @Test
   void aBatchWhoseAcknowledgementIsLostIsSentAgainAndStoredOnce() throws Exception {
     stack.relay.loseAnswers(BATCHES, 2);
     String traceId = failingCheckoutAmongGoodOnes();

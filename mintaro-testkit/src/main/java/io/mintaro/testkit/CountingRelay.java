@@ -37,6 +37,7 @@ public final class CountingRelay implements AutoCloseable {
   private volatile long delayMillis;
   private volatile byte[] cutRequestLine;
   private volatile long cutAfterBytes;
+  private volatile boolean cutWithReset;
   private final AtomicInteger cutsLeft = new AtomicInteger();
   private final AtomicInteger cutsDone = new AtomicInteger();
   private volatile byte[] loseAnswerRequestLine;
@@ -91,11 +92,17 @@ public final class CountingRelay implements AutoCloseable {
   /**
    * Cuts the next {@code times} requests whose request line starts with {@code requestLine}: once
    * {@code afterBytes} bytes of one (headers included) have been passed on, both sides of its
-   * connection are reset, so the target sees a torn request and the client no answer.
+   * connection are reset (a TCP RST), so the target sees a torn request and the client no answer.
    */
   public void cutRequests(String requestLine, long afterBytes, int times) {
+    cutRequests(requestLine, afterBytes, times, true);
+  }
+
+  /** As {@link #cutRequests(String, long, int)}, closing with a FIN instead when {@code reset} is false. */
+  public void cutRequests(String requestLine, long afterBytes, int times, boolean reset) {
     this.cutRequestLine = requestLine.getBytes(StandardCharsets.ISO_8859_1);
     this.cutAfterBytes = afterBytes;
+    this.cutWithReset = reset;
     this.cutsLeft.set(times);
   }
 
@@ -197,7 +204,11 @@ public final class CountingRelay implements AutoCloseable {
           out.write(buffer, 0, pass);
           out.flush();
           if (pass < n) {
-            link.reset();
+            if (!towardsTarget || cutWithReset) {
+              link.reset();
+            } else {
+              link.close();
+            }
             return;
           }
         }
