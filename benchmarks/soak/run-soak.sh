@@ -9,7 +9,8 @@
 # and file descriptors (/proc), RSS; and for the collector: the SQLite file's size (with its WAL),
 # stored traces, and the error-to-stored latency of the traces completed in that minute
 # (completedAtMs - triggeredAtMs). Reports each series' growth rate per hour (least squares over
-# the samples after the first five minutes) and writes benchmarks/results/soak-<timestamp>.json.
+# the samples after the first five minutes), the classes whose live bytes grew most between minute
+# 6 and the end (jcmd GC.class_histogram), and writes benchmarks/results/soak-<timestamp>.json.
 # Not part of CI. Uses loopback ports 17170 (collector) and 8081-8083 (the demo).
 set -euo pipefail
 cd "$(dirname "$0")/../.."

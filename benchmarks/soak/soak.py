@@ -30,6 +30,23 @@ def heap_after_gc_bytes(pid):
     raise RuntimeError("no heap figure from jcmd GC.heap_info for %d" % pid)
 
 
+def histogram(pid):
+    """Live bytes per class after a full GC: {class name: bytes}."""
+    out = {}
+    for line in jcmd(pid, "GC.class_histogram").splitlines():
+        parts = line.split()
+        # "   1:        123456      7890123  [B (java.base@17)"
+        if len(parts) >= 4 and parts[0].endswith(":") and parts[0][:-1].isdigit():
+            out[parts[3]] = out.get(parts[3], 0) + int(parts[2])
+    return out
+
+
+def growth_by_class(before, after, top=15):
+    rows = [(after.get(k, 0) - before.get(k, 0), k) for k in set(before) | set(after)]
+    rows.sort(reverse=True)
+    return [{"class": k, "bytes": d} for d, k in rows[:top]]
+
+
 def proc_status(pid, field):
     with open("/proc/%d/status" % pid) as f:
         for line in f:
@@ -102,6 +119,7 @@ def main():
                                                                                 a.error_rate * 100, work))
         started = time.time()
         samples = []
+        histograms = {}
         for minute in range(1, a.minutes + 1):
             time.sleep(max(0, started + minute * 60 - time.time()))
             now_ms = int(time.time() * 1000)
@@ -115,6 +133,8 @@ def main():
                  "error_to_stored_ms_max": lat[-1] if lat else None,
                  "errors_completed_in_minute": len(lat)}
             samples.append(s)
+            if minute == min(6, a.minutes) or minute == a.minutes:
+                histograms[minute] = {"services": histogram(demo.pid), "collector": histogram(collector.pid)}
             log("minute %d: services heap %.1f MiB, %d threads, %d fds | collector heap %.1f MiB, %d threads, "
                 "%d fds | db %.1f MiB, %d traces, latency p50 %s ms" % (
                     minute, s["services"]["heap_after_gc_bytes"] / 2**20, s["services"]["threads"],
@@ -134,13 +154,21 @@ def main():
         ys = [(s["minute"], s[key]) for s in steady if s[key] is not None]
         growth[key] = slope_per_hour([m for m, _ in ys], [y for _, y in ys])
     traces_per_hour = growth.get("stored_traces") or 0
+    first, last = min(histograms), max(histograms)
+    by_class = {proc: growth_by_class(histograms[first][proc], histograms[last][proc])
+                for proc in ("services", "collector")}
     result = {"minutes": a.minutes, "rate": a.rate, "error_rate": a.error_rate, "samples": samples,
               "growth_per_hour": growth,
+              "live_bytes_growth_by_class": {"from_minute": first, "to_minute": last, **by_class},
               "sqlite_bytes_per_stored_trace": (growth["sqlite_bytes"] / traces_per_hour) if traces_per_hour else None}
     path = write_result("soak", result)
     print("\nGrowth per hour (least squares over minutes %d-%d):" % (xs[0], xs[-1]))
     for k, v in growth.items():
         print("  %-36s %s" % (k, "n/a" if v is None else "%.1f" % v))
+    for proc in ("services", "collector"):
+        print("Largest growth of live bytes by class, %s, minute %d to %d:" % (proc, first, last))
+        for row in by_class[proc][:8]:
+            print("  %12d  %s" % (row["bytes"], row["class"]))
     print("Result: %s" % path)
 
 
