@@ -33,7 +33,7 @@ class TraceHeadersFuzzTest {
 
   // ------------------------------------------------------------------ traceparent
 
-  @Property(tries = 2_000)
+  @Property(tries = 1_000)
   void aValidTraceparentIsContinuedAsItSays(@ForAll("traceparentIds") long[] ids,
       @ForAll @IntRange(min = 0, max = 255) int flags, @ForAll("versions") String version,
       @ForAll("ows") String before, @ForAll("ows") String after) {
@@ -60,7 +60,7 @@ class TraceHeadersFuzzTest {
     assertThat(in.flags).isEqualTo((byte) (flags & TraceHeaders.W3C_FLAGS));
   }
 
-  @Property(tries = 3_000)
+  @Property(tries = 1_000)
   void anyTraceparentIsAWellFormedPositionOrNone(@ForAll("hostileTraceparents") String value) {
     TraceHeaders.Incoming in = TraceHeaders.parseTraceparent(value);
 
@@ -112,7 +112,7 @@ class TraceHeadersFuzzTest {
     }
   }
 
-  @Property(tries = 2_000)
+  @Property(tries = 1_000)
   void anyTracestateIsForwardedValidOrDropped(@ForAll("hostileTracestates") String received) {
     TraceState.Forwarded out = TraceState.forward(received, OWN);
 
@@ -155,7 +155,7 @@ class TraceHeadersFuzzTest {
     assertThat(in.format).isEqualTo(TraceHeaders.FORMAT_MINTARO);
   }
 
-  @Property(tries = 2_000)
+  @Property(tries = 1_000)
   void anyMintaroTraceIsAWellFormedTraceOrNone(@ForAll("hostileMintaroTraces") String value) {
     TraceHeaders.Incoming in = TraceHeaders.parseMintaroTrace(value);
 
@@ -165,7 +165,7 @@ class TraceHeadersFuzzTest {
     }
   }
 
-  @Property(tries = 2_000)
+  @Property(tries = 1_000)
   void anAgentIdIsSixteenLowercaseHexDigitsOrNone(@ForAll("hostileAgentIds") String value) {
     String id = TraceHeaders.parseAgentId(value);
 
@@ -196,7 +196,7 @@ class TraceHeadersFuzzTest {
     }
   }
 
-  @Property(tries = 3_000)
+  @Property(tries = 1_000)
   void anyB3HeaderIsAWellFormedPositionOrNone(@ForAll("hostileB3") String value) {
     TraceHeaders.Incoming in = B3.parseSingle(value);
 
@@ -214,7 +214,7 @@ class TraceHeadersFuzzTest {
     }
   }
 
-  @Property(tries = 2_000)
+  @Property(tries = 1_000)
   void anyMultiHeaderB3IsAWellFormedPositionOrNone(@ForAll("hostileB3Multi") Map<String, String> headers) {
     TraceHeaders.Incoming in = B3.parseMulti(headers::get);
 
@@ -241,7 +241,7 @@ class TraceHeadersFuzzTest {
     assertThat(in.awsTraceHeader).isEqualTo(aws.value.split(",", -1)[0]);
   }
 
-  @Property(tries = 3_000)
+  @Property(tries = 1_000)
   void anyAwsHeaderIsAWellFormedTraceOrNone(@ForAll("hostileAws") String value) {
     TraceHeaders.Incoming in = AwsTraceHeader.parse(value);
 
@@ -264,7 +264,7 @@ class TraceHeadersFuzzTest {
 
   // ------------------------------------------------------------------ all formats at once
 
-  @Property(tries = 2_000)
+  @Property(tries = 1_000)
   void anyRequestsHeadersYieldAWellFormedPositionOrNone(@ForAll("hostileRequests") Map<String, String> headers) {
     TraceHeaders.Incoming in = TraceHeaders.extract(headers::get);
 
