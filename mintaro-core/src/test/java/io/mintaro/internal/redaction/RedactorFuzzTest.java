@@ -11,6 +11,7 @@ import java.util.Locale;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import net.jqwik.api.EdgeCasesMode;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -70,7 +71,7 @@ class RedactorFuzzTest {
     assertThat(DEFAULTS.body(formOnce, formOnce.length, "application/x-www-form-urlencoded")).isEqualTo(formOnce);
   }
 
-  @Property(tries = 500)
+  @Property(tries = 200, edgeCases = EdgeCasesMode.NONE) // edge cases of flat-mapped generators cost more than they find
   void aSecretUnderAConfiguredWordNeverSurvives(@ForAll("configuredCases") Tuple.Tuple3<List<String>, Case, Case> c) {
     Redactor redactor = new Redactor(List.of(), c.get1());
     byte[] json = c.get2().input.getBytes(StandardCharsets.UTF_8);
