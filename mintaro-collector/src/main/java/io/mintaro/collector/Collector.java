@@ -20,6 +20,7 @@ import io.mintaro.collector.export.TraceExporterProvider;
 import io.mintaro.collector.export.internal.ExportService;
 import io.mintaro.collector.internal.ApiException;
 import io.mintaro.collector.internal.DatabaseErrors;
+import io.mintaro.collector.internal.JsonErrorHandler;
 import io.mintaro.collector.internal.BodyReader;
 import io.mintaro.collector.internal.Responses;
 import io.mintaro.collector.store.AgentStore;
@@ -180,6 +181,7 @@ public final class Collector implements AutoCloseable {
                 cfg.startup.showJavalinBanner = false;
                 cfg.startup.showOldJavalinVersionWarning = false;
                 cfg.http.maxRequestSize = config.maxBodyBytes();
+                cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
                 cfg.jetty.addConnector((server, httpConfig) -> {
                     ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(httpConfig));
                     connector.setHost(config.host());
