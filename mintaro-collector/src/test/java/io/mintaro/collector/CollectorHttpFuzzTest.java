@@ -124,6 +124,47 @@ class CollectorHttpFuzzTest {
         }
     }
 
+    /**
+     * The failing sample of aHostileBatchIsRefusedWithA4xxNeverA5xx (seed of the run at 13:25,
+     * a 4.3 MB batch sent with "Content-Encoding: gzip, gzip"): the 415 was answered before the
+     * body was read and the connection closed under the client, which saw a reset, not the 415.
+     */
+    @Example
+    void aLargeBodyRefusedForItsEncodingIsAnsweredNotReset() {
+        byte[] large = new byte[900_000];
+        java.util.Arrays.fill(large, (byte) 'x');
+
+        HttpResponse<String> unsupported = c.send(c.agentRequest("/agent/v1/batches", large,
+                Map.of("Content-Encoding", "gzip, gzip")));
+        HttpResponse<String> notGzip = c.send(c.agentRequest("/agent/v1/batches", large,
+                Map.of("Content-Encoding", "gzip")));
+
+        assertThat(unsupported.statusCode()).isEqualTo(415);
+        assertThat(notGzip.statusCode()).isEqualTo(400);
+        assertClientErrorOrSuccess(unsupported, "900,000 bytes");
+        assertClientErrorOrSuccess(notGzip, "900,000 bytes");
+    }
+
+    /**
+     * The failing sample of aHostileBatchIsRefusedWithA4xxNeverA5xx in the PostgreSQL run (a span
+     * name with U+0000 in it): PostgreSQL refused the text and the batch was answered with a 500.
+     * U+0000 is stored as U+FFFD on either store.
+     */
+    @Example
+    void aBatchWithNulCharactersIsStored() {
+        String traceId = "00000000000000000000000000abd000";
+        com.fasterxml.jackson.databind.node.ObjectNode b = ProtocolParserFuzzTest.validBatch(AGENT, traceId);
+        com.fasterxml.jackson.databind.node.ObjectNode span = (com.fasterxml.jackson.databind.node.ObjectNode)
+                b.get("traces").get(0).get("spans").get(0);
+        span.put("name", "POST /a\u0000b");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) span.get("attributes")).put("k\u0000", "v\u0000");
+        ((com.fasterxml.jackson.databind.node.ObjectNode) b.get("traces").get(0).get("logs").get(0))
+                .put("message", "\u0000");
+
+        assertThat(c.postBatch(b)).isEqualTo(3);
+        assertThat(c.trace(traceId).get("name").asText()).isEqualTo("POST /a\ufffdb");
+    }
+
     private static void assertClientErrorOrSuccess(HttpResponse<String> r, String sent) {
         String what = r.request().method() + " " + r.request().uri().getRawPath() + " <- "
                 + (sent.length() > 300 ? sent.substring(0, 300) + "..." : sent) + " -> " + r.statusCode() + " " + r.body();
@@ -185,7 +226,7 @@ class CollectorHttpFuzzTest {
                 "-9223372036854775808", "-1", "0", "1", "1000000", "1000001", "2147483648", "1e3", "0x10", "",
                 " 7 ", "2025-11-21T10:00:00Z", "+1000000000-12-31T23:59:59.999999999Z",
                 "-1000000000-01-01T00:00:00Z", "2025-11-21T10:00:00+18:00", "2025-11-21T10:00:00-18:00",
-                "1970-01-01T00:00:00Z", "k:v", ":", "k:", ":v", "error", "ERROR", "slow", "true", "fast", "hour",
+                "1970-01-01T00:00:00Z", "a\u0000b", "k:v\u0000", "k:v", ":", "k:", ":v", "error", "ERROR", "slow", "true", "fast", "hour",
                 "day", "default", "orders", "a".repeat(101), "a".repeat(201), "%", "\u0000");
         Arbitrary<String> digits = Arbitraries.strings().withChars("-0123456789").ofMinLength(1).ofMaxLength(20);
         return Arbitraries.oneOf(edges, digits, Arbitraries.strings().all().ofMaxLength(30));

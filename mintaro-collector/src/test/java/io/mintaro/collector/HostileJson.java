@@ -59,7 +59,7 @@ final class HostileJson {
                 case 3 -> {
                     JsonNode v = s.get();
                     if (v != null && v.isArray() && !v.isEmpty()) {
-                        int copies = 1 + random.nextInt(random.nextInt(10) == 0 ? 2_000 : 20);
+                        int copies = 1 + random.nextInt(random.nextInt(10) == 0 ? 300 : 20);
                         for (int k = 0; k < copies; k++) {
                             ((ArrayNode) v).add(v.get(0).deepCopy());
                         }
