@@ -145,26 +145,6 @@ class CollectorHttpFuzzTest {
         assertClientErrorOrSuccess(notGzip, "900,000 bytes");
     }
 
-    /**
-     * The failing sample of aHostileBatchIsRefusedWithA4xxNeverA5xx in the PostgreSQL run (a span
-     * name with U+0000 in it): PostgreSQL refused the text and the batch was answered with a 500.
-     * U+0000 is stored as U+FFFD on either store.
-     */
-    @Example
-    void aBatchWithNulCharactersIsStored() {
-        String traceId = "00000000000000000000000000abd000";
-        com.fasterxml.jackson.databind.node.ObjectNode b = ProtocolParserFuzzTest.validBatch(AGENT, traceId);
-        com.fasterxml.jackson.databind.node.ObjectNode span = (com.fasterxml.jackson.databind.node.ObjectNode)
-                b.get("traces").get(0).get("spans").get(0);
-        span.put("name", "POST /a\u0000b");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) span.get("attributes")).put("k\u0000", "v\u0000");
-        ((com.fasterxml.jackson.databind.node.ObjectNode) b.get("traces").get(0).get("logs").get(0))
-                .put("message", "\u0000");
-
-        assertThat(c.postBatch(b)).isEqualTo(3);
-        assertThat(c.trace(traceId).get("name").asText()).isEqualTo("POST /a\ufffdb");
-    }
-
     private static void assertClientErrorOrSuccess(HttpResponse<String> r, String sent) {
         String what = r.request().method() + " " + r.request().uri().getRawPath() + " <- "
                 + (sent.length() > 300 ? sent.substring(0, 300) + "..." : sent) + " -> " + r.statusCode() + " " + r.body();
