@@ -90,7 +90,7 @@ public final class ProtocolParser {
         if (!SERVICE.matcher(service).matches()) {
             throw in.bad("service", "must be 1-100 characters of [A-Za-z0-9._-]");
         }
-        String version = in.string("version", false, Integer.MAX_VALUE);
+        String version = in.rawString("version", false, Integer.MAX_VALUE);
         if (version != null && (version.isEmpty() || version.length() > MAX_VERSION
                 || version.chars().anyMatch(Character::isISOControl))) {
             throw in.bad("version", "must be 1-" + MAX_VERSION + " characters without control characters");
@@ -379,7 +379,14 @@ public final class ProtocolParser {
             return v == null || v.isNull() ? null : v;
         }
 
+        /** The string with U+0000 replaced (see the class comment). */
         String string(String field, boolean required, int maxLength) {
+            String s = rawString(field, required, maxLength);
+            return s == null ? null : ProtocolParser.withoutNul(s);
+        }
+
+        /** The string as sent, for checks that refuse control characters. */
+        String rawString(String field, boolean required, int maxLength) {
             JsonNode v = get(field);
             if (v == null) {
                 if (required) {
@@ -394,7 +401,7 @@ public final class ProtocolParser {
             if (s.length() > maxLength) {
                 throw bad(field, "is longer than " + maxLength + " characters");
             }
-            return ProtocolParser.withoutNul(s);
+            return s;
         }
 
         /** A field that must be present; its value may be null or a string. */
