@@ -16,7 +16,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -260,9 +259,5 @@ class CollectorHttpFuzzTest {
 
     private static String encodePath(String s) {
         return encode(s).replace("+", "%20");
-    }
-
-    static String describe(List<String> l) {
-        return l.stream().collect(Collectors.joining(","));
     }
 }

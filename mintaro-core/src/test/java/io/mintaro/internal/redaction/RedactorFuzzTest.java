@@ -49,7 +49,7 @@ class RedactorFuzzTest {
     byte[] body = c.input.getBytes(StandardCharsets.UTF_8);
     int length = Math.floorMod(cutSeed, body.length) + 1;
     int secretAt = c.input.indexOf(c.secret);
-    // a cut inside the sensitive key leaves no secret to hide; start from the key's end
+    // once three characters of the secret are inside the cut, none of them may be recorded
     String cutText = new String(body, 0, length, StandardCharsets.UTF_8);
 
     String out = recorded(body, length, "application/json");
