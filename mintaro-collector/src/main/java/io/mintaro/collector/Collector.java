@@ -21,6 +21,7 @@ import io.mintaro.collector.export.TraceExporterProvider;
 import io.mintaro.collector.export.internal.ExportService;
 import io.mintaro.collector.internal.ApiException;
 import io.mintaro.collector.internal.DatabaseErrors;
+import io.mintaro.collector.internal.JsonErrorHandler;
 import io.mintaro.collector.internal.BodyReader;
 import io.mintaro.collector.internal.PemFiles;
 import io.mintaro.collector.internal.Responses;
@@ -187,6 +188,7 @@ public final class Collector implements AutoCloseable {
                 cfg.startup.showJavalinBanner = false;
                 cfg.startup.showOldJavalinVersionWarning = false;
                 cfg.http.maxRequestSize = config.maxBodyBytes();
+                cfg.jetty.modifyServer(server -> server.setErrorHandler(new JsonErrorHandler()));
                 cfg.jetty.addConnector((server, httpConfig) -> {
                     ServerConnector connector = config.tls()
                             ? new ServerConnector(server, new SslConnectionFactory(tls(config), "http/1.1"),

@@ -64,6 +64,26 @@ class AgentProtocolTest {
         assertThat(body.get("lateWindowMs").asLong()).isEqualTo(2_000);
     }
 
+    /**
+     * Found by CollectorHttpFuzzTest (aHostileBatchIsRefusedWithA4xxNeverA5xx) in the PostgreSQL run (a span
+     * name with U+0000 in it): PostgreSQL refused the text and the batch was answered with a 500.
+     * U+0000 is stored as U+FFFD on either store.
+     */
+    @Test
+    void aBatchWithNulCharactersIsStored() {
+        String traceId = "00000000000000000000000000abd000";
+        ObjectNode b = ProtocolParserFuzzTest.validBatch(AGENT, traceId);
+        ObjectNode span = (ObjectNode)
+                b.get("traces").get(0).get("spans").get(0);
+        span.put("name", "POST /a\u0000b");
+        ((ObjectNode) span.get("attributes")).put("k\u0000", "v\u0000");
+        ((ObjectNode) b.get("traces").get(0).get("logs").get(0))
+                .put("message", "\u0000");
+
+        assertThat(c.postBatch(b)).isEqualTo(3);
+        assertThat(c.trace(traceId).get("name").asText()).isEqualTo("POST /a\ufffdb");
+    }
+
     @Test
     void aBatchWithATriggerIsStoredAndAcknowledgedWithTheNumberOfRecords() {
         String t = traceId(0x101);

@@ -111,6 +111,19 @@ class RestApiTest {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
     }
 
+    /**
+     * Found by CollectorHttpFuzzTest in the PostgreSQL run: {@code q=a%00b} reached the query and
+     * PostgreSQL's refusal of U+0000 was answered with a 500.
+     */
+    @Test
+    void aParameterWithANulCharacterIsA400() {
+        for (String query : List.of("?q=a%00b", "?tag=k:v%00w", "?service=a%00b")) {
+            HttpResponse<String> r = c.get("/api/traces" + query);
+            assertThat(r.statusCode()).as(query).isEqualTo(400);
+            assertThat(TestCollector.json(r).get("error").asText()).as(query).contains("U+0000");
+        }
+    }
+
     @Test
     void listsAllTracesNewestFirst() {
         assertThat(ids("")).containsExactly(T5, T4, T3, T2, T1);

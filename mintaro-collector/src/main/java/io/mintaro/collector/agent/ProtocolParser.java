@@ -25,6 +25,9 @@ import java.util.regex.Pattern;
  * path, e.g. {@code traces[0].spans[3].spanId: expected 16 lowercase hex digits}. Fields the
  * protocol does not define are ignored and not stored. Limits below are generous for real agents
  * and keep a hostile batch from storing unbounded strings.
+ *
+ * <p>U+0000, which PostgreSQL cannot store in text, becomes U+FFFD in every string field and
+ * attribute, on either store, so that a record holding one is kept rather than failing its batch.
  */
 public final class ProtocolParser {
     static final Pattern SERVICE = Pattern.compile("[A-Za-z0-9._-]{1,100}");
@@ -87,7 +90,7 @@ public final class ProtocolParser {
         if (!SERVICE.matcher(service).matches()) {
             throw in.bad("service", "must be 1-100 characters of [A-Za-z0-9._-]");
         }
-        String version = in.string("version", false, Integer.MAX_VALUE);
+        String version = in.rawString("version", false, Integer.MAX_VALUE);
         if (version != null && (version.isEmpty() || version.length() > MAX_VERSION
                 || version.chars().anyMatch(Character::isISOControl))) {
             throw in.bad("version", "must be 1-" + MAX_VERSION + " characters without control characters");
@@ -343,6 +346,11 @@ public final class ProtocolParser {
         return new Batch.Breadcrumb(role, agentId, authority, spanId);
     }
 
+    /** The text with U+0000 replaced by U+FFFD (see the class comment). */
+    static String withoutNul(String s) {
+        return s.indexOf('\0') < 0 ? s : s.replace('\0', '\uFFFD');
+    }
+
     private static void putNullable(ObjectNode out, String field, Long value) {
         if (value == null) {
             out.putNull(field);
@@ -371,7 +379,14 @@ public final class ProtocolParser {
             return v == null || v.isNull() ? null : v;
         }
 
+        /** The string with U+0000 replaced (see the class comment). */
         String string(String field, boolean required, int maxLength) {
+            String s = rawString(field, required, maxLength);
+            return s == null ? null : ProtocolParser.withoutNul(s);
+        }
+
+        /** The string as sent, for checks that refuse control characters. */
+        String rawString(String field, boolean required, int maxLength) {
             JsonNode v = get(field);
             if (v == null) {
                 if (required) {
@@ -610,15 +625,24 @@ public final class ProtocolParser {
                     if (value.size() > MAX_ATTRIBUTES) {
                         throw bad(field + "." + key, "has more than " + MAX_ATTRIBUTES + " entries");
                     }
+                    ArrayNode items = NODES.arrayNode();
                     for (JsonNode item : value) {
                         checkScalar(field + "." + key, item);
+                        items.add(textWithoutNul(item));
                     }
+                    value = items;
                 } else {
                     checkScalar(field + "." + key, value);
+                    value = textWithoutNul(value);
                 }
-                out.set(key, value);
+                out.set(ProtocolParser.withoutNul(key), value);
             }
             return out;
+        }
+
+        private static JsonNode textWithoutNul(JsonNode value) {
+            return value.isTextual() && value.textValue().indexOf('\0') >= 0
+                    ? NODES.textNode(ProtocolParser.withoutNul(value.textValue())) : value;
         }
 
         private void checkScalar(String name, JsonNode value) {

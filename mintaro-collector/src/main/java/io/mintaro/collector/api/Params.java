@@ -35,13 +35,26 @@ final class Params {
         if (values.isEmpty() || values.get(0).isBlank()) {
             return null;
         }
-        return values.get(0).trim();
+        return withoutNul(name, values.get(0).trim());
+    }
+
+    /**
+     * Refuses U+0000: no stored text holds one (the agent protocol stores it as U+FFFD), and
+     * PostgreSQL fails on a parameter with one in it.
+     */
+    private static String withoutNul(String name, String value) {
+        if (value.indexOf('\0') >= 0) {
+            throw ApiException.badRequest(name + " must not contain U+0000");
+        }
+        return value;
     }
 
     /** {@code tag=key:value}, repeatable (decision 38): the tags a trace must all have. */
     static TagFilter tags(Context ctx) {
+        List<String> tags = ctx.queryParams("tag");
+        tags.forEach(t -> withoutNul("tag", t));
         try {
-            return TagFilter.parse(ctx.queryParams("tag"));
+            return TagFilter.parse(tags);
         } catch (IllegalArgumentException e) {
             throw ApiException.badRequest(e.getMessage());
         }

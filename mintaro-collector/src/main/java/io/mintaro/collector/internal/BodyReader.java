@@ -34,7 +34,8 @@ public final class BodyReader {
         try {
             return readCapped(raw, contentEncoding, contentLength);
         } catch (ApiException e) {
-            if (e.status() == 413 && contentLength <= DRAIN_LIMIT) {
+            // 413, and also 415 and 400: refused before or while reading, the rest is still coming
+            if (contentLength <= DRAIN_LIMIT) {
                 drain(raw, contentLength);
             }
             throw e;
@@ -44,7 +45,7 @@ public final class BodyReader {
     /**
      * Reads and discards what is left of a refused body, up to a limit. HTTP/1.1 clients send the
      * whole body before they read the answer; closing on them mid-body makes them see a reset
-     * instead of the 413 that says what was wrong.
+     * instead of the 413 (or 415, or 400) that says what was wrong.
      */
     private static void drain(InputStream raw, long contentLength) {
         long budget = contentLength >= 0 ? Math.min(contentLength, DRAIN_LIMIT) : DRAIN_LIMIT;

@@ -295,7 +295,9 @@ public final class FlightRecorder {
       s1 += Bytes.getLong(b, i);
       s2 += s1;
     }
-    return mix(s1, s2);
+    // s1 is mixed on its own first: the last word adds the same amount to both sums, which
+    // (s1 ^ s2) alone would often not notice
+    return mix(mix(s1, 0), s2);
   }
 
   private static long mix(long h, long word) {

@@ -41,46 +41,56 @@ public final class RecordWriter {
     attributeCount = Math.min(attributeCount, MAX_ATTRIBUTES);
     handledCount = Math.min(handledCount, MAX_HANDLED_ERRORS);
     eventCount = Math.min(eventCount, MAX_EVENTS);
-    RecordBuffer r = RecordBuffer.begin(RecordType.SPAN_END, hi, lo, spanId, endUs);
-    r.putLong(parentId);
-    r.putByte(kind);
-    r.putByte(status);
-    r.putLong(startUs);
-    r.putString(name, MAX_NAME);
-    r.putInt(attributeCount);
-    for (int i = 0; i < attributeCount * 2; i += 2) {
-      r.putString((String) attributes[i], MAX_NAME);
-      putValue(r, attributes[i + 1]);
-    }
-    putError(r, error);
-    r.putInt(handledCount);
-    for (int i = 0; i < handledCount; i++) {
-      putError(r, handled[i]);
-    }
-    r.putInt(eventCount);
-    for (int i = 0; i < eventCount; i++) {
-      SpanEvent e = events[i];
-      int pairs = Math.min(e.attributes.length / 2, SpanEvent.MAX_ATTRIBUTES);
-      r.putLong(e.timeUs);
-      r.putString(e.name, MAX_NAME);
-      r.putInt(pairs);
-      for (int j = 0; j < pairs * 2; j++) {
-        r.putString(e.attributes[j], MAX_NAME);
+    for (int cuts = 0; ; cuts++) {
+      RecordBuffer r = RecordBuffer.begin(RecordType.SPAN_END, hi, lo, spanId, endUs);
+      r.putLong(parentId);
+      r.putByte(kind);
+      r.putByte(status);
+      r.putLong(startUs);
+      r.putString(name, cut(MAX_NAME, cuts));
+      r.putInt(attributeCount);
+      for (int i = 0; i < attributeCount * 2; i += 2) {
+        r.putString((String) attributes[i], cut(MAX_NAME, cuts));
+        putValue(r, attributes[i + 1], cut(MAX_HEADER, cuts));
+      }
+      putError(r, error, cuts);
+      r.putInt(handledCount);
+      for (int i = 0; i < handledCount; i++) {
+        putError(r, handled[i], cuts);
+      }
+      r.putInt(eventCount);
+      for (int i = 0; i < eventCount; i++) {
+        SpanEvent e = events[i];
+        int pairs = Math.min(e.attributes.length / 2, SpanEvent.MAX_ATTRIBUTES);
+        r.putLong(e.timeUs);
+        r.putString(e.name, cut(MAX_NAME, cuts));
+        r.putInt(pairs);
+        for (int j = 0; j < pairs * 2; j++) {
+          r.putString(e.attributes[j], cut(MAX_NAME, cuts));
+        }
+      }
+      if (fits(r, cuts)) {
+        recorder.append(r, lo);
+        return;
       }
     }
-    recorder.append(r, lo);
   }
 
   /** @param message read before this returns, so it may be a buffer the caller reuses */
   public void log(long hi, long lo, long spanId, long timeUs, byte level, String logger, String thread,
       CharSequence message, ErrorInfo error) {
-    RecordBuffer r = RecordBuffer.begin(RecordType.LOG, hi, lo, spanId, timeUs);
-    r.putByte(level);
-    r.putString(logger, MAX_NAME);
-    r.putString(thread, MAX_NAME);
-    r.putText(message, MAX_TEXT);
-    putError(r, error);
-    recorder.append(r, lo);
+    for (int cuts = 0; ; cuts++) {
+      RecordBuffer r = RecordBuffer.begin(RecordType.LOG, hi, lo, spanId, timeUs);
+      r.putByte(level);
+      r.putString(logger, cut(MAX_NAME, cuts));
+      r.putString(thread, cut(MAX_NAME, cuts));
+      r.putText(message, cut(MAX_TEXT, cuts));
+      putError(r, error, cuts);
+      if (fits(r, cuts)) {
+        recorder.append(r, lo);
+        return;
+      }
+    }
   }
 
   /**
@@ -93,37 +103,47 @@ public final class RecordWriter {
       long responseBodyTotal) {
     requestHeaderCount = Math.min(requestHeaderCount, MAX_HEADERS);
     responseHeaderCount = Math.min(responseHeaderCount, MAX_HEADERS);
-    requestBodyLength = requestBody == null ? 0 : Math.min(requestBodyLength, requestBody.length);
-    responseBodyLength = responseBody == null ? 0 : Math.min(responseBodyLength, responseBody.length);
-    // Bodies share what the rest leaves of the largest record. The rest is bounded from the
-    // strings' lengths (at most 3 bytes per char) so that nothing is encoded twice.
-    int fixed = HEADER_SIZE + 1 + 4 + 8 + maxSize(method, MAX_NAME) + maxSize(url, MAX_HEADER)
-        + maxSize(error, MAX_TEXT) + 4 + maxHeadersSize(requestHeaders, requestHeaderCount) + 8 + 4
-        + 4 + maxHeadersSize(responseHeaders, responseHeaderCount) + 8 + 4;
-    int room = recorder.maxRecordSize() - fixed - 8;
-    if (requestBodyLength + responseBodyLength > room) {
-      int half = Math.max(room / 2, 0);
-      if (requestBodyLength > half && responseBodyLength > half) {
-        requestBodyLength = half;
-        responseBodyLength = half;
-      } else if (requestBodyLength > half) {
-        requestBodyLength = Math.max(room - responseBodyLength, 0);
-      } else {
-        responseBodyLength = Math.max(room - requestBodyLength, 0);
+    int requestBodyKept = requestBody == null ? 0 : Math.min(requestBodyLength, requestBody.length);
+    int responseBodyKept = responseBody == null ? 0 : Math.min(responseBodyLength, responseBody.length);
+    for (int cuts = 0; ; cuts++) {
+      int nameMax = cut(MAX_NAME, cuts);
+      int headerMax = cut(MAX_HEADER, cuts);
+      int textMax = cut(MAX_TEXT, cuts);
+      requestBodyLength = requestBodyKept;
+      responseBodyLength = responseBodyKept;
+      // Bodies share what the rest leaves of the largest record. The rest is bounded from the
+      // strings' lengths (at most 3 bytes per char) so that nothing is encoded twice.
+      int fixed = HEADER_SIZE + 1 + 4 + 8 + maxSize(method, nameMax) + maxSize(url, headerMax)
+          + maxSize(error, textMax) + 4 + maxHeadersSize(requestHeaders, requestHeaderCount, nameMax, headerMax)
+          + 8 + 4 + 4 + maxHeadersSize(responseHeaders, responseHeaderCount, nameMax, headerMax) + 8 + 4;
+      int room = recorder.maxRecordSize() - fixed - 8;
+      if (requestBodyLength + responseBodyLength > room) {
+        int half = Math.max(room / 2, 0);
+        if (requestBodyLength > half && responseBodyLength > half) {
+          requestBodyLength = half;
+          responseBodyLength = half;
+        } else if (requestBodyLength > half) {
+          requestBodyLength = Math.max(room - responseBodyLength, 0);
+        } else {
+          responseBodyLength = Math.max(room - requestBodyLength, 0);
+        }
+      }
+      RecordBuffer r = RecordBuffer.begin(RecordType.EXCHANGE, hi, lo, spanId, startUs);
+      r.putByte(direction);
+      r.putInt(status);
+      r.putLong(durationUs);
+      r.putString(method, nameMax);
+      r.putString(url, headerMax);
+      r.putText(error, textMax);
+      putHeaders(r, requestHeaders, requestHeaderCount, nameMax, headerMax);
+      r.putBody(requestBody, requestBodyLength, requestBodyTotal);
+      putHeaders(r, responseHeaders, responseHeaderCount, nameMax, headerMax);
+      r.putBody(responseBody, responseBodyLength, responseBodyTotal);
+      if (fits(r, cuts)) {
+        recorder.append(r, lo);
+        return;
       }
     }
-    RecordBuffer r = RecordBuffer.begin(RecordType.EXCHANGE, hi, lo, spanId, startUs);
-    r.putByte(direction);
-    r.putInt(status);
-    r.putLong(durationUs);
-    r.putString(method, MAX_NAME);
-    r.putString(url, MAX_HEADER);
-    r.putText(error, MAX_TEXT);
-    putHeaders(r, requestHeaders, requestHeaderCount);
-    r.putBody(requestBody, requestBodyLength, requestBodyTotal);
-    putHeaders(r, responseHeaders, responseHeaderCount);
-    r.putBody(responseBody, responseBodyLength, responseBodyTotal);
-    recorder.append(r, lo);
   }
 
   public void breadcrumb(long hi, long lo, long spanId, long timeUs, byte role, String agentId,
@@ -137,15 +157,29 @@ public final class RecordWriter {
 
   // --- encoding helpers -------------------------------------------------------------------
 
+  /**
+   * A string limit halved {@code cuts} times (at least 16 bytes). A record whose strings at their
+   * full limits make it larger than the largest record of a small ring is encoded again with the
+   * limits halved, so that it is kept, shortened, rather than dropped.
+   */
+  private static int cut(int max, int cuts) {
+    return Math.max(max >> cuts, 16);
+  }
+
+  /** True when the record fits the ring's largest, or its strings cannot be cut any shorter. */
+  private boolean fits(RecordBuffer r, int cuts) {
+    return r.size() <= recorder.maxRecordSize() || cut(MAX_TEXT, cuts) == 16;
+  }
+
   /** An upper bound of a string's encoded size, from its length alone. */
   private static int maxSize(String s, int max) {
     return 4 + (s == null ? 0 : (int) Math.min(3L * s.length(), max));
   }
 
-  private static int maxHeadersSize(String[] headers, int count) {
+  private static int maxHeadersSize(String[] headers, int count, int nameMax, int headerMax) {
     int size = 0;
     for (int i = 0; i < count * 2; i++) {
-      size += maxSize(headers[i], i % 2 == 0 ? MAX_NAME : MAX_HEADER);
+      size += maxSize(headers[i], i % 2 == 0 ? nameMax : headerMax);
     }
     return size;
   }
@@ -154,7 +188,7 @@ public final class RecordWriter {
    * An attribute value: a String, or a Long or Boolean that is stored as its decimal or
    * {@code true}/{@code false} text without ever being turned into a String.
    */
-  private static void putValue(RecordBuffer r, Object v) {
+  private static void putValue(RecordBuffer r, Object v, int max) {
     if (v instanceof Long) {
       long n = (Long) v;
       int len = decimalLength(n);
@@ -163,10 +197,10 @@ public final class RecordWriter {
       return;
     }
     if (v instanceof Boolean) {
-      r.putString((Boolean) v ? "true" : "false", MAX_HEADER);
+      r.putString((Boolean) v ? "true" : "false", max);
       return;
     }
-    r.putText(v == null ? null : v.toString(), MAX_HEADER);
+    r.putText(v == null ? null : v.toString(), max);
   }
 
   static int decimalLength(long n) {
@@ -179,21 +213,21 @@ public final class RecordWriter {
     return len;
   }
 
-  private static void putError(RecordBuffer r, ErrorInfo e) {
+  private static void putError(RecordBuffer r, ErrorInfo e, int cuts) {
     if (e == null) {
       r.putByte((byte) 0);
       return;
     }
     r.putByte((byte) 1);
-    r.putString(e.type, MAX_NAME);
-    r.putText(e.message, MAX_TEXT);
-    r.putText(e.stack, MAX_TEXT);
+    r.putString(e.type, cut(MAX_NAME, cuts));
+    r.putText(e.message, cut(MAX_TEXT, cuts));
+    r.putText(e.stack, cut(MAX_TEXT, cuts));
   }
 
-  private static void putHeaders(RecordBuffer r, String[] headers, int count) {
+  private static void putHeaders(RecordBuffer r, String[] headers, int count, int nameMax, int headerMax) {
     r.putInt(count);
     for (int i = 0; i < count * 2; i++) {
-      r.putString(headers[i], i % 2 == 0 ? MAX_NAME : MAX_HEADER);
+      r.putString(headers[i], i % 2 == 0 ? nameMax : headerMax);
     }
   }
 }

@@ -51,6 +51,40 @@ class RecordLimitsTest {
     assertThat(records).allSatisfy(r -> assertThat(r.length).isLessThanOrEqualTo(recorder.maxRecordSize()));
   }
 
+  /**
+   * Found by NeverThrowsPropertiesTest (shrunk: a server exchange with path "0" x 200,000 and
+   * status 500 on a 256 KiB buffer): the failed span's error message, cut to 32 KiB, made its
+   * record larger than the 32 KiB largest record, and the span was dropped from the trace.
+   */
+  @Test
+  void aRecordTooLargeForASmallRingIsKeptShortenedRatherThanDropped() {
+    FlightRecorder recorder = new FlightRecorder(64 * 1024);
+    RecordWriter writer = new RecordWriter(recorder);
+    String huge = "y".repeat(100_000);
+    ErrorInfo error = new ErrorInfo("E", huge, huge);
+
+    writer.log(HI, LO, 1, 1, (byte) 5, "l", "t", huge, error);
+    writer.spanEnd(HI, LO, 1, 0, (byte) 0, (byte) 2, 0, 1, "GET /", new String[] {"k", huge, "k2", huge}, 2, error,
+        new ErrorInfo[] {error}, 1, null, 0);
+    writer.exchange(HI, LO, 1, 1, 1, (byte) 1, 500, "GET", huge, huge, new String[] {"h", huge}, 1,
+        huge.getBytes(), 10_000, 10_000, null, 0, null, 0, 0);
+    List<byte[]> records = recorder.read(HI, LO, 0);
+
+    assertThat(records).as("every record was kept, cut").hasSize(3)
+        .allSatisfy(r -> assertThat(r.length).isLessThanOrEqualTo(recorder.maxRecordSize()));
+    Exchange exchange = (Exchange) Decoded.decode(records.get(0));
+    assertThat(huge).startsWith(exchange.url()).startsWith(exchange.error());
+    assertThat(exchange.status()).isEqualTo(500);
+    SpanEnd span = (SpanEnd) Decoded.decode(records.get(1));
+    assertThat(span.name()).isEqualTo("GET /");
+    assertThat(span.attributes()).hasSize(4);
+    assertThat(huge).startsWith(span.error().message());
+    assertThat(span.error().message()).isNotEmpty();
+    Log log = (Log) Decoded.decode(records.get(2));
+    assertThat(huge).startsWith(log.message());
+    assertThat(log.message().length()).isGreaterThan(1_000);
+  }
+
   @Test
   void countsOfHeadersAttributesAndHandledErrorsAreCapped() {
     FlightRecorder recorder = new FlightRecorder(1 << 20);

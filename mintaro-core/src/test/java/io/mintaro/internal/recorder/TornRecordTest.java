@@ -32,6 +32,33 @@ class TornRecordTest {
     assertThat(seqs).contains(3).doesNotContain(1);
   }
 
+  /**
+   * Found by FlightRecorderFuzzTest (aTornRecordIsNeverReturned, seed 5815447544607197925): a
+   * zeroed byte in the last word of a log record went unnoticed, because the last word adds the
+   * same amount to both sums of the checksum and their XOR often stayed the same.
+   */
+  @Test
+  void aChangeToAnyByteOfTheLastWordIsNoticed() {
+    Workload.write(writer, 1, 0);
+    long position = recorder.head(Workload.lo(1)) - 1;
+    int offset = recorder.offsetOf(position);
+    int size = Bytes.getInt(recorder.ring, offset + FlightRecorder.OFF_SIZE);
+
+    List<String> unnoticed = new ArrayList<>();
+    for (int at = offset + size - 8; at < offset + size; at++) {
+      for (int flip = 1; flip < 256; flip++) {
+        recorder.ring[at] ^= (byte) flip;
+        if (!seqs(1).isEmpty()) {
+          unnoticed.add("byte " + (at - offset) + " ^ " + flip);
+        }
+        recorder.ring[at] ^= (byte) flip;
+      }
+    }
+
+    assertThat(unnoticed).isEmpty();
+    assertThat(seqs(1)).containsExactly(0);
+  }
+
   @Test
   void aDamagedChainLinkIsNotFollowed() {
     Workload.write(writer, 1, 0);
