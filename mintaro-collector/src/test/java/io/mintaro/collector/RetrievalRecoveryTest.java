@@ -48,30 +48,14 @@ class RetrievalRecoveryTest {
     void aLateBreadcrumbReopensACompleteTraceForTheAgentItNames() throws Exception {
         String t = traceId(0x501);
         try (TestCollector c = start()) {
-            c.register(ORDERS, "orders");
-            ObjectNode trigger = batch(ORDERS);
-            trigger(trigger, t, "error", "boom", AT_MS);
-            entry(trigger, t, false);
-            c.postBatch(trigger);
-            assertThat(c.trace(t).get("complete").asBoolean()).isTrue();
+            completeATraceOfOrders(c, t);
 
-            // After answering, orders' late data names ledger, which has not registered (yet) again.
-            ObjectNode late = batch(ORDERS);
-            ObjectNode lateEntry = entry(late, t, false);
-            log(lateEntry, 2, null, T0_US + 10, "INFO", "called ledger");
-            breadcrumb(lateEntry, "callee", LEDGER, null);
-            c.postBatch(late);
+            postLateDataNamingLedger(c, t);
             // Reopened: collecting again (its first completion, and the exports it queued, stand).
             assertThat(c.query("SELECT count(*) FROM traces WHERE trace_id = '" + t
                     + "' AND collect_until_ms IS NOT NULL")).containsExactly("1");
 
-            c.register(LEDGER, "ledger");
-            assertThat(commands(c.pollAsync(LEDGER))).containsExactly(t);
-            ObjectNode reply = batch(LEDGER);
-            log(entry(reply, t, true), 1, null, T0_US + 20, "ERROR", "ledger locked");
-            c.postBatch(reply);
-            JsonNode trace = c.awaitComplete(t, Duration.ofSeconds(3));
-            assertThat(trace.get("services")).extracting(JsonNode::asText).containsExactly("ledger", "orders");
+            ledgerRegistersIsAskedAndAnswers(c, t);
         }
     }
 
@@ -172,26 +156,11 @@ class RetrievalRecoveryTest {
     void aLateBreadcrumbReopensATraceCompletedBeforeACollectorRestart() throws Exception {
         String t = traceId(0x508);
         try (TestCollector c = start()) {
-            c.register(ORDERS, "orders");
-            ObjectNode trigger = batch(ORDERS);
-            trigger(trigger, t, "error", "boom", AT_MS);
-            entry(trigger, t, false);
-            c.postBatch(trigger);
-            assertThat(c.trace(t).get("complete").asBoolean()).isTrue();
+            completeATraceOfOrders(c, t);
         }
         try (TestCollector c = start()) {
-            ObjectNode late = batch(ORDERS);
-            ObjectNode lateEntry = entry(late, t, false);
-            log(lateEntry, 2, null, T0_US + 10, "INFO", "called ledger");
-            breadcrumb(lateEntry, "callee", LEDGER, null);
-            c.postBatch(late);
-            c.register(LEDGER, "ledger");
-            assertThat(commands(c.pollAsync(LEDGER))).containsExactly(t);
-            ObjectNode reply = batch(LEDGER);
-            log(entry(reply, t, true), 1, null, T0_US + 20, "ERROR", "ledger locked");
-            c.postBatch(reply);
-            assertThat(c.awaitComplete(t, Duration.ofSeconds(3)).get("services")).extracting(JsonNode::asText)
-                    .containsExactly("ledger", "orders");
+            postLateDataNamingLedger(c, t);
+            ledgerRegistersIsAskedAndAnswers(c, t);
         }
     }
 
@@ -245,6 +214,35 @@ class RetrievalRecoveryTest {
             assertThat(trace.get("services")).extracting(JsonNode::asText).containsExactly("orders", "payments");
             assertThat(trace.get("unanswered")).isEmpty();
         }
+    }
+
+    private static void completeATraceOfOrders(TestCollector c, String t) {
+        c.register(ORDERS, "orders");
+        ObjectNode trigger = batch(ORDERS);
+        trigger(trigger, t, "error", "boom", AT_MS);
+        entry(trigger, t, false);
+        c.postBatch(trigger);
+        assertThat(c.trace(t).get("complete").asBoolean()).isTrue();
+    }
+
+    /** After answering, orders' late data names ledger, which has not registered (yet) again. */
+    private static void postLateDataNamingLedger(TestCollector c, String t) {
+        ObjectNode late = batch(ORDERS);
+        ObjectNode lateEntry = entry(late, t, false);
+        log(lateEntry, 2, null, T0_US + 10, "INFO", "called ledger");
+        breadcrumb(lateEntry, "callee", LEDGER, null);
+        c.postBatch(late);
+    }
+
+    /** Ledger registers, is asked on its first poll, answers, and the trace holds both services. */
+    private static void ledgerRegistersIsAskedAndAnswers(TestCollector c, String t) throws Exception {
+        c.register(LEDGER, "ledger");
+        assertThat(commands(c.pollAsync(LEDGER))).containsExactly(t);
+        ObjectNode reply = batch(LEDGER);
+        log(entry(reply, t, true), 1, null, T0_US + 20, "ERROR", "ledger locked");
+        c.postBatch(reply);
+        assertThat(c.awaitComplete(t, Duration.ofSeconds(3)).get("services")).extracting(JsonNode::asText)
+                .containsExactly("ledger", "orders");
     }
 
     private static java.util.List<String> commands(CompletableFuture<HttpResponse<String>> poll) throws Exception {

@@ -25,7 +25,7 @@ public final class CaptureMeasurement {
       for (int i = 0; i < 50; i++) {
         stack.checkout("item=warmup", null);
       }
-      stack.relay.reset();
+      stack.relay.resetCounts();
       long t0 = System.nanoTime();
       // paced over 11 s so that the agents' long polls (5 s here) renew in the window
       for (int i = 0; i < 1000; i++) {
@@ -38,7 +38,7 @@ public final class CaptureMeasurement {
       double okSeconds = (System.nanoTime() - t0) / 1e9;
       long okBytes = stack.relay.upstreamBytes();
 
-      stack.relay.reset();
+      stack.relay.resetCounts();
       List<String> traceIds = new ArrayList<>();
       long pause = (long) (1_000_000_000L / errorsPerSecond);
       long next = System.nanoTime();

@@ -54,7 +54,7 @@ class ErrorStormTest {
         .uploadRate(uploadRate))) {
       AtomicLong requests = new AtomicLong();
       AtomicLong failed = new AtomicLong();
-      stack.relay.reset();
+      stack.relay.resetCounts();
       long started = System.nanoTime();
       long end = started + stormMillis * 1_000_000L;
       List<Thread> users = new ArrayList<>();

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -38,29 +39,23 @@ class LinkFaultsTest extends StackTest {
 
   @Test
   void aBatchCutInTheMiddleIsSentAgainAndStoredWhole() throws Exception {
+    int before = stack.relay.requestsCut();
     stack.relay.cutRequests(BATCHES, 700, 3); // past the headers, inside the gzip body
-    String traceId = failingCheckoutAmongGoodOnes();
-    JsonNode story = stack.awaitTrace(traceId, Stack::wholeStory, STORY);
-    assertThat(stack.relay.requestsCut()).as("batches cut").isPositive();
-    assertWholeAndEachRecordOnce(story);
+    assertTheStoryArrivesWholeAfter(() -> stack.relay.requestsCut() - before, "batches cut");
   }
 
   @Test
   void aBatchWhoseConnectionClosesAfterItsFirstBytesIsSentAgainAndStoredWhole() throws Exception {
+    int before = stack.relay.requestsCut();
     stack.relay.cutRequests(BATCHES, 120, 3, false); // inside the headers, then a plain FIN
-    String traceId = failingCheckoutAmongGoodOnes();
-    JsonNode story = stack.awaitTrace(traceId, Stack::wholeStory, STORY);
-    assertThat(stack.relay.requestsCut()).as("batches cut").isPositive();
-    assertWholeAndEachRecordOnce(story);
+    assertTheStoryArrivesWholeAfter(() -> stack.relay.requestsCut() - before, "batches cut");
   }
 
   @Test
   void aBatchWhoseAcknowledgementIsLostIsSentAgainAndStoredOnce() throws Exception {
+    int before = stack.relay.answersLost();
     stack.relay.loseAnswers(BATCHES, 2);
-    String traceId = failingCheckoutAmongGoodOnes();
-    JsonNode story = stack.awaitTrace(traceId, Stack::wholeStory, STORY);
-    assertThat(stack.relay.answersLost()).as("acknowledgements lost").isPositive();
-    assertWholeAndEachRecordOnce(story);
+    assertTheStoryArrivesWholeAfter(() -> stack.relay.answersLost() - before, "acknowledgements lost");
   }
 
   @Test
@@ -132,6 +127,14 @@ class LinkFaultsTest extends StackTest {
     } finally {
       holder.destroyForcibly();
     }
+  }
+
+  /** A failing request among good ones; its story arrives whole although the armed fault struck. */
+  private static void assertTheStoryArrivesWholeAfter(IntSupplier faultsStruck, String fault) throws Exception {
+    String traceId = failingCheckoutAmongGoodOnes();
+    JsonNode story = stack.awaitTrace(traceId, Stack::wholeStory, STORY);
+    assertThat(faultsStruck.getAsInt()).as(fault).isPositive();
+    assertWholeAndEachRecordOnce(story);
   }
 
   /** Ten good requests, one that fails, ten good: each answered as if the link were fine. */

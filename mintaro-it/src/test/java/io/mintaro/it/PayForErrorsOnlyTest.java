@@ -18,7 +18,7 @@ class PayForErrorsOnlyTest extends StackTest {
   @Test
   void a_thousand_successful_requests_cost_only_heartbeats_on_the_wire() throws Exception {
     warmUp();
-    stack.relay.reset();
+    stack.relay.resetCounts();
     long started = System.nanoTime();
 
     // Paced over ~11 s, so that every agent's long poll (5 s here) renews at least twice.
@@ -52,7 +52,7 @@ class PayForErrorsOnlyTest extends StackTest {
   void one_error_trace_costs_a_few_kilobytes() throws Exception {
     warmUp();
     String traceId = Stack.newTraceId();
-    stack.relay.reset();
+    stack.relay.resetCounts();
 
     stack.checkout("item=measured&mode=fail", traceId);
     JsonNode trace = stack.awaitTrace(traceId,

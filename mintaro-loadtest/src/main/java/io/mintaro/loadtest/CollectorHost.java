@@ -38,7 +38,7 @@ final class CollectorHost {
         ("{\"upstreamBytes\":" + relay.upstreamBytes() + ",\"downstreamBytes\":" + relay.downstreamBytes()
             + ",\"connections\":" + relay.connections() + "}").getBytes(StandardCharsets.UTF_8)));
     stats.createContext("/reset", ex -> {
-      relay.reset();
+      relay.resetCounts();
       OtlpSink.respond(ex, 200, "application/json", "{}".getBytes(StandardCharsets.UTF_8));
     });
     stats.start();

@@ -52,7 +52,7 @@ final class OtlpSink {
       respond(ex, 200, "application/json", json.getBytes(StandardCharsets.UTF_8));
     });
     server.createContext("/reset", ex -> {
-      relay.reset();
+      relay.resetCounts();
       for (AtomicLong c : new AtomicLong[] {traceRequests, logRequests, traceBodyBytes, logBodyBytes, spans, logRecords}) {
         c.set(0);
       }

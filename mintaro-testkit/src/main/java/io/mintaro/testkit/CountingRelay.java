@@ -130,7 +130,7 @@ public final class CountingRelay implements AutoCloseable {
   /** Resets every open connection now, on both sides. */
   public void resetAll() {
     for (Link link : links) {
-      link.reset();
+      link.abort();
     }
   }
 
@@ -148,7 +148,8 @@ public final class CountingRelay implements AutoCloseable {
     return n;
   }
 
-  public void reset() {
+  /** Sets the byte and connection counts back to zero (connections stay as they are). */
+  public void resetCounts() {
     upstreamBytes.set(0);
     downstreamBytes.set(0);
     connections.set(0);
@@ -205,7 +206,7 @@ public final class CountingRelay implements AutoCloseable {
           out.flush();
           if (pass < n) {
             if (!towardsTarget || cutWithReset) {
-              link.reset();
+              link.abort();
             } else {
               link.close();
             }
@@ -277,7 +278,7 @@ public final class CountingRelay implements AutoCloseable {
     }
 
     /** Closes both sides with a TCP reset (SO_LINGER 0), not a FIN. */
-    void reset() {
+    void abort() {
       try {
         client.setSoLinger(true, 0);
         upstream.setSoLinger(true, 0);

@@ -4,8 +4,9 @@ import java.sql.SQLException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLRecoverableException;
 import java.sql.SQLTransientException;
+import java.util.function.Predicate;
 
-/** Tells a database that cannot be reached (now) from a failed statement. */
+/** Tells, from a failed statement, a database that cannot be reached (now) or has no room left. */
 public final class DatabaseErrors {
     private DatabaseErrors() {
     }
@@ -16,17 +17,8 @@ public final class DatabaseErrors {
      * write was committed, and it may succeed once space is freed: {@code 507}, not {@code 500}.
      */
     public static boolean full(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (t instanceof SQLException s) {
-                if ("53100".equals(s.getSQLState()) || String.valueOf(s.getMessage()).contains("SQLITE_FULL")) {
-                    return true;
-                }
-            }
-            if (t.getCause() == t) {
-                break;
-            }
-        }
-        return false;
+        return anyCause(e, t -> t instanceof SQLException s
+                && ("53100".equals(s.getSQLState()) || String.valueOf(s.getMessage()).contains("SQLITE_FULL")));
     }
 
     /**
@@ -36,7 +28,7 @@ public final class DatabaseErrors {
      * {@code 503}, not {@code 500}.
      */
     public static boolean unavailable(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
+        return anyCause(e, t -> {
             if (t instanceof SQLTransientException || t instanceof SQLRecoverableException
                     || t instanceof SQLNonTransientConnectionException) {
                 return true;
@@ -48,9 +40,16 @@ public final class DatabaseErrors {
                     return true;
                 }
                 String message = String.valueOf(s.getMessage());
-                if (message.contains("SQLITE_BUSY") || message.contains("SQLITE_LOCKED")) {
-                    return true;
-                }
+                return message.contains("SQLITE_BUSY") || message.contains("SQLITE_LOCKED");
+            }
+            return false;
+        });
+    }
+
+    private static boolean anyCause(Throwable e, Predicate<Throwable> test) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (test.test(t)) {
+                return true;
             }
             if (t.getCause() == t) {
                 break;

@@ -275,13 +275,23 @@ public final class Redactor {
     for (String p : DEFAULT_EXACT_PARAMETERS) {
       int n = p.length();
       for (int i = 0; i + n < length; i++) {
-        if ((i == 0 || b[i - 1] == '&') && b[i + n] == '='
-            && new String(b, i, n, StandardCharsets.ISO_8859_1).equalsIgnoreCase(p)) {
+        if ((i == 0 || b[i - 1] == '&') && b[i + n] == '=' && asciiEqualsIgnoreCase(b, i, p)) {
           return true;
         }
       }
     }
     return false;
+  }
+
+  /** Whether the {@code word.length()} bytes at {@code b[at]} are {@code word} (lower-case ASCII), in any case. */
+  private static boolean asciiEqualsIgnoreCase(byte[] b, int at, String word) {
+    for (int j = 0; j < word.length(); j++) {
+      int c = b[at + j];
+      if ((c >= 'A' && c <= 'Z' ? c + 32 : c) != word.charAt(j)) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /** Masks the credentials of {@code scheme://user:password@host/...}. */
